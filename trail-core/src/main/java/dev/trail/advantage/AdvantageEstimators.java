@@ -1,0 +1,100 @@
+package dev.trail.advantage;
+
+import dev.trail.config.Option;
+import dev.trail.config.Options;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The registry of advantage estimators by name. Each entry declares its options (with the
+ * spec's defaults) and builds an estimator from resolved {@link Options}. Registering a second
+ * estimator under a taken name fails; asking for an unknown name fails listing the known ones.
+ */
+public final class AdvantageEstimators {
+
+    /**
+     * A registry entry.
+     *
+     * @param name the registry name
+     * @param description one-line description with the source (paper or spec section)
+     * @param options declared options with defaults
+     * @param factory builds an estimator from resolved options
+     */
+    public record Entry(String name, String description, List<Option> options,
+            Function<Options, AdvantageEstimator> factory) {
+
+        public Entry {
+            options = List.copyOf(options);
+        }
+
+        /** An estimator with these settings over the defaults. */
+        public AdvantageEstimator create(Map<String, String> settings) {
+            return factory.apply(Options.resolve("estimator " + name, options, settings));
+        }
+    }
+
+    private static final Map<String, Entry> ENTRIES = Collections.synchronizedMap(new TreeMap<>());
+
+    static {
+        BuiltinEstimators.registerAll();
+    }
+
+    private AdvantageEstimators() {
+    }
+
+    /**
+     * Adds an estimator.
+     *
+     * @throws IllegalArgumentException if the name is taken
+     */
+    public static void register(Entry entry) {
+        synchronized (ENTRIES) {
+            if (ENTRIES.containsKey(entry.name())) {
+                throw new IllegalArgumentException("an advantage estimator named '" + entry.name()
+                        + "' is already registered");
+            }
+            ENTRIES.put(entry.name(), entry);
+        }
+    }
+
+    /**
+     * The entry named {@code name}.
+     *
+     * @throws IllegalArgumentException for an unknown name, listing the known ones
+     */
+    public static Entry entry(String name) {
+        Entry e = ENTRIES.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("unknown advantage estimator '" + name + "'; known: " + names());
+        }
+        return e;
+    }
+
+    /** The estimator {@code name} with default options. */
+    public static AdvantageEstimator create(String name) {
+        return entry(name).create(Map.of());
+    }
+
+    /** The estimator {@code name} with {@code settings} over its defaults. */
+    public static AdvantageEstimator create(String name, Map<String, String> settings) {
+        return entry(name).create(settings);
+    }
+
+    /** Registered names, sorted. */
+    public static List<String> names() {
+        synchronized (ENTRIES) {
+            return List.copyOf(ENTRIES.keySet());
+        }
+    }
+
+    /** All entries, sorted by name. */
+    public static List<Entry> entries() {
+        synchronized (ENTRIES) {
+            return new ArrayList<>(ENTRIES.values());
+        }
+    }
+}
