@@ -1,0 +1,182 @@
+package dev.trail.nn;
+
+import ai.djl.ndarray.NDArray;
+import dev.trail.seed.Rng;
+import java.util.Arrays;
+
+/**
+ * A multi-layer perceptron {@code sizes[0] -> sizes[1] -> ... -> sizes[L]}: linear layers
+ * {@code y = x W^T + b} with an {@link Activation} after every layer but the last.
+ *
+ * <p>Its weights live in a shared {@link Parameters} under {@code <prefix>.<layer>.weight}
+ * ({@code [out, in]}) and {@code <prefix>.<layer>.bias} ({@code [out]}). Initialisation follows
+ * CleanRL's {@code layer_init}: orthogonal weights with gain {@code hiddenGain} (√2) on hidden
+ * layers and {@code outputGain} on the last (0.01 for a policy head, 1.0 for a value head), zero
+ * biases.
+ *
+ * <p>Two forward passes over the same weights: {@link #forward(float[], int, float[])} in plain
+ * Java for acting (a libtorch call costs 5-30 µs, more than this whole pass for small networks),
+ * and {@link #forward(Parameters.Bound, NDArray)} on DJL tensors for learning. They agree to float
+ * rounding. The Java pass reuses scratch buffers: one thread per instance.
+ */
+public final class Mlp {
+
+    private final String prefix;
+    private final int[] sizes;
+    private final Activation activation;
+    private final Parameters parameters;
+    private final int[] weightIndex;
+    private final int[] biasIndex;
+    private float[] scratchA = new float[0];
+    private float[] scratchB = new float[0];
+
+    private Mlp(String prefix, int[] sizes, Activation activation, Parameters parameters, int[] weightIndex,
+            int[] biasIndex) {
+        this.prefix = prefix;
+        this.sizes = sizes;
+        this.activation = activation;
+        this.parameters = parameters;
+        this.weightIndex = weightIndex;
+        this.biasIndex = biasIndex;
+    }
+
+    /**
+     * Creates the layers' tensors in {@code parameters}, initialised from {@code rng}.
+     *
+     * @param prefix name prefix of the tensors, e.g. {@code actor}
+     * @param sizes layer widths including input and output, at least two entries
+     * @param activation hidden nonlinearity
+     * @param hiddenGain orthogonal gain of the hidden layers (CleanRL: √2)
+     * @param outputGain orthogonal gain of the last layer (0.01 policy, 1.0 value)
+     */
+    public static Mlp create(String prefix, int[] sizes, Activation activation, double hiddenGain, double outputGain,
+            Rng rng, Parameters parameters) {
+        checkSizes(prefix, sizes);
+        int layers = sizes.length - 1;
+        int[] w = new int[layers];
+        int[] b = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            int in = sizes[l];
+            int out = sizes[l + 1];
+            double gain = l == layers - 1 ? outputGain : hiddenGain;
+            w[l] = parameters.add(prefix + "." + l + ".weight", new int[] {out, in},
+                    Init.orthogonal(out, in, gain, rng));
+            b[l] = parameters.add(prefix + "." + l + ".bias", new int[] {out}, new float[out]);
+        }
+        return new Mlp(prefix, sizes.clone(), activation, parameters, w, b);
+    }
+
+    /** Attaches to the existing tensors {@code <prefix>.*} of {@code parameters} (e.g. loaded from a checkpoint). */
+    public static Mlp attach(String prefix, int[] sizes, Activation activation, Parameters parameters) {
+        checkSizes(prefix, sizes);
+        int layers = sizes.length - 1;
+        int[] w = new int[layers];
+        int[] b = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            w[l] = parameters.indexOf(prefix + "." + l + ".weight");
+            b[l] = parameters.indexOf(prefix + "." + l + ".bias");
+            int[] ws = parameters.get(w[l]).shape();
+            if (ws.length != 2 || ws[0] != sizes[l + 1] || ws[1] != sizes[l]) {
+                throw new IllegalArgumentException(prefix + "." + l + ".weight has shape " + Arrays.toString(ws)
+                        + " but layer sizes " + Arrays.toString(sizes) + " need [" + sizes[l + 1] + ", " + sizes[l] + "]");
+            }
+        }
+        return new Mlp(prefix, sizes.clone(), activation, parameters, w, b);
+    }
+
+    private static void checkSizes(String prefix, int[] sizes) {
+        if (sizes.length < 2) {
+            throw new IllegalArgumentException("MLP " + prefix + " needs input and output sizes, got " + Arrays.toString(sizes));
+        }
+        for (int s : sizes) {
+            if (s < 1) {
+                throw new IllegalArgumentException("MLP " + prefix + " layer sizes must be positive, got " + Arrays.toString(sizes));
+            }
+        }
+    }
+
+    /** The name prefix. */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Layer widths including input and output. */
+    public int[] sizes() {
+        return sizes.clone();
+    }
+
+    /** Input width. */
+    public int inputSize() {
+        return sizes[0];
+    }
+
+    /** Output width. */
+    public int outputSize() {
+        return sizes[sizes.length - 1];
+    }
+
+    /** The hidden nonlinearity. */
+    public Activation activation() {
+        return activation;
+    }
+
+    /**
+     * The Java forward pass on {@code n} rows: {@code x} is {@code [n, inputSize]} row-major,
+     * {@code out} receives {@code [n, outputSize]}.
+     */
+    public void forward(float[] x, int n, float[] out) {
+        if (x.length < n * sizes[0] || out.length < n * outputSize()) {
+            throw new IllegalArgumentException("MLP " + prefix + ": " + n + " rows need " + n * sizes[0]
+                    + " inputs and room for " + n * outputSize() + " outputs, got " + x.length + " and " + out.length);
+        }
+        int maxWidth = 0;
+        for (int s : sizes) {
+            maxWidth = Math.max(maxWidth, s);
+        }
+        if (scratchA.length < n * maxWidth) {
+            scratchA = new float[n * maxWidth];
+            scratchB = new float[n * maxWidth];
+        }
+        float[] in = x;
+        int layers = sizes.length - 1;
+        for (int l = 0; l < layers; l++) {
+            boolean last = l == layers - 1;
+            float[] dst = last ? out : (l % 2 == 0 ? scratchA : scratchB);
+            linear(in, n, sizes[l], sizes[l + 1], parameters.get(weightIndex[l]).data(),
+                    parameters.get(biasIndex[l]).data(), dst, last ? null : activation);
+            in = dst;
+        }
+    }
+
+    private static void linear(float[] x, int n, int inSize, int outSize, float[] w, float[] b, float[] y,
+            Activation act) {
+        for (int r = 0; r < n; r++) {
+            int xo = r * inSize;
+            int yo = r * outSize;
+            for (int j = 0; j < outSize; j++) {
+                int wo = j * inSize;
+                float s = 0f;
+                for (int i = 0; i < inSize; i++) {
+                    s += w[wo + i] * x[xo + i];
+                }
+                s += b[j];
+                y[yo + j] = act == null ? s : act.apply(s);
+            }
+        }
+    }
+
+    /** The forward pass on tensors: {@code x} is {@code [batch, inputSize]}; returns {@code [batch, outputSize]}. */
+    public NDArray forward(Parameters.Bound bound, NDArray x) {
+        NDArray h = x;
+        int layers = sizes.length - 1;
+        for (int l = 0; l < layers; l++) {
+            NDArray w = bound.get(weightIndex[l]);
+            NDArray b = bound.get(biasIndex[l]);
+            h = h.getNDArrayInternal().linear(h, w, b).singletonOrThrow();
+            if (l < layers - 1) {
+                h = activation.apply(h);
+            }
+        }
+        return h;
+    }
+}
