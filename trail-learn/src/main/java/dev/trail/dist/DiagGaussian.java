@@ -61,12 +61,12 @@ public final class DiagGaussian {
      */
     public static NDArray logProb(NDArray mean, NDArray logStd, NDArray actions) {
         NDArray z = actions.sub(mean).mul(logStd.neg().exp());
-        return z.square().mul(-0.5).sub(logStd).sub(HALF_LOG_TWO_PI).sum(new int[] {-1});
+        return z.square().mul(-0.5f).sub(logStd).sub((float) HALF_LOG_TWO_PI).sum(new int[] {-1});
     }
 
     /** Entropy for each of {@code batch} rows given the log standard deviation {@code [d]}; returns {@code [batch]}. */
     public static NDArray entropy(NDArray logStd, long batch) {
-        NDArray perRow = logStd.add(0.5 + HALF_LOG_TWO_PI).sum();
+        NDArray perRow = logStd.add((float) (0.5 + HALF_LOG_TWO_PI)).sum();
         return perRow.broadcast(new Shape(batch));
     }
 }

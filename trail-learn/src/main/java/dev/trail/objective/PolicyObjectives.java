@@ -23,7 +23,7 @@ public final class PolicyObjectives {
         NDArray logRatio = logProbs.sub(oldLogProbs);
         NDArray ratio = logRatio.exp();
         NDArray unclipped = advantages.mul(ratio).neg();
-        NDArray clipped = advantages.mul(ratio.clip(1 - clipLow, 1 + clipHigh)).neg();
+        NDArray clipped = advantages.mul(ratio.clip((float) (1 - clipLow), (float) (1 + clipHigh))).neg();
         return new NDArray[] {unclipped.maximum(clipped), logRatio};
     }
 
@@ -39,7 +39,7 @@ public final class PolicyObjectives {
      */
     public static NDArray clippedSquaredError(NDArray values, NDArray oldValues, NDArray returns, double clip) {
         NDArray unclipped = values.sub(returns).square();
-        NDArray clippedValues = oldValues.add(values.sub(oldValues).clip(-clip, clip));
+        NDArray clippedValues = oldValues.add(values.sub(oldValues).clip((float) -clip, (float) clip));
         NDArray clipped = clippedValues.sub(returns).square();
         return unclipped.maximum(clipped);
     }
