@@ -69,6 +69,8 @@ public final class Envs {
     /**
      * A new environment for {@code id}, with the registry's time limit.
      *
+     * @param id a registered id such as {@code CartPole-v1}
+     * @return a new, independent environment; reset it before stepping
      * @throws IllegalArgumentException if {@code id} is not registered (the message lists the known ids)
      */
     public static Env<?, ?> make(String id) {
@@ -79,6 +81,8 @@ public final class Envs {
      * A new environment for {@code id} with its primitive-array fast path, with the registry's
      * time limit. Every built-in environment is an {@link ArrayEnv}.
      *
+     * @param id a registered id such as {@code CartPole-v1}
+     * @return a new, independent environment; reset it before stepping
      * @throws IllegalArgumentException if {@code id} is not registered
      */
     public static ArrayEnv<?> makeArray(String id) {
@@ -88,18 +92,20 @@ public final class Envs {
     /**
      * The registry entry of {@code id}: time limit, reward threshold (NaN if none) and factory.
      *
+     * @param id a registered id such as {@code CartPole-v1}
+     * @return the entry
      * @throws IllegalArgumentException if {@code id} is not registered
      */
     public static EnvSpec spec(String id) {
         return entry(id).spec();
     }
 
-    /** The registered ids, sorted. */
+    /** @return the registered ids, sorted */
     public static List<String> ids() {
         return List.copyOf(REGISTRY.keySet());
     }
 
-    /** All registry entries, sorted by id. */
+    /** @return all registry entries, sorted by id */
     public static List<EnvSpec> specs() {
         return REGISTRY.values().stream().map(Entry::spec).toList();
     }

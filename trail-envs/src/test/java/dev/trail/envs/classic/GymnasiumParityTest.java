@@ -74,6 +74,31 @@ class GymnasiumParityTest {
         }
     }
 
+    @ParameterizedTest(name = "initial observation: {0}")
+    @MethodSource("episodes")
+    void initialObservationIsTheFloat32ViewOfTheInitialState(Episode episode) {
+        ArrayEnv<?> env = Envs.makeArray(episode.env());
+        env.reset(0L);
+        env.setState(episode.initialState());
+        float[] obs = new float[env.observationSize()];
+        // observe() is protected; each class re-declares it in this package.
+        switch (env) {
+            case CartPole e -> e.observe(obs, 0);
+            case Acrobot e -> e.observe(obs, 0);
+            case MountainCar e -> e.observe(obs, 0);
+            case MountainCarContinuous e -> e.observe(obs, 0);
+            case Pendulum e -> e.observe(obs, 0);
+            default -> throw new AssertionError(env);
+        }
+        double[] observed = new double[obs.length];
+        for (int i = 0; i < obs.length; i++) {
+            observed[i] = obs[i];
+        }
+        double error = maxAbsError(observed, episode.initialObs());
+        assertTrue(error <= OBS_TOLERANCE, () -> episode + ": initial observation " + Arrays.toString(observed)
+                + " but Gymnasium has " + Arrays.toString(episode.initialObs()));
+    }
+
     static double apply(ArrayEnv<?> env, Step step, float[] obs) {
         return step.continuousAction() == null
                 ? env.stepInto(step.discreteAction(), obs, 0)
