@@ -119,9 +119,9 @@ final class RolloutCommand implements Callable<Integer> {
         double[] lengths = eps.stream().mapToDouble(e -> e.rewards().size()).toArray();
         Stats r = Stats.of(returns);
         Stats l = Stats.of(lengths);
-        w.printf("summary: %d episodes, %d steps; return mean %s ± %s (min %s, max %s); length mean %s; %s steps/s%n",
-                eps.size(), steps, Tables.number(r.mean()), Tables.number(r.std()), Tables.number(r.min()),
-                Tables.number(r.max()), Tables.number(l.mean()), Tables.number(Math.round(steps / Math.max(seconds, 1e-9))));
+        w.printf(java.util.Locale.ROOT, "summary: %d episodes, %d steps; return mean %s ± %s (min %s, max %s);"
+                + " length mean %s; %.2f s%n", eps.size(), steps, Tables.number(r.mean()), Tables.number(r.std()),
+                Tables.number(r.min()), Tables.number(r.max()), Tables.number(l.mean()), seconds);
     }
 
     static void writeJsonl(Path path, String envId, List<Episode> eps) throws IOException {
