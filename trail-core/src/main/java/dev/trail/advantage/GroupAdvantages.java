@@ -1,5 +1,7 @@
 package dev.trail.advantage;
 
+import java.util.Arrays;
+
 /**
  * Outcome-level (one scalar per response) advantages of the critic-free estimators
  * ({@code ALGORITHMS.md} §1.1–§1.6). Each function maps the rewards R_i of one group (or of a batch
@@ -103,12 +105,31 @@ public final class GroupAdvantages {
     public static double[] grpoGroups(double[] rewards, int groupSize, int ddof, double epsilon,
             Singleton singleton) {
         checkGroupSize(rewards.length, groupSize);
-        checkEpsilon(epsilon);
         if (groupSize == 1) {
+            checkEpsilon(epsilon);
             return singleton(rewards, singleton, "GRPO");
         }
-        GroupStats.checkDdof(ddof, groupSize);
         double[] out = new double[rewards.length];
+        grpoGroupsInto(rewards, groupSize, ddof, epsilon, out);
+        return out;
+    }
+
+    /**
+     * {@link #grpoGroups} writing into a caller-owned buffer of the same length (no allocation;
+     * every element is overwritten). Needs {@code groupSize ≥ 2}: the singleton policy returns
+     * values, not a normalisation.
+     */
+    public static void grpoGroupsInto(double[] rewards, int groupSize, int ddof, double epsilon, double[] out) {
+        checkGroupSize(rewards.length, groupSize);
+        checkEpsilon(epsilon);
+        if (groupSize == 1) {
+            throw new IllegalArgumentException("grpoGroupsInto needs groups of at least 2; use grpoGroups, which "
+                    + "applies the singleton policy");
+        }
+        if (out.length != rewards.length) {
+            throw new IllegalArgumentException("out has length " + out.length + " but rewards has " + rewards.length);
+        }
+        GroupStats.checkDdof(ddof, groupSize);
         for (int start = 0; start < rewards.length; start += groupSize) {
             int end = start + groupSize;
             double first = rewards[start];
@@ -120,7 +141,8 @@ public final class GroupAdvantages {
                 allEqual &= r == first;
             }
             if (allEqual) {
-                continue; // exact zeros
+                Arrays.fill(out, start, end, 0.0); // exact zeros
+                continue;
             }
             double mean = sum / groupSize;
             double ss = 0;
@@ -133,7 +155,6 @@ public final class GroupAdvantages {
                 out[i] = (rewards[i] - mean) * scale;
             }
         }
-        return out;
     }
 
     /**
