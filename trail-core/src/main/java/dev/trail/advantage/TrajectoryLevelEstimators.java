@@ -21,7 +21,30 @@ import java.util.function.Function;
  * rewards at valid (mask true) steps, which for an outcome-rewarded response is the reward on its
  * last step; its advantage is broadcast to every valid step and is 0 at masked steps. Unless an
  * estimator says otherwise, {@code returns} is the reward-to-go over valid steps (for an outcome
- * response: R_i at every valid step, 0 at masked steps). Rewards must be finite at every step.
+ * response: R_i at every valid step, 0 at masked steps). Rewards must be finite at every step
+ * (a NaN even at a masked step is corrupt data and fails, naming trajectory and step).
+ *
+ * <table>
+ * <caption>What each estimator needs and what it returns</caption>
+ * <tr><th>name</th><th>needs besides rewards</th><th>advantages</th><th>returns</th></tr>
+ * <tr><td>reinforce</td><td>values (baseline=value)</td><td>R − b broadcast, or G_t − V(s_t)</td>
+ *     <td>G_t, discounted with its γ (default 1), no bootstrap</td></tr>
+ * <tr><td>remax</td><td>group greedyReward; code form with klCoef &gt; 0: logProbs, refLogProb</td>
+ *     <td>R − r_greedy broadcast; code form: the code's per-step return</td>
+ *     <td>reward-to-go; code form: same as the advantages</td></tr>
+ * <tr><td>rloo, grpo, dr-grpo</td><td>-</td><td>group-relative, broadcast</td><td>reward-to-go</td></tr>
+ * <tr><td>lite-ppo</td><td>equal group sizes</td><td>group mean, batch std, broadcast</td><td>reward-to-go</td></tr>
+ * <tr><td>reinforce++</td><td>logProbs, refLogProb (unless klCoef = 0)</td><td>whitened G</td>
+ *     <td>G: the KL-shaped discounted return before whitening</td></tr>
+ * <tr><td>reinforce++-baseline</td><td>logProbs, refLogProb only if klCoef &gt; 0</td><td>whitened c_i</td>
+ *     <td>c_i = R − group mean at valid steps (KL-shaped return if klCoef &gt; 0)</td></tr>
+ * <tr><td>gae</td><td>values; bootstrapValue unless terminated</td><td>GAE (optionally whitened)</td>
+ *     <td>Â + V (never whitened)</td></tr>
+ * </table>
+ *
+ * <p>{@code refLogProb} is the extra column {@value TrajectoryInputs#REF_LOG_PROB}; k1 = logProbs −
+ * refLogProb at valid steps. The REINFORCE EMA baseline is state, so the trainer keeps it
+ * ({@link GroupAdvantages#emaBaseline}) and passes it as {@code baseline=constant}.
  */
 final class TrajectoryLevelEstimators {
 
