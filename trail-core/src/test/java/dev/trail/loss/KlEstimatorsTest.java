@@ -67,6 +67,9 @@ class KlEstimatorsTest {
         double[] mask = {1, 1, 0};
         double[] k3 = KlEstimators.perToken(KlEstimators.Kind.K3, lp, ref, mask);
         assertArrayEquals(new double[] {0.106531, 0.148721, 0.0}, k3, TOL);
+        assertArrayEquals(new double[] {-1.0, -2.0, Double.NaN}, lp); // inputs untouched
+        assertArrayEquals(new double[] {-1.5, -1.5, 0.0}, ref);
+        assertArrayEquals(new double[] {1, 1, 0}, mask);
         // token-mean over the 2 valid tokens
         assertEquals((0.106531 + 0.148721) / 2,
                 KlEstimators.aggregate(KlEstimators.Kind.K3, lp, ref, mask, 3, Aggregation.TOKEN_MEAN, 0), TOL);
