@@ -53,18 +53,4 @@ final class Checks {
             }
         }
     }
-
-    static boolean valid(double[] mask, int i) {
-        return mask[i] != 0.0;
-    }
-
-    static int countValid(double[] mask) {
-        int n = 0;
-        for (double m : mask) {
-            if (m != 0.0) {
-                n++;
-            }
-        }
-        return n;
-    }
 }
