@@ -117,8 +117,8 @@ public final class SpoChain {
      * @param cutValues {@code V(c)} for each cut, same length as {@code cuts}
      * @param score the final reward, {@code val[T-1]}
      * @param promptValue {@code V(-1)}, used as the initial base under {@link PromptValue#ALWAYS}
-     *        (ignored, may be NaN, under {@link PromptValue#WHEN_FIRST_TOKEN_LOW}, where a cut at -1
-     *        supplies its own value)
+     *        (where it also replaces the value of a cut at -1); ignored, may be NaN, under
+     *        {@link PromptValue#WHEN_FIRST_TOKEN_LOW}, where a cut at -1 supplies its own value
      * @param mode the prompt-value rule
      * @return advantages per token, length T
      */
@@ -185,7 +185,8 @@ public final class SpoChain {
     }
 
     /**
-     * Masked whitening as the SPO trainer applies it (§0.3): mean and unbiased variance over the
+     * Masked whitening as the SPO trainer applies it (§0.3; a private copy of the shared
+     * {@code Whitening}, to be deduplicated): mean and unbiased variance over the
      * selected tokens of all rows (token-weighted), {@code (x - mu) / sqrt(var + 1e-8)} on
      * selected tokens; unselected tokens stay 0. With fewer than two selected tokens the
      * unbiased variance is undefined (verl throws); the advantages are then returned unchanged.

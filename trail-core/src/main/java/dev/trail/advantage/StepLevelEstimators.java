@@ -46,6 +46,14 @@ import java.util.function.Function;
  *       tokens of step t's action.</li>
  * </ul>
  *
+ * <p>Returns: {@code ui-s1} gives the discounted return {@code G_t}, {@code spa} the GAE target
+ * {@code A + V}; the others define no return of their own and return the advantages.
+ *
+ * <p>{@code spo-tree} gives one row per complete trajectory (root-to-leaf path), so the steps of
+ * a segment shared by several trajectories appear in each of their rows with the same edge
+ * advantage; the SPO code trains each edge once ({@link SpoTree#edges}). Members are matched to
+ * leaves by id (a leaf segment's id equals the member's id), otherwise by leaf order.
+ *
  * <p>Masked steps (mask false) get advantage and return 0, and their model outputs (log-probs,
  * values, the columns above) are never read, so they cannot change other steps' results; their
  * rewards, actions and observations remain part of the trajectory.
