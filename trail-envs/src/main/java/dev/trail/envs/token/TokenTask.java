@@ -11,6 +11,9 @@ import dev.trail.seed.Rng;
  * {@link #tool()}, the response text passed to {@link #verify} includes the tool outputs the
  * environment appended (as a {@link ResponseBuilder} produces it), while
  * {@link #demonstration} returns only what the policy writes.
+ *
+ * <p>Implementations are immutable and thread-safe: one task may serve many samplers, each with
+ * its own {@link Rng}.
  */
 public interface TokenTask {
 

@@ -93,7 +93,7 @@ public final class TokenTasks {
                     Option.integer("maxNumber", 50, 2, 999, "largest given number"),
                     Option.integer("minTarget", 10, 1, Integer.MAX_VALUE, "smallest target"),
                     Option.integer("maxTarget", 999, 1, Integer.MAX_VALUE, "largest target"),
-                    Option.integer("minUsed", 3, 2, 6, "fewest numbers the generating expression combines"),
+                    Option.integer("minUsed", 3, 2, 6, "fewest numbers the generating expression combines (capped at numbers)"),
                     Option.flag("integerDivision", true, "whether every division must be exact"));
             default -> List.of(
                     Option.integer("leftDigits", 3, 1, 9, "digits of the left factor"),

@@ -65,6 +65,16 @@ public record Transcript(String problemKey, int[] promptTokens, int[] responseTo
         return all;
     }
 
+    /**
+     * The loss mask over {@link #tokens()}: false for the prompt ({@code P} entries), then
+     * {@link #trained()} for the response ({@code T} entries).
+     */
+    public boolean[] sequenceMask() {
+        boolean[] m = new boolean[promptTokens.length + trained.length];
+        System.arraycopy(trained, 0, m, promptTokens.length, trained.length);
+        return m;
+    }
+
     /** Number of response tokens T. */
     public int responseLength() {
         return responseTokens.length;

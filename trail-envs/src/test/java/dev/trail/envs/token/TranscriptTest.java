@@ -26,6 +26,8 @@ class TranscriptTest {
         assertArrayEquals(new int[] {1, 6, 10, 16, 11, 12, 18}, t.promptTokens());
         assertArrayEquals(new int[] {6, 5, 12, 6, 2}, t.responseTokens());
         assertEquals(12, t.tokens().length);
+        assertArrayEquals(new boolean[] {false, false, false, false, false, false, false, true, true, true, true, true},
+                t.sequenceMask());
         Trajectory tr = t.toTrajectory("r0", "37*89", 42);
         assertEquals(5, tr.length());
         assertArrayEquals(new float[] {6, 5, 12, 6, 2}, tr.actions());
