@@ -269,4 +269,36 @@ public final class ResponseBuilder {
         }
         return b.transcript();
     }
+
+    /**
+     * Rebuilds the transcript of a response whose tool outputs are already in place (as sampled
+     * by an inference engine that ran the tools itself, or read back from a dataset):
+     * {@code responseTokens} holds policy tokens and tool outputs interleaved. The tool calls are
+     * replayed, and each tool output must match the tokens that follow its call; they get
+     * {@code trained = false}. Tokens after the end of the response (padding after EOS) are ignored.
+     *
+     * @throws IllegalArgumentException if a tool output in {@code responseTokens} differs from what
+     *         the tool returns, or the sequence stops inside one
+     */
+    public static Transcript replay(TokenTask task, Problem problem, int[] responseTokens, int contextLength,
+            int maxResponseTokens) {
+        ResponseBuilder b = new ResponseBuilder(task, problem, contextLength, maxResponseTokens);
+        int i = 0;
+        while (i < responseTokens.length && !b.done()) {
+            int[] tool = b.append(responseTokens[i++]);
+            for (int k = 0; k < tool.length; k++, i++) {
+                if (i >= responseTokens.length) {
+                    throw new IllegalArgumentException("the response stops inside the tool output \""
+                            + Vocabulary.decode(tool) + "\" at token " + i);
+                }
+                if (responseTokens[i] != tool[k]) {
+                    throw new IllegalArgumentException("response token " + i + " is "
+                            + Vocabulary.decode(responseTokens, i, i + 1) + " but the tool output there is \""
+                            + Vocabulary.decode(tool) + "\" (token " + k + ": " + Vocabulary.decode(tool, k, k + 1)
+                            + ")");
+                }
+            }
+        }
+        return b.transcript();
+    }
 }

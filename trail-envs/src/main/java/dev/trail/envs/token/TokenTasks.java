@@ -35,8 +35,14 @@ public final class TokenTasks {
 
     /** The registry entry of {@code id}, with default options. */
     public static EnvSpec spec(String id) {
-        TokenTask task = task(id);
-        return new EnvSpec(id, task.defaultMaxResponseTokens(), Double.NaN, () -> make(id));
+        return spec(id, Map.of());
+    }
+
+    /** The registry entry of {@code id} with {@code settings} applied (validated now, not at make time). */
+    public static EnvSpec spec(String id, Map<String, String> settings) {
+        Map<String, String> copy = Map.copyOf(settings);
+        TokenEnv probe = make(id, copy);
+        return new EnvSpec(id, probe.maxResponseTokens(), Double.NaN, () -> make(id, copy));
     }
 
     /** The registry entries of all ids. */

@@ -29,6 +29,15 @@ class TokenTasksTest {
     }
 
     @Test
+    void specsWithSettings() {
+        EnvSpec s = TokenTasks.spec("Countdown-v0", Map.of("maxResponseTokens", "48", "split", "held-out"));
+        assertEquals(48, s.maxEpisodeSteps());
+        TokenEnv env = (TokenEnv) s.make();
+        assertEquals(Split.HELD_OUT, env.split());
+        assertThrows(IllegalArgumentException.class, () -> TokenTasks.spec("Countdown-v0", Map.of("nope", "1")));
+    }
+
+    @Test
     void unknownIdListsTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenTasks.make("Arith-v0"));
         assertTrue(e.getMessage().contains("Arith-v0") && e.getMessage().contains("Countdown-v0"), e.getMessage());

@@ -108,4 +108,20 @@ class TranscriptTest {
         TrajectoryGroup g = new TrajectoryGroup(p.key(), members);
         assertArrayEquals(new double[] {1, 0, 0, 0}, g.totalRewards());
     }
+
+    @Test
+    void replayingAResolvedResponseRecoversTheMask() {
+        CalculatorTask task = new CalculatorTask();
+        Calculation p = new Calculation(2, 3, 0, false);
+        Transcript live = ResponseBuilder.respond(task, p, "<calc>2*3</calc><answer>6</answer>", 128, 64);
+        int[] padded = java.util.Arrays.copyOf(live.responseTokens(), live.responseLength() + 3);
+        assertEquals(live, ResponseBuilder.replay(task, p, padded, 128, 64));
+
+        int[] forged = Vocabulary.encode("<calc>2*3</calc>=7<answer>7</answer>");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ResponseBuilder.replay(task, p, forged, 128, 64));
+        assertTrue(e.getMessage().contains("\"=6\""), e.getMessage());
+        int[] cut = Vocabulary.encode("<calc>2*3</calc>=");
+        assertThrows(IllegalArgumentException.class, () -> ResponseBuilder.replay(task, p, cut, 128, 64));
+    }
 }
