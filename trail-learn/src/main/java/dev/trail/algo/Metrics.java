@@ -34,6 +34,10 @@ public final class Metrics {
     public static final String EPOCHS = "charts/epochs";
     /** Environment steps per second since this process started training (wall clock: not reproducible). */
     public static final String STEPS_PER_SECOND = "time/steps_per_second";
+    /** Wall-clock seconds the update spent collecting the rollout and computing advantages. */
+    public static final String COLLECT_SECONDS = "time/collect_seconds";
+    /** Wall-clock seconds the update spent in gradient steps. */
+    public static final String OPTIMIZE_SECONDS = "time/optimize_seconds";
     /** SAC: mean of the two Q losses. */
     public static final String QF_LOSS = "losses/qf_loss";
     /** SAC: actor loss. */

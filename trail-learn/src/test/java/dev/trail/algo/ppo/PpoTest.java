@@ -1,0 +1,168 @@
+package dev.trail.algo.ppo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trail.algo.Metrics;
+import dev.trail.algo.TrainingDivergedException;
+import dev.trail.algo.TrainingListener;
+import dev.trail.nn.Parameters;
+import dev.trail.policy.Evaluation;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PpoTest {
+
+    /** A tiny CartPole config: 2 copies x 32 steps, 2 minibatches, 2 epochs. */
+    private static PpoConfig tiny() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("num_envs", "2");
+        s.put("num_steps", "32");
+        s.put("num_minibatches", "2");
+        s.put("update_epochs", "2");
+        return PpoConfig.fromSettings(s);
+    }
+
+    /** Collects each update's metrics without the wall-clock ones. */
+    private static final class Recorder implements TrainingListener {
+        final List<Map<String, Double>> updates = new ArrayList<>();
+        final List<Double> episodeReturns = new ArrayList<>();
+
+        @Override
+        public void onEpisode(long globalStep, int envIndex, double episodicReturn, int length) {
+            episodeReturns.add(episodicReturn);
+        }
+
+        @Override
+        public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
+            Map<String, Double> m = new LinkedHashMap<>(metrics);
+            m.keySet().removeIf(Metrics::isTiming);
+            m.put("update", (double) update);
+            m.put("global_step", (double) globalStep);
+            updates.add(m);
+        }
+    }
+
+    @Test
+    void sameSeedGivesBitIdenticalMetrics() throws IOException {
+        Recorder a = new Recorder();
+        Recorder b = new Recorder();
+        Ppo.Result ra = Ppo.train(tiny(), "CartPole-v1", 42, 192, a, null);
+        Ppo.Result rb = Ppo.train(tiny(), "CartPole-v1", 42, 192, b, null);
+        assertEquals(3, a.updates.size());
+        assertEquals(a.updates, b.updates);
+        assertEquals(a.episodeReturns, b.episodeReturns);
+        Parameters pa = ra.policy().parameters();
+        Parameters pb = rb.policy().parameters();
+        for (int i = 0; i < pa.count(); i++) {
+            assertArrayEquals(pa.get(i).data(), pb.get(i).data(), pa.get(i).name());
+        }
+        Recorder c = new Recorder();
+        Ppo.train(tiny(), "CartPole-v1", 43, 192, c, null);
+        assertTrue(!a.updates.equals(c.updates), "another seed, another run");
+    }
+
+    @Test
+    void metricsAreNamespacedAndFinite() throws IOException {
+        Recorder r = new Recorder();
+        Ppo.train(tiny(), "CartPole-v1", 1, 64, r, null);
+        Map<String, Double> m = r.updates.get(0);
+        for (String key : List.of(Metrics.POLICY_LOSS, Metrics.VALUE_LOSS, Metrics.ENTROPY, Metrics.APPROX_KL,
+                Metrics.CLIP_FRACTION, Metrics.LEARNING_RATE, Metrics.EPISODIC_RETURN, Metrics.EPISODIC_LENGTH)) {
+            assertTrue(m.containsKey(key) && Double.isFinite(m.get(key)), key + " in " + m);
+        }
+        assertEquals(2.5e-4, m.get(Metrics.LEARNING_RATE), 1e-15, "first update uses the full rate");
+        // the entropy of a near-uniform 2-way policy is about log 2
+        assertEquals(Math.log(2), m.get(Metrics.ENTROPY), 0.01);
+    }
+
+    @Test
+    void resumedRunContinuesExactly(@TempDir Path dir) throws IOException {
+        Recorder whole = new Recorder();
+        Ppo.train(tiny(), "CartPole-v1", 7, 256, whole, null);
+        assertEquals(4, whole.updates.size());
+
+        Recorder first = new Recorder();
+        try (Ppo ppo = Ppo.create(tiny(), "CartPole-v1", 7, 256)) {
+            ppo.update(first);
+            ppo.update(first);
+            ppo.save(dir.resolve("cp"));
+        }
+        Recorder rest = new Recorder();
+        Ppo.Result r = Ppo.resume(dir.resolve("cp"), rest, dir.resolve("more"), 1);
+        assertEquals(4, r.updates());
+        assertEquals(whole.updates.subList(0, 2), first.updates);
+        assertEquals(whole.updates.subList(2, 4), rest.updates);
+        assertTrue(Files.isDirectory(dir.resolve("more/update-000004")));
+    }
+
+    @Test
+    void resumeWithNormalizationAndContinuousActions(@TempDir Path dir) throws IOException {
+        Map<String, String> s = new LinkedHashMap<>(tiny().asSettings());
+        s.put("normalize_observations", "true");
+        s.put("normalize_rewards", "true");
+        PpoConfig config = PpoConfig.fromSettings(s);
+        Recorder whole = new Recorder();
+        Ppo.train(config, "Pendulum-v1", 3, 192, whole, null);
+        Recorder rest = new Recorder();
+        try (Ppo ppo = Ppo.create(config, "Pendulum-v1", 3, 192)) {
+            ppo.update(TrainingListener.NONE);
+            ppo.save(dir.resolve("cp"));
+        }
+        Ppo.resume(dir.resolve("cp"), rest, null, 0);
+        assertEquals(whole.updates.subList(1, 3), rest.updates);
+    }
+
+    @Test
+    void corruptOrForeignCheckpointsAreRefused(@TempDir Path dir) throws IOException {
+        Path cp = dir.resolve("cp");
+        Ppo.train(tiny(), "CartPole-v1", 5, 64, TrainingListener.NONE, dir, 0);
+        Files.move(dir.resolve("update-000001"), cp);
+        // intact: loads and evaluates
+        Evaluation.Result ok = Evaluation.evaluate(cp, "CartPole-v1", 2, 0, true);
+        assertEquals(2, ok.returns().length);
+        // a policy for CartPole does not fit Pendulum
+        IllegalArgumentException shape = assertThrows(IllegalArgumentException.class,
+                () -> Evaluation.evaluate(cp, "Pendulum-v1", 1, 0, true));
+        assertTrue(shape.getMessage().contains("obs 4") && shape.getMessage().contains("obs 3"), shape.getMessage());
+        // one flipped byte in the weights
+        Path params = cp.resolve("parameters.bin");
+        try (RandomAccessFile f = new RandomAccessFile(params.toFile(), "rw")) {
+            f.seek(100);
+            int b = f.read();
+            f.seek(100);
+            f.write(b ^ 1);
+        }
+        IOException flipped = assertThrows(IOException.class, () -> Ppo.load(cp));
+        assertTrue(flipped.getMessage().contains("SHA-256") && flipped.getMessage().contains("parameters.bin"),
+                flipped.getMessage());
+        // truncated metadata
+        Path meta = cp.resolve("checkpoint.json");
+        byte[] bytes = Files.readAllBytes(meta);
+        Files.write(meta, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        IOException truncated = assertThrows(IOException.class, () -> Evaluation.evaluate(cp, "CartPole-v1", 1, 0, true));
+        assertTrue(truncated.getMessage().contains("checkpoint.json"), truncated.getMessage());
+    }
+
+    @Test
+    void nonFiniteLossStopsNamingTermAndUpdate() {
+        try (Ppo ppo = Ppo.create(tiny(), "CartPole-v1", 1, 128)) {
+            ppo.update(TrainingListener.NONE);
+            ppo.policy().parameters().get("critic.2.bias").data()[0] = Float.NaN;
+            TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                    () -> ppo.update(TrainingListener.NONE));
+            assertEquals(2, e.update());
+            assertTrue(e.getMessage().contains("update 2") && e.getMessage().contains(e.term()), e.getMessage());
+        }
+    }
+}
