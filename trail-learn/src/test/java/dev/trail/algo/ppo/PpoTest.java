@@ -73,6 +73,23 @@ class PpoTest {
     }
 
     @Test
+    void learnsCartPoleWithinAFewThousandSteps() throws IOException {
+        // CleanRL's config with a higher constant learning rate, 8 updates of 4 x 128 steps
+        PpoConfig config = PpoConfig.fromSettings(Map.of("learning_rate", "1e-3", "anneal_lr", "false"));
+        Recorder r = new Recorder();
+        Ppo.Result result = Ppo.train(config, "CartPole-v1", 1, 4096, r, null);
+        List<Double> returns = r.episodeReturns;
+        double first = returns.subList(0, 20).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = returns.subList(returns.size() - 10, returns.size()).stream().mapToDouble(Double::doubleValue)
+                .average().orElseThrow();
+        assertTrue(first < 30, "a fresh policy is near random (about 22): " + first);
+        assertTrue(last > 60, "after 4096 steps the last episodes are much longer: " + last);
+        Evaluation.Result greedy = Evaluation.evaluate(new dev.trail.policy.PolicyCheckpoint.Loaded("ppo", "CartPole-v1",
+                result.policy(), null, 10, null), "CartPole-v1", 5, 99, true);
+        assertTrue(greedy.meanReturn() > 100, "greedy policy: " + greedy.meanReturn());
+    }
+
+    @Test
     void metricsAreNamespacedAndFinite() throws IOException {
         Recorder r = new Recorder();
         Ppo.train(tiny(), "CartPole-v1", 1, 64, r, null);
