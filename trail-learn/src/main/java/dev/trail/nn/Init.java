@@ -76,6 +76,15 @@ public final class Init {
         return out;
     }
 
+    /** {@code n} values uniform on {@code [-bound, bound)}. */
+    public static float[] uniform(int n, double bound, Rng rng) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) ((2 * rng.nextDouble() - 1) * bound);
+        }
+        return out;
+    }
+
     /** {@code n} copies of {@code value}. */
     public static float[] constant(int n, float value) {
         float[] out = new float[n];

@@ -66,6 +66,27 @@ public final class Mlp {
         return new Mlp(prefix, sizes.clone(), activation, parameters, w, b);
     }
 
+    /**
+     * Creates the layers' tensors with PyTorch's default {@code nn.Linear} initialisation (weights
+     * and biases uniform on {@code ±1/sqrt(fan_in)}, i.e. Kaiming-uniform with {@code a = √5}),
+     * drawn from {@code rng}; CleanRL's SAC networks use it.
+     */
+    public static Mlp createDefaultInit(String prefix, int[] sizes, Activation activation, Rng rng,
+            Parameters parameters) {
+        checkSizes(prefix, sizes);
+        int layers = sizes.length - 1;
+        int[] w = new int[layers];
+        int[] b = new int[layers];
+        for (int l = 0; l < layers; l++) {
+            int in = sizes[l];
+            int out = sizes[l + 1];
+            double bound = 1 / Math.sqrt(in);
+            w[l] = parameters.add(prefix + "." + l + ".weight", new int[] {out, in}, Init.uniform(out * in, bound, rng));
+            b[l] = parameters.add(prefix + "." + l + ".bias", new int[] {out}, Init.uniform(out, bound, rng));
+        }
+        return new Mlp(prefix, sizes.clone(), activation, parameters, w, b);
+    }
+
     /** Attaches to the existing tensors {@code <prefix>.*} of {@code parameters} (e.g. loaded from a checkpoint). */
     public static Mlp attach(String prefix, int[] sizes, Activation activation, Parameters parameters) {
         checkSizes(prefix, sizes);

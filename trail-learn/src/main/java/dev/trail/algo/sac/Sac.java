@@ -1,0 +1,366 @@
+package dev.trail.algo.sac;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.trail.algo.Metrics;
+import dev.trail.algo.TrainingDivergedException;
+import dev.trail.algo.TrainingListener;
+import dev.trail.env.ArrayEnv;
+import dev.trail.envs.Envs;
+import dev.trail.nn.Activation;
+import dev.trail.nn.Mlp;
+import dev.trail.nn.Parameters;
+import dev.trail.nn.Tensors;
+import dev.trail.nn.Torch;
+import dev.trail.optim.Adam;
+import dev.trail.policy.SquashedGaussianActor;
+import dev.trail.seed.Rng;
+import dev.trail.seed.Seeds;
+import dev.trail.space.Box;
+import dev.trail.vector.VectorEnv;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Soft Actor-Critic for continuous actions, as CleanRL's {@code sac_continuous_action.py}.
+ * Every environment step:
+ * <ol>
+ *   <li><b>Act</b>: uniform random actions for the first {@code learning_starts} steps, then a
+ *       sample of the squashed Gaussian actor (plain Java). Store {@code (s, a, r, s', terminated)}
+ *       with {@code s'} the final observation when the episode ended (truncations bootstrap).</li>
+ *   <li><b>Critics</b>: {@code y = r + γ (1 - terminated) (min(Q1', Q2')(s', a') - α log π(a'|s'))},
+ *       {@code a' ~ π(s')}, with the Polyak-averaged target critics; loss
+ *       {@code mse(Q1(s,a), y) + mse(Q2(s,a), y)}; one Adam over both critics.</li>
+ *   <li><b>Actor</b> every {@code policy_frequency} steps, that many times: loss
+ *       {@code mean(α log π(ã|s) - min(Q1, Q2)(s, ã))} with the reparameterised {@code ã}; with
+ *       {@code autotune}, the temperature follows
+ *       {@code ∇ log α = -α · mean(log π + H̄)}, {@code H̄ = -dim(A)}, computed in Java.</li>
+ *   <li><b>Targets</b>: {@code θ' ← τ θ + (1 - τ) θ'} every {@code target_network_frequency} steps (in Java).</li>
+ * </ol>
+ * Metrics go to the listener every {@link #LOG_EVERY} steps once learning has started. The noise
+ * of every sample (acting and learning), the buffer indices, the initialisations and the
+ * environments draw from separate streams of the root seed: the same seed gives the same run.
+ */
+public final class Sac implements AutoCloseable {
+
+    /** The algorithm's name. */
+    public static final String ALGORITHM = "sac";
+    /** Steps between metric reports (CleanRL logs every 100). */
+    public static final int LOG_EVERY = 100;
+
+    private final SacConfig config;
+    private final String envId;
+    private final long totalSteps;
+    private final VectorEnv envs;
+    private final int n;
+    private final int obsDim;
+    private final int actDim;
+    private final Box actionBox;
+
+    private final SquashedGaussianActor actor;
+    private final Parameters critic;
+    private final Parameters criticTarget;
+    private final Mlp q1;
+    private final Mlp q2;
+    private final Parameters logAlpha;
+    private final Adam actorOptimizer;
+    private final Adam criticOptimizer;
+    private final Adam alphaOptimizer;
+    private final double targetEntropy;
+    private double alpha;
+
+    private final ReplayBuffer buffer;
+    private final Rng actionRng;
+    private final Rng sampleRng;
+    private final Rng noiseRng;
+    private final NDManager manager;
+    private final Engine engine;
+
+    private final float[] observations;
+    private final double[] episodeReturns;
+    private final int[] episodeLengths;
+    private long globalStep;
+    private int report;
+    private final long startNanos = System.nanoTime();
+
+    // diagnostics of the last gradient steps (read from tensors only when reporting)
+    private double qfLoss = Double.NaN;
+    private double qfValues = Double.NaN;
+    private double actorLoss = Double.NaN;
+    private double alphaLoss = Double.NaN;
+    private int episodesSinceReport;
+    private double returnSinceReport;
+    private long lengthSinceReport;
+
+    /** A fresh run of {@code totalSteps} environment steps with one environment copy. */
+    public Sac(SacConfig config, String envId, long seed, long totalSteps) {
+        this.config = config;
+        this.envId = envId;
+        this.totalSteps = totalSteps;
+        this.n = 1;
+        ArrayEnv<?> probe = Envs.makeArray(envId);
+        if (!(probe.actionSpace() instanceof Box box)) {
+            throw new IllegalArgumentException("SAC needs continuous (Box) actions; " + envId + " has "
+                    + probe.actionSpace());
+        }
+        this.actionBox = box;
+        this.obsDim = probe.observationSize();
+        this.actDim = box.flatSize();
+        probe.close();
+
+        Rng init = Seeds.stream(seed, "init");
+        int[] hidden = config.hiddenSizes();
+        this.actor = SquashedGaussianActor.create(obsDim, box.low(), box.high(), hidden, init);
+        this.critic = new Parameters();
+        int[] qSizes = new int[hidden.length + 2];
+        qSizes[0] = obsDim + actDim;
+        System.arraycopy(hidden, 0, qSizes, 1, hidden.length);
+        qSizes[qSizes.length - 1] = 1;
+        this.q1 = Mlp.createDefaultInit("qf1", qSizes, Activation.RELU, init, critic);
+        this.q2 = Mlp.createDefaultInit("qf2", qSizes, Activation.RELU, init, critic);
+        this.criticTarget = critic.copy();
+        this.logAlpha = new Parameters();
+        logAlpha.add("log_alpha", new int[] {1}, new float[] {0f});
+        this.actorOptimizer = new Adam(actor.parameters(), 1e-8);
+        this.criticOptimizer = new Adam(critic, 1e-8);
+        this.alphaOptimizer = new Adam(logAlpha, 1e-8);
+        this.targetEntropy = -actDim;
+        this.alpha = config.autotune() ? 1.0 : config.alpha();
+
+        this.buffer = new ReplayBuffer((int) Math.min(config.bufferSize(), Math.max(totalSteps, 1)), obsDim, actDim);
+        this.actionRng = Seeds.stream(seed, "actions");
+        this.sampleRng = Seeds.stream(seed, "replay");
+        this.noiseRng = Seeds.stream(seed, "noise");
+        this.envs = new VectorEnv(() -> Envs.makeArray(envId), n);
+        this.observations = envs.reset(Seeds.stream(seed, "envs").nextLong()).clone();
+        this.episodeReturns = new double[n];
+        this.episodeLengths = new int[n];
+        this.manager = Torch.newManager();
+        this.engine = Torch.engine();
+    }
+
+    /** Trains for the planned steps and returns the actor. */
+    public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
+            TrainingListener listener) {
+        try (Sac sac = new Sac(config, envId, seed, totalSteps)) {
+            while (!sac.done()) {
+                sac.step(listener);
+            }
+            return sac.actor();
+        }
+    }
+
+    /** Whether all planned steps are done. */
+    public boolean done() {
+        return globalStep >= totalSteps;
+    }
+
+    /** The actor (its weights change with every update). */
+    public SquashedGaussianActor actor() {
+        return actor;
+    }
+
+    /** Environment steps taken. */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** One environment step, then the gradient steps due. */
+    public void step(TrainingListener listener) {
+        float[] actions;
+        if (globalStep < config.learningStarts()) {
+            actions = new float[n * actDim];
+            for (int e = 0; e < n; e++) {
+                System.arraycopy(actionBox.sample(actionRng), 0, actions, e * actDim, actDim);
+            }
+        } else {
+            actions = actor.act(observations, n, actionRng, null);
+            clipToBox(actions);
+        }
+        envs.step(actions);
+        globalStep += n;
+        double[] rewards = envs.rewards();
+        boolean[] term = envs.terminated();
+        boolean[] trunc = envs.truncated();
+        float[] next = envs.observations();
+        float[] finals = envs.finalObservations();
+        for (int e = 0; e < n; e++) {
+            boolean ended = term[e] || trunc[e];
+            buffer.add(observations, e * obsDim, ended ? finals : next, e * obsDim, actions, e * actDim, rewards[e],
+                    term[e]);
+            episodeReturns[e] += rewards[e];
+            episodeLengths[e]++;
+            if (ended) {
+                listener.onEpisode(globalStep, e, episodeReturns[e], episodeLengths[e]);
+                episodesSinceReport++;
+                returnSinceReport += episodeReturns[e];
+                lengthSinceReport += episodeLengths[e];
+                episodeReturns[e] = 0;
+                episodeLengths[e] = 0;
+            }
+        }
+        System.arraycopy(next, 0, observations, 0, observations.length);
+
+        if (globalStep > config.learningStarts()) {
+            boolean reporting = globalStep % LOG_EVERY == 0;
+            ReplayBuffer.Batch batch = buffer.sample(config.batchSize(), sampleRng);
+            updateCritics(batch, reporting);
+            if (globalStep % config.policyFrequency() == 0) {
+                for (int k = 0; k < config.policyFrequency(); k++) {
+                    updateActor(batch, reporting);
+                }
+            }
+            if (globalStep % config.targetNetworkFrequency() == 0) {
+                criticTarget.softUpdateFrom(critic, config.tau());
+            }
+            if (reporting) {
+                report(listener);
+            }
+        }
+    }
+
+    private void clipToBox(float[] actions) {
+        for (int i = 0; i < actions.length; i++) {
+            int j = i % actDim;
+            actions[i] = Math.max(actionBox.low(j), Math.min(actionBox.high(j), actions[i]));
+        }
+    }
+
+    private NDArray gaussian(NDManager m, int rows) {
+        float[] eps = new float[rows * actDim];
+        for (int i = 0; i < eps.length; i++) {
+            eps[i] = (float) noiseRng.nextGaussian();
+        }
+        return Tensors.create(m, eps, rows, actDim);
+    }
+
+    private void updateCritics(ReplayBuffer.Batch batch, boolean reporting) {
+        int b = config.batchSize();
+        float[][] grads;
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray obs = Tensors.create(sub, batch.observations(), b, obsDim);
+            NDArray act = Tensors.create(sub, batch.actions(), b, actDim);
+            NDArray nextObs = Tensors.create(sub, batch.nextObservations(), b, obsDim);
+            float[] discount = batch.notDone().clone();
+            for (int i = 0; i < b; i++) {
+                discount[i] *= (float) config.gamma();
+            }
+            // target (no gradient: outside the collector, on constant copies of the weights)
+            Parameters.Bound actorC = actor.parameters().constant(sub);
+            Parameters.Bound targetC = criticTarget.constant(sub);
+            NDArray[] nextSample = actor.rsample(actorC, nextObs, gaussian(sub, b));
+            NDArray nextIn = NDArrays.concat(new NDList(nextObs, nextSample[0]), 1);
+            NDArray minNext = q1.forward(targetC, nextIn).minimum(q2.forward(targetC, nextIn)).reshape(-1)
+                    .sub(nextSample[1].mul((float) alpha));
+            NDArray y = Tensors.create(sub, batch.rewards(), b).add(Tensors.create(sub, discount, b).mul(minNext));
+
+            Parameters.Bound params = critic.bind(sub);
+            NDArray in = NDArrays.concat(new NDList(obs, act), 1);
+            NDArray q1Values;
+            NDArray loss;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                q1Values = q1.forward(params, in).reshape(-1);
+                NDArray q2Values = q2.forward(params, in).reshape(-1);
+                loss = q1Values.sub(y).square().mean().add(q2Values.sub(y).square().mean());
+                gc.backward(loss);
+            }
+            grads = params.gradients();
+            if (reporting) {
+                qfLoss = loss.getFloat() / 2;
+                qfValues = q1Values.mean().getFloat();
+                guard(Metrics.QF_LOSS, qfLoss);
+            }
+        }
+        guardGradients("critic", grads, critic);
+        criticOptimizer.step(critic, grads, config.qLr());
+    }
+
+    private void updateActor(ReplayBuffer.Batch batch, boolean reporting) {
+        int b = config.batchSize();
+        float[][] grads;
+        double meanLogProb = Double.NaN;
+        try (NDManager sub = manager.newSubManager()) {
+            NDArray obs = Tensors.create(sub, batch.observations(), b, obsDim);
+            Parameters.Bound params = actor.parameters().bind(sub);
+            Parameters.Bound criticC = critic.constant(sub);
+            NDArray loss;
+            try (GradientCollector gc = engine.newGradientCollector()) {
+                NDArray[] sample = actor.rsample(params, obs, gaussian(sub, b));
+                NDArray in = NDArrays.concat(new NDList(obs, sample[0]), 1);
+                NDArray minQ = q1.forward(criticC, in).minimum(q2.forward(criticC, in)).reshape(-1);
+                loss = sample[1].mul((float) alpha).sub(minQ).mean();
+                gc.backward(loss);
+            }
+            grads = params.gradients();
+            if (reporting) {
+                actorLoss = loss.getFloat();
+                guard(Metrics.ACTOR_LOSS, actorLoss);
+            }
+        }
+        guardGradients("actor", grads, actor.parameters());
+        actorOptimizer.step(actor.parameters(), grads, config.policyLr());
+        if (config.autotune()) {
+            // log π under the updated actor (no gradient), then the temperature's gradient in closed form
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray obs = Tensors.create(sub, batch.observations(), b, obsDim);
+                meanLogProb = actor.rsample(actor.parameters().constant(sub), obs, gaussian(sub, b))[1].mean().getFloat();
+            }
+            double a = Math.exp(logAlpha.get(0).data()[0]);
+            float[][] g = {{(float) (-a * (meanLogProb + targetEntropy))}};
+            guard(Metrics.ALPHA_LOSS, g[0][0]);
+            alphaOptimizer.step(logAlpha, g, config.qLr());
+            alpha = Math.exp(logAlpha.get(0).data()[0]);
+            if (reporting) {
+                alphaLoss = -a * (meanLogProb + targetEntropy);
+            }
+        }
+    }
+
+    private void guardGradients(String net, float[][] grads, Parameters params) {
+        for (int p = 0; p < grads.length; p++) {
+            for (float g : grads[p]) {
+                if (!Float.isFinite(g)) {
+                    guard("gradient of " + net + " " + params.get(p).name(), g);
+                }
+            }
+        }
+    }
+
+    private void guard(String term, double value) {
+        if (!Double.isFinite(value)) {
+            throw new TrainingDivergedException("SAC", term, (int) Math.min(Integer.MAX_VALUE, globalStep), value);
+        }
+    }
+
+    private void report(TrainingListener listener) {
+        report++;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(Metrics.QF_VALUES, qfValues);
+        m.put(Metrics.QF_LOSS, qfLoss);
+        m.put(Metrics.ACTOR_LOSS, actorLoss);
+        m.put(Metrics.ALPHA, alpha);
+        if (config.autotune()) {
+            m.put(Metrics.ALPHA_LOSS, alphaLoss);
+        }
+        if (episodesSinceReport > 0) {
+            m.put(Metrics.EPISODIC_RETURN, returnSinceReport / episodesSinceReport);
+            m.put(Metrics.EPISODIC_LENGTH, (double) lengthSinceReport / episodesSinceReport);
+        }
+        m.put(Metrics.EPISODES, (double) episodesSinceReport);
+        episodesSinceReport = 0;
+        returnSinceReport = 0;
+        lengthSinceReport = 0;
+        m.put(Metrics.STEPS_PER_SECOND, globalStep / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9));
+        listener.onUpdate(report, globalStep, m);
+    }
+
+    @Override
+    public void close() {
+        envs.close();
+        manager.close();
+    }
+}

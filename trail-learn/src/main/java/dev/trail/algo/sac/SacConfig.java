@@ -1,0 +1,109 @@
+package dev.trail.algo.sac;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * SAC hyperparameters with CleanRL's {@code sac_continuous_action.py} defaults.
+ *
+ * @param bufferSize {@code buffer_size}: replay capacity in transitions (1e6)
+ * @param gamma {@code gamma}: discount (0.99)
+ * @param tau {@code tau}: Polyak coefficient of the target networks (0.005)
+ * @param batchSize {@code batch_size}: transitions per gradient step (256)
+ * @param learningStarts {@code learning_starts}: uniform-random steps before learning (5000)
+ * @param policyLr {@code policy_lr}: actor learning rate (3e-4)
+ * @param qLr {@code q_lr}: critic and temperature learning rate (1e-3)
+ * @param policyFrequency {@code policy_frequency}: actor updates every this many steps, done this many times (2)
+ * @param targetNetworkFrequency {@code target_network_frequency}: target update period in steps (1)
+ * @param alpha {@code alpha}: entropy temperature when not tuned (0.2)
+ * @param autotune {@code autotune}: learn the temperature towards entropy {@code -dim(A)} (true)
+ * @param hiddenSizes hidden widths of actor and critics ([256, 256])
+ */
+public record SacConfig(int bufferSize, double gamma, double tau, int batchSize, int learningStarts, double policyLr,
+        double qLr, int policyFrequency, int targetNetworkFrequency, double alpha, boolean autotune, int[] hiddenSizes) {
+
+    public SacConfig {
+        if (bufferSize < 1) {
+            throw new IllegalArgumentException("buffer_size=" + bufferSize + " must be >= 1");
+        }
+        if (!(gamma >= 0 && gamma <= 1)) {
+            throw new IllegalArgumentException("gamma=" + gamma + " is outside the allowed range [0, 1]");
+        }
+        if (!(tau > 0 && tau <= 1)) {
+            throw new IllegalArgumentException("tau=" + tau + " is outside the allowed range (0, 1]");
+        }
+        if (batchSize < 1 || batchSize > bufferSize) {
+            throw new IllegalArgumentException("batch_size=" + batchSize + " must be in [1, buffer_size=" + bufferSize + "]");
+        }
+        if (learningStarts < 0) {
+            throw new IllegalArgumentException("learning_starts=" + learningStarts + " must be >= 0");
+        }
+        if (!(policyLr > 0 && policyLr <= 1) || !(qLr > 0 && qLr <= 1)) {
+            throw new IllegalArgumentException("policy_lr=" + policyLr + " and q_lr=" + qLr + " must be in (0, 1]");
+        }
+        if (policyFrequency < 1 || targetNetworkFrequency < 1) {
+            throw new IllegalArgumentException("policy_frequency=" + policyFrequency + " and target_network_frequency="
+                    + targetNetworkFrequency + " must be >= 1");
+        }
+        if (!(alpha >= 0)) {
+            throw new IllegalArgumentException("alpha=" + alpha + " must be >= 0");
+        }
+        hiddenSizes = hiddenSizes == null ? new int[] {256, 256} : hiddenSizes.clone();
+        for (int h : hiddenSizes) {
+            if (h < 1) {
+                throw new IllegalArgumentException("hidden_sizes must be >= 1, got " + Arrays.toString(hiddenSizes));
+            }
+        }
+    }
+
+    /** CleanRL's defaults. */
+    public static SacConfig defaults() {
+        return new SacConfig(1_000_000, 0.99, 0.005, 256, 5000, 3e-4, 1e-3, 2, 1, 0.2, true, new int[] {256, 256});
+    }
+
+    /** A copy with another {@code learning_starts}. */
+    public SacConfig withLearningStarts(int steps) {
+        return new SacConfig(bufferSize, gamma, tau, batchSize, steps, policyLr, qLr, policyFrequency,
+                targetNetworkFrequency, alpha, autotune, hiddenSizes);
+    }
+
+    /** A copy with other hidden sizes and batch size (for small tests). */
+    public SacConfig withNetwork(int[] hidden, int batch) {
+        return new SacConfig(bufferSize, gamma, tau, batch, learningStarts, policyLr, qLr, policyFrequency,
+                targetNetworkFrequency, alpha, autotune, hidden);
+    }
+
+    @Override
+    public int[] hiddenSizes() {
+        return hiddenSizes.clone();
+    }
+
+    /** The settings with CleanRL's names. */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("buffer_size", bufferSize);
+        m.put("gamma", gamma);
+        m.put("tau", tau);
+        m.put("batch_size", batchSize);
+        m.put("learning_starts", learningStarts);
+        m.put("policy_lr", policyLr);
+        m.put("q_lr", qLr);
+        m.put("policy_frequency", policyFrequency);
+        m.put("target_network_frequency", targetNetworkFrequency);
+        m.put("alpha", alpha);
+        m.put("autotune", autotune);
+        m.put("hidden_sizes", Arrays.toString(hiddenSizes));
+        return m;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SacConfig c && asMap().equals(c.asMap());
+    }
+
+    @Override
+    public int hashCode() {
+        return asMap().hashCode();
+    }
+}

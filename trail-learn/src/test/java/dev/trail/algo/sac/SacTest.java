@@ -1,0 +1,58 @@
+package dev.trail.algo.sac;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trail.algo.Metrics;
+import dev.trail.algo.TrainingListener;
+import dev.trail.policy.SquashedGaussianActor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SacTest {
+
+    private static SacConfig tiny() {
+        return SacConfig.defaults().withLearningStarts(100).withNetwork(new int[] {32, 32}, 32);
+    }
+
+    private static List<Map<String, Double>> run(long seed, float[][] weightsOut) {
+        List<Map<String, Double>> reports = new ArrayList<>();
+        SquashedGaussianActor actor = Sac.train(tiny(), "Pendulum-v1", seed, 300, new TrainingListener() {
+            @Override
+            public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
+                Map<String, Double> m = new LinkedHashMap<>(metrics);
+                m.keySet().removeIf(Metrics::isTiming);
+                reports.add(m);
+            }
+        });
+        weightsOut[0] = actor.parameters().get(0).data().clone();
+        return reports;
+    }
+
+    @Test
+    void tinyRunIsFiniteAndDeterministic() {
+        float[][] wa = new float[1][];
+        float[][] wb = new float[1][];
+        List<Map<String, Double>> a = run(3, wa);
+        List<Map<String, Double>> b = run(3, wb);
+        assertEquals(2, a.size(), "reports at steps 200 and 300");
+        assertEquals(a, b);
+        assertArrayEquals(wa[0], wb[0]);
+        for (String k : List.of(Metrics.QF_LOSS, Metrics.ACTOR_LOSS, Metrics.ALPHA, Metrics.QF_VALUES)) {
+            assertTrue(Double.isFinite(a.get(1).get(k)), k + " " + a.get(1));
+        }
+        assertTrue(a.get(1).get(Metrics.ALPHA) < 1.0, "the temperature is tuned down from 1");
+    }
+
+    @Test
+    void refusesDiscreteActions() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new Sac(tiny(), "CartPole-v1", 0, 10));
+        assertTrue(e.getMessage().contains("Discrete"), e.getMessage());
+    }
+}
