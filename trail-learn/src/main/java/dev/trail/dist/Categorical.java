@@ -88,9 +88,21 @@ public final class Categorical {
      * ({@code [B, n]}); returns {@code [B]}.
      */
     public static NDArray logProb(NDArray logits, NDArray actions) {
+        return logProbFromLogSoftmax(logits.logSoftmax(-1), actions);
+    }
+
+    /**
+     * Log-probabilities and entropies from one log-softmax ({@code [logProbs [B], entropy [B]]}),
+     * sharing the normalisation between the two (fewer native calls than two separate methods).
+     */
+    public static NDArray[] logProbAndEntropy(NDArray logits, NDArray actions) {
         NDArray logp = logits.logSoftmax(-1);
-        NDArray index = actions.toType(DataType.INT64, false).reshape(-1, 1);
-        return logp.gather(index, 1).reshape(-1);
+        return new NDArray[] {logProbFromLogSoftmax(logp, actions), logp.exp().mul(logp).sum(new int[] {-1}).neg()};
+    }
+
+    private static NDArray logProbFromLogSoftmax(NDArray logp, NDArray actions) {
+        NDArray index = actions.getDataType() == DataType.INT64 ? actions : actions.toType(DataType.INT64, false);
+        return logp.gather(index.reshape(-1, 1), 1).reshape(-1);
     }
 
     /** Entropy of each row of {@code logits} ({@code [B, n]}); returns {@code [B]}. */

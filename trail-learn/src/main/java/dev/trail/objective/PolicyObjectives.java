@@ -22,9 +22,10 @@ public final class PolicyObjectives {
             double clipLow, double clipHigh) {
         NDArray logRatio = logProbs.sub(oldLogProbs);
         NDArray ratio = logRatio.exp();
-        NDArray unclipped = advantages.mul(ratio).neg();
-        NDArray clipped = advantages.mul(ratio.clip((float) (1 - clipLow), (float) (1 + clipHigh))).neg();
-        return new NDArray[] {unclipped.maximum(clipped), logRatio};
+        // max(-A ρ, -A clip(ρ)) = -min(A ρ, A clip(ρ)): one negation fewer
+        NDArray unclipped = advantages.mul(ratio);
+        NDArray clipped = advantages.mul(ratio.clip((float) (1 - clipLow), (float) (1 + clipHigh)));
+        return new NDArray[] {unclipped.minimum(clipped).neg(), logRatio};
     }
 
     /** The squared error per step, {@code (V - Ret)²}. */

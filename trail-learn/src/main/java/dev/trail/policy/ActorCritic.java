@@ -194,7 +194,8 @@ public final class ActorCritic {
         NDArray out = actor.forward(params, observations);
         NDArray values = critic.forward(params, observations).reshape(-1);
         if (spec.discrete()) {
-            return new Evaluated(Categorical.logProb(out, actions), Categorical.entropy(out), values);
+            NDArray[] lpH = Categorical.logProbAndEntropy(out, actions);
+            return new Evaluated(lpH[0], lpH[1], values);
         }
         NDArray logStd = params.get(logStdIndex);
         long batch = observations.getShape().get(0);
