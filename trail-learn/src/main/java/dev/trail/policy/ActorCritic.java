@@ -19,7 +19,7 @@ import dev.trail.seed.Rng;
  *
  * <p>Not thread-safe (the Java pass reuses scratch buffers).
  */
-public final class ActorCritic {
+public final class ActorCritic implements Actor {
 
     /** Name of the continuous policy's log standard deviation parameter. */
     public static final String LOG_STD = "actor.logstd";
@@ -61,6 +61,31 @@ public final class ActorCritic {
         Mlp critic = Mlp.attach("critic", spec.criticSizes(), spec.activation(), parameters);
         Mlp actor = Mlp.attach("actor", spec.actorSizes(), spec.activation(), parameters);
         return new ActorCritic(spec, parameters, actor, critic);
+    }
+
+    @Override
+    public int observationSize() {
+        return spec.observationSize();
+    }
+
+    @Override
+    public boolean discrete() {
+        return spec.discrete();
+    }
+
+    @Override
+    public int actionSize() {
+        return spec.actionSize();
+    }
+
+    @Override
+    public void actOne(float[] observation, Rng rng, boolean deterministic, int[] discreteOut, float[] continuousOut) {
+        Acted a = deterministic ? actDeterministic(observation, 1) : act(observation, 1, rng);
+        if (spec.discrete()) {
+            discreteOut[0] = a.discreteActions()[0];
+        } else {
+            System.arraycopy(a.continuousActions(), 0, continuousOut, 0, spec.actionSize());
+        }
     }
 
     /** The network shape. */

@@ -72,21 +72,24 @@ public final class Evaluation {
         if (episodes < 1) {
             throw new IllegalArgumentException("episodes must be >= 1, got " + episodes);
         }
-        ActorCritic policy = loaded.policy();
+        Actor policy = loaded.policy();
+        PolicySpec spec = loaded.spec();
         try (ArrayEnv<?> env = Envs.makeArray(envId)) {
-            PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(),
-                    policy.spec().hidden(), policy.spec().activation());
-            if (!expected.equals(policy.spec())) {
+            PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(), spec.hidden(),
+                    spec.activation());
+            if (!expected.equals(spec)) {
                 throw new IllegalArgumentException("the policy (trained on " + loaded.envId() + ") is shaped "
-                        + policy.spec().describe() + " but " + envId + " needs " + expected.describe());
+                        + spec.describe() + " but " + envId + " needs " + expected.describe());
             }
             long[] seeds = Seeds.split(seed, episodes);
             Rng rng = Seeds.stream(seed, "actions");
             int obsDim = env.observationSize();
             float[] obs = new float[obsDim];
             float[] input = new float[obsDim];
-            Box box = policy.spec().discrete() ? null : (Box) env.actionSpace();
+            Box box = spec.discrete() ? null : (Box) env.actionSpace();
             float[] action = box == null ? null : new float[box.flatSize()];
+            float[] raw = box == null ? null : new float[box.flatSize()];
+            int[] choice = new int[1];
             double[] returns = new double[episodes];
             int[] lengths = new int[episodes];
             for (int k = 0; k < episodes; k++) {
@@ -96,11 +99,10 @@ public final class Evaluation {
                 while (true) {
                     System.arraycopy(obs, 0, input, 0, obsDim);
                     loaded.prepareObservations(input);
-                    ActorCritic.Acted a = deterministic ? policy.actDeterministic(input, 1) : policy.act(input, 1, rng);
+                    policy.actOne(input, rng, deterministic, choice, raw);
                     if (box == null) {
-                        ret += env.stepInto(a.discreteActions()[0], obs, 0);
+                        ret += env.stepInto(choice[0], obs, 0);
                     } else {
-                        float[] raw = a.continuousActions();
                         for (int j = 0; j < action.length; j++) {
                             action[j] = Math.max(box.low(j), Math.min(box.high(j), raw[j]));
                         }

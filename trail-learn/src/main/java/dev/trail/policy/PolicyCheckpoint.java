@@ -27,6 +27,10 @@ public final class PolicyCheckpoint {
 
     /** The tensor file holding the policy's weights. */
     public static final String PARAMETERS = "parameters";
+    /** {@code policy.type} of an {@link ActorCritic} (PPO). */
+    public static final String ACTOR_CRITIC = "actor-critic";
+    /** {@code policy.type} of a {@link SquashedGaussianActor} (SAC). */
+    public static final String SQUASHED_GAUSSIAN = "squashed-gaussian";
 
     private PolicyCheckpoint() {
     }
@@ -37,12 +41,18 @@ public final class PolicyCheckpoint {
      * @param algorithm the algorithm that trained it
      * @param envId the environment it was trained on
      * @param policy the network
+     * @param spec its shape
      * @param observationNormalizer frozen observation statistics, or null if observations were not normalised
      * @param clipObservations bound applied after normalisation
      * @param metadata the whole metadata
      */
-    public record Loaded(String algorithm, String envId, ActorCritic policy, ObservationNormalizer observationNormalizer,
-            double clipObservations, JsonNode metadata) {
+    public record Loaded(String algorithm, String envId, Actor policy, PolicySpec spec,
+            ObservationNormalizer observationNormalizer, double clipObservations, JsonNode metadata) {
+
+        /** A loaded-policy view of a PPO policy in memory (no normalisation). */
+        public static Loaded of(String envId, ActorCritic policy) {
+            return new Loaded("ppo", envId, policy, policy.spec(), null, Double.POSITIVE_INFINITY, null);
+        }
 
         /** Normalises (frozen statistics) and clips a batch of raw observations in place, if this policy needs it. */
         public void prepareObservations(float[] observations) {
@@ -60,6 +70,16 @@ public final class PolicyCheckpoint {
     /** The metadata describing {@code policy} trained by {@code algorithm} on {@code envId}. */
     public static ObjectNode describe(String algorithm, String envId, ActorCritic policy,
             RunningMeanStd.State observationStatistics, double clipObservations) {
+        return describe(algorithm, envId, ACTOR_CRITIC, policy.spec(), policy.parameters(), observationStatistics,
+                clipObservations);
+    }
+
+    /**
+     * The metadata describing a policy of {@code type} ({@link #ACTOR_CRITIC} or
+     * {@link #SQUASHED_GAUSSIAN}) shaped {@code s} with weights {@code parameters}.
+     */
+    public static ObjectNode describe(String algorithm, String envId, String type, PolicySpec s, Parameters parameters,
+            RunningMeanStd.State observationStatistics, double clipObservations) {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.put("algorithm", algorithm);
         meta.put("envId", envId);
@@ -67,9 +87,8 @@ public final class PolicyCheckpoint {
         meta.put("observationSpace", env.observationSpace().toString());
         meta.put("actionSpace", env.actionSpace().toString());
         env.close();
-        PolicySpec s = policy.spec();
         ObjectNode p = meta.putObject("policy");
-        p.put("type", "actor-critic");
+        p.put("type", type);
         p.put("observationSize", s.observationSize());
         p.put("discrete", s.discrete());
         p.put("actionSize", s.actionSize());
@@ -86,7 +105,7 @@ public final class PolicyCheckpoint {
         for (float v : s.actionHigh()) {
             high.add(v);
         }
-        p.put("parameterLayout", policy.parameters().layout());
+        p.put("parameterLayout", parameters.layout());
         if (observationStatistics != null) {
             ObjectNode o = meta.putObject("normalizers").putObject("observation");
             for (double v : observationStatistics.mean()) {
@@ -141,12 +160,19 @@ public final class PolicyCheckpoint {
     public static Loaded load(Path dir) throws IOException {
         Checkpoint cp = Checkpoint.read(dir);
         JsonNode meta = cp.metadata();
-        if (!"actor-critic".equals(meta.path("policy").path("type").asText())) {
-            throw new IllegalArgumentException(dir + " does not hold an actor-critic policy");
-        }
+        String type = meta.path("policy").path("type").asText();
         PolicySpec spec = spec(meta);
         Parameters params = cp.tensors(PARAMETERS);
-        ActorCritic policy = ActorCritic.attach(spec, params);
+        Actor policy;
+        if (ACTOR_CRITIC.equals(type)) {
+            policy = ActorCritic.attach(spec, params);
+        } else if (SQUASHED_GAUSSIAN.equals(type)) {
+            policy = SquashedGaussianActor.attach(spec.observationSize(), spec.actionLow(), spec.actionHigh(),
+                    spec.hidden(), params);
+        } else {
+            throw new IllegalArgumentException(dir + " holds a policy of unknown type '" + type + "'; known: "
+                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN);
+        }
         RunningMeanStd.State stats = observationStatistics(meta);
         ObservationNormalizer normalizer = null;
         double clip = Double.POSITIVE_INFINITY;
@@ -156,7 +182,8 @@ public final class PolicyCheckpoint {
             normalizer.setFrozen(true);
             clip = meta.path("normalizers").path("observation").path("clip").asDouble(10);
         }
-        return new Loaded(meta.path("algorithm").asText(), meta.path("envId").asText(), policy, normalizer, clip, meta);
+        return new Loaded(meta.path("algorithm").asText(), meta.path("envId").asText(), policy, spec, normalizer, clip,
+                meta);
     }
 
     private static float[] floats(JsonNode a) {

@@ -20,7 +20,7 @@ import dev.trail.seed.Rng;
  * <p>Acting ({@link #act}) is plain Java over the master weights; learning uses
  * {@link #rsample(Parameters.Bound, NDArray, NDArray)} on tensors. Not thread-safe.
  */
-public final class SquashedGaussianActor {
+public final class SquashedGaussianActor implements Actor {
 
     private final int observationSize;
     private final int actionSize;
@@ -70,12 +70,25 @@ public final class SquashedGaussianActor {
         return parameters;
     }
 
+    @Override
+    public boolean discrete() {
+        return false;
+    }
+
+    @Override
+    public void actOne(float[] observation, Rng rng, boolean deterministic, int[] discreteOut, float[] continuousOut) {
+        float[] a = deterministic ? actDeterministic(observation, 1) : act(observation, 1, rng, null);
+        System.arraycopy(a, 0, continuousOut, 0, actionSize);
+    }
+
     /** Observation length. */
+    @Override
     public int observationSize() {
         return observationSize;
     }
 
     /** Action dimensions. */
+    @Override
     public int actionSize() {
         return actionSize;
     }

@@ -17,7 +17,14 @@ import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
 import dev.trail.optim.Adam;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trail.checkpoint.Checkpoint;
+import dev.trail.policy.PolicyCheckpoint;
+import dev.trail.policy.PolicySpec;
 import dev.trail.policy.SquashedGaussianActor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.space.Box;
@@ -146,12 +153,47 @@ public final class Sac implements AutoCloseable {
     /** Trains for the planned steps and returns the actor. */
     public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
             TrainingListener listener) {
+        try {
+            return train(config, envId, seed, totalSteps, listener, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // not reached: no checkpoint is written
+        }
+    }
+
+    /**
+     * Trains for the planned steps; with a {@code checkpointDir}, writes the final policy checkpoint
+     * to {@code checkpointDir/step-<n>} (for {@link dev.trail.policy.Evaluation}; SAC checkpoints
+     * hold the actor, not the replay buffer, so they do not resume training).
+     */
+    public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
+            TrainingListener listener, Path checkpointDir) throws IOException {
         try (Sac sac = new Sac(config, envId, seed, totalSteps)) {
             while (!sac.done()) {
                 sac.step(listener);
             }
+            if (checkpointDir != null) {
+                Path dir = checkpointDir.resolve(String.format("step-%07d", sac.globalStep()));
+                sac.save(dir);
+                listener.onCheckpoint(sac.report, dir);
+            }
             return sac.actor();
         }
+    }
+
+    /** Writes the actor as a policy checkpoint (readable by {@link PolicyCheckpoint#load}). */
+    public void save(Path dir) throws IOException {
+        PolicySpec spec = new PolicySpec(obsDim, false, actDim, config.hiddenSizes(), Activation.RELU, actionBox.low(),
+                actionBox.high());
+        ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, envId, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
+                actor.parameters(), null, 0);
+        ObjectNode c = meta.putObject("config");
+        config.asMap().forEach(c::putPOJO);
+        meta.put("totalSteps", totalSteps);
+        meta.put("globalStep", globalStep);
+        meta.put("alpha", alpha);
+        Map<String, Parameters> files = new LinkedHashMap<>();
+        files.put(PolicyCheckpoint.PARAMETERS, actor.parameters());
+        Checkpoint.write(dir, meta, files);
     }
 
     /** Whether all planned steps are done. */

@@ -84,8 +84,8 @@ class PpoTest {
                 .average().orElseThrow();
         assertTrue(first < 30, "a fresh policy is near random (about 22): " + first);
         assertTrue(last > 60, "after 4096 steps the last episodes are much longer: " + last);
-        Evaluation.Result greedy = Evaluation.evaluate(new dev.trail.policy.PolicyCheckpoint.Loaded("ppo", "CartPole-v1",
-                result.policy(), null, 10, null), "CartPole-v1", 5, 99, true);
+        Evaluation.Result greedy = Evaluation.evaluate(dev.trail.policy.PolicyCheckpoint.Loaded.of("CartPole-v1",
+                result.policy()), "CartPole-v1", 5, 99, true);
         assertTrue(greedy.meanReturn() > 100, "greedy policy: " + greedy.meanReturn());
     }
 

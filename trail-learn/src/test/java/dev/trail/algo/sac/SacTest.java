@@ -50,6 +50,18 @@ class SacTest {
     }
 
     @Test
+    void policyCheckpointEvaluates(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        Sac.train(tiny(), "Pendulum-v1", 1, 200, TrainingListener.NONE, dir);
+        java.nio.file.Path cp = dir.resolve("step-0000200");
+        dev.trail.policy.Evaluation.Result r = dev.trail.policy.Evaluation.evaluate(cp, "Pendulum-v1", 2, 0, true);
+        assertEquals(200, r.lengths()[0]);
+        assertTrue(r.meanReturn() < 0, "Pendulum returns are negative");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.trail.policy.Evaluation.evaluate(cp, "MountainCarContinuous-v0", 1, 0, true));
+        assertTrue(e.getMessage().contains("obs 3") && e.getMessage().contains("obs 2"), e.getMessage());
+    }
+
+    @Test
     void refusesDiscreteActions() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Sac(tiny(), "CartPole-v1", 0, 10));
