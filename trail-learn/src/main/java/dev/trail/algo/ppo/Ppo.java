@@ -122,7 +122,6 @@ public final class Ppo implements AutoCloseable {
         ArrayEnv<?> probe = Envs.makeArray(envId);
         PolicySpec spec = PolicySpec.forSpaces(probe.observationSpace(), probe.actionSpace(), config.hiddenSizes(),
                 dev.trail.nn.Activation.TANH);
-        probe.close();
 
         this.policy = ActorCritic.create(spec, Seeds.stream(seed, "init"));
         this.optimizer = new Adam(policy.parameters(), 0.9, 0.999, config.adamEpsilon());
@@ -136,6 +135,7 @@ public final class Ppo implements AutoCloseable {
         this.obsDim = spec.observationSize();
         this.actDim = spec.discrete() ? 1 : spec.actionSize();
         this.actionBox = spec.discrete() ? null : (Box) probe.actionSpace();
+        probe.close();
         this.observationNormalizer = config.normalizeObservations() ? new ObservationNormalizer(obsDim) : null;
         this.rewardNormalizer = config.normalizeRewards()
                 ? new RewardNormalizer(n, config.gamma(), RewardNormalizer.DEFAULT_EPSILON,

@@ -67,6 +67,15 @@ class PpoTest {
         for (int i = 0; i < pa.count(); i++) {
             assertArrayEquals(pa.get(i).data(), pb.get(i).data(), pa.get(i).name());
         }
+        // after the updates, the Java actor and the DJL network still agree (they share the master weights)
+        float[] obs = {0.01f, -0.2f, 0.03f, 0.25f, -0.04f, 0.5f, 0.1f, -0.6f};
+        dev.trail.policy.ActorCritic.Acted acted = ra.policy().act(obs, 2, new dev.trail.seed.Rng(0));
+        try (ai.djl.ndarray.NDManager m = dev.trail.nn.Torch.newManager()) {
+            dev.trail.policy.ActorCritic.Evaluated ev = ra.policy().evaluate(ra.policy().parameters().constant(m),
+                    m.create(obs, new ai.djl.ndarray.types.Shape(2, 4)), m.create(acted.discreteActions()));
+            assertArrayEquals(acted.logProbs(), ev.logProbs().toFloatArray(), 1e-5f);
+            assertArrayEquals(acted.values(), ev.values().toFloatArray(), 1e-5f);
+        }
         Recorder c = new Recorder();
         Ppo.train(tiny(), "CartPole-v1", 43, 192, c, null);
         assertTrue(!a.updates.equals(c.updates), "another seed, another run");
