@@ -20,7 +20,8 @@ public final class PpoSolveBenchmark {
         double threshold = args.length > 1 ? Double.parseDouble(args[1]) : 475;
         long totalSteps = args.length > 2 ? Long.parseLong(args[2]) : 500_000;
         long seed = args.length > 3 ? Long.parseLong(args[3]) : 1;
-        PpoConfig config = PpoConfig.defaults();
+        boolean continuous = dev.trail.envs.Envs.makeArray(envId).actionSpace() instanceof dev.trail.space.Box;
+        PpoConfig config = continuous ? PpoConfig.continuousDefaults() : PpoConfig.defaults();
         long start = System.nanoTime();
         ArrayDeque<Double> window = new ArrayDeque<>();
         double[] sum = {0};
@@ -45,7 +46,7 @@ public final class PpoSolveBenchmark {
             public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
                 phase[0] += metrics.get(Metrics.COLLECT_SECONDS);
                 phase[1] += metrics.get(Metrics.OPTIMIZE_SECONDS);
-                if (update % 50 == 0) {
+                if (update % (continuous ? 5 : 50) == 0) {
                     System.out.printf("update %d step %d rolling100 %.1f sps %.0f%n", update, globalStep,
                             window.isEmpty() ? 0 : sum[0] / window.size(), metrics.get(Metrics.STEPS_PER_SECOND));
                 }
