@@ -1,7 +1,10 @@
 package dev.trail.algo.sac;
 
+import dev.trail.config.Option;
+import dev.trail.config.Options;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -79,6 +82,42 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
         return hiddenSizes.clone();
     }
 
+    /** The options with CleanRL's names, defaults and ranges, for config files and {@code --set}. */
+    public static List<Option> options() {
+        SacConfig d = defaults();
+        return List.of(
+                Option.integer("buffer_size", d.bufferSize, 1, Integer.MAX_VALUE / 64, "replay capacity in transitions"),
+                Option.real("gamma", d.gamma, 0, 1, "discount factor"),
+                Option.real("tau", d.tau, Double.MIN_VALUE, 1, "Polyak coefficient of the target networks"),
+                Option.integer("batch_size", d.batchSize, 1, 1 << 20, "transitions per gradient step"),
+                Option.integer("learning_starts", d.learningStarts, 0, Integer.MAX_VALUE, "random steps before learning"),
+                Option.real("policy_lr", d.policyLr, Double.MIN_VALUE, 1, "actor learning rate"),
+                Option.real("q_lr", d.qLr, Double.MIN_VALUE, 1, "critic and temperature learning rate"),
+                Option.integer("policy_frequency", d.policyFrequency, 1, 1000, "actor update period (and count)"),
+                Option.integer("target_network_frequency", d.targetNetworkFrequency, 1, 1_000_000, "target update period"),
+                Option.real("alpha", d.alpha, 0, 100, "entropy temperature when not tuned"),
+                Option.flag("autotune", d.autotune, "learn the temperature"),
+                Option.text("hidden_sizes", "256,256", "hidden layer widths, comma-separated"));
+    }
+
+    /** A config from {@code key=value} settings over the defaults (unknown keys and bad values rejected). */
+    public static SacConfig fromSettings(Map<String, String> settings) {
+        Options o = Options.resolve("sac", options(), settings);
+        String[] parts = o.getString("hidden_sizes").replace("[", "").replace("]", "").split(",");
+        int[] hidden = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                hidden[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("hidden_sizes=" + o.getString("hidden_sizes")
+                        + " must be comma-separated integers, e.g. 256,256");
+            }
+        }
+        return new SacConfig(o.getInt("buffer_size"), o.getDouble("gamma"), o.getDouble("tau"), o.getInt("batch_size"),
+                o.getInt("learning_starts"), o.getDouble("policy_lr"), o.getDouble("q_lr"), o.getInt("policy_frequency"),
+                o.getInt("target_network_frequency"), o.getDouble("alpha"), o.getBoolean("autotune"), hidden);
+    }
+
     /** The settings with CleanRL's names. */
     public Map<String, Object> asMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -93,7 +132,11 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
         m.put("target_network_frequency", targetNetworkFrequency);
         m.put("alpha", alpha);
         m.put("autotune", autotune);
-        m.put("hidden_sizes", Arrays.toString(hiddenSizes));
+        StringBuilder h = new StringBuilder();
+        for (int x : hiddenSizes) {
+            h.append(h.length() == 0 ? "" : ",").append(x);
+        }
+        m.put("hidden_sizes", h.toString());
         return m;
     }
 

@@ -1,0 +1,133 @@
+package dev.trail.algo;
+
+import dev.trail.algo.ppo.Ppo;
+import dev.trail.algo.ppo.PpoConfig;
+import dev.trail.algo.sac.Sac;
+import dev.trail.algo.sac.SacConfig;
+import dev.trail.config.Option;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The registry of training algorithms by name ({@code ppo}, {@code sac}). */
+public final class Algorithms {
+
+    private static final Map<String, Algorithm> ENTRIES = new TreeMap<>();
+
+    static {
+        register(new PpoAlgorithm());
+        register(new SacAlgorithm());
+    }
+
+    private Algorithms() {
+    }
+
+    /** Adds an algorithm; a taken name is an error. */
+    public static synchronized void register(Algorithm a) {
+        if (ENTRIES.containsKey(a.name())) {
+            throw new IllegalArgumentException("an algorithm named '" + a.name() + "' is already registered");
+        }
+        ENTRIES.put(a.name(), a);
+    }
+
+    /** The algorithm {@code name}; an unknown name is an error listing the known ones. */
+    public static synchronized Algorithm get(String name) {
+        Algorithm a = ENTRIES.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown algorithm '" + name + "'; known: " + ENTRIES.keySet());
+        }
+        return a;
+    }
+
+    /** Registered names, sorted. */
+    public static synchronized List<String> names() {
+        return List.copyOf(ENTRIES.keySet());
+    }
+
+    private static final class PpoAlgorithm implements Algorithm {
+        @Override
+        public String name() {
+            return "ppo";
+        }
+
+        @Override
+        public String description() {
+            return "PPO-clip with GAE (Schulman et al. 2017), CleanRL ppo.py defaults; exact resume";
+        }
+
+        @Override
+        public List<Option> options() {
+            return PpoConfig.options();
+        }
+
+        @Override
+        public boolean supportsDiscreteActions() {
+            return true;
+        }
+
+        @Override
+        public boolean supportsContinuousActions() {
+            return true;
+        }
+
+        @Override
+        public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
+                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+            return Ppo.train(PpoConfig.fromSettings(settings), envId, seed, totalSteps, listener, checkpointDir,
+                    checkpointEvery).lastCheckpoint();
+        }
+
+        @Override
+        public Path resume(Path checkpoint, TrainingListener listener, Path checkpointDir, int checkpointEvery)
+                throws IOException {
+            return Ppo.resume(checkpoint, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+        }
+    }
+
+    private static final class SacAlgorithm implements Algorithm {
+        @Override
+        public String name() {
+            return "sac";
+        }
+
+        @Override
+        public String description() {
+            return "Soft Actor-Critic (Haarnoja et al. 2018), CleanRL sac_continuous_action.py defaults";
+        }
+
+        @Override
+        public List<Option> options() {
+            return SacConfig.options();
+        }
+
+        @Override
+        public boolean supportsDiscreteActions() {
+            return false;
+        }
+
+        @Override
+        public boolean supportsContinuousActions() {
+            return true;
+        }
+
+        @Override
+        public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
+                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+            Sac.train(SacConfig.fromSettings(settings), envId, seed, totalSteps, listener, checkpointDir);
+            if (checkpointDir == null) {
+                return null;
+            }
+            Path last = checkpointDir.resolve(String.format("step-%07d", totalSteps));
+            return Files.isDirectory(last) ? last : null;
+        }
+
+        @Override
+        public Path resume(Path checkpoint, TrainingListener listener, Path checkpointDir, int checkpointEvery) {
+            throw new UnsupportedOperationException("SAC checkpoints hold the policy only (no replay buffer); "
+                    + "they evaluate but do not resume training");
+        }
+    }
+}
