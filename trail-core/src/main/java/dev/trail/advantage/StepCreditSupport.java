@@ -98,15 +98,6 @@ final class StepCreditSupport {
         return t.length() - 1;
     }
 
-    /** {@code value} on every trained-on step of {@code t}, 0 on masked steps. */
-    static double[] broadcast(Trajectory t, double value) {
-        double[] a = new double[t.length()];
-        for (int s = 0; s < a.length; s++) {
-            a[s] = t.valid(s) ? value : 0.0;
-        }
-        return a;
-    }
-
     /** Sets masked steps of {@code row} to 0, in place (row is a fresh array owned by the caller). */
     static double[] zeroMasked(Trajectory t, double[] row) {
         for (int s = 0; s < row.length; s++) {

@@ -1,10 +1,10 @@
 package dev.trail.advantage;
 
 import static dev.trail.advantage.AdvantageEstimators.register;
-import static dev.trail.advantage.StepCreditSupport.broadcast;
 import static dev.trail.advantage.StepCreditSupport.requireExtra;
 import static dev.trail.advantage.StepCreditSupport.requireFinite;
 import static dev.trail.advantage.StepCreditSupport.requireLogProbs;
+import static dev.trail.advantage.TrajectoryInputs.broadcast;
 
 import dev.trail.config.Option;
 import dev.trail.config.Options;
