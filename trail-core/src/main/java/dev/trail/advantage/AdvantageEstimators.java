@@ -2,6 +2,7 @@ package dev.trail.advantage;
 
 import dev.trail.config.Option;
 import dev.trail.config.Options;
+import dev.trail.trajectory.TrajectoryGroup;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -58,6 +59,27 @@ public final class AdvantageEstimators {
                         + "' is already registered");
             }
             ENTRIES.put(entry.name(), entry);
+        }
+    }
+
+    /**
+     * Adds a built-in estimator given as a function of its resolved options that returns a function
+     * of the batch; the estimator reports {@code name}.
+     *
+     * @throws IllegalArgumentException if the name is taken
+     */
+    static void register(String name, String description, List<Option> options,
+            Function<Options, Function<List<TrajectoryGroup>, AdvantageResult>> build) {
+        register(new Entry(name, description, options, o -> new Named(name, build.apply(o))));
+    }
+
+    /** An estimator that is its name and a function of the batch. */
+    private record Named(String name, Function<List<TrajectoryGroup>, AdvantageResult> fn)
+            implements AdvantageEstimator {
+
+        @Override
+        public AdvantageResult estimate(List<TrajectoryGroup> batch) {
+            return fn.apply(batch);
         }
     }
 

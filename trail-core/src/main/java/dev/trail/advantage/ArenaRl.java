@@ -122,6 +122,6 @@ public final class ArenaRl {
         if (ranks.length == 1) {
             return new double[1];
         }
-        return StepCreditSupport.zScorePrivate(rankScores(ranks), 1, EPSILON);
+        return StepCreditSupport.zScore(rankScores(ranks), 1, EPSILON);
     }
 }

@@ -50,7 +50,7 @@ public final class NoisyGrpo {
 
     /** {@code gn(x) = (x - mean) / (std_unbiased + 1e-4)}; a singleton gives 0. */
     public static double[] groupNormalise(double[] x) {
-        return StepCreditSupport.zScorePrivate(x, 1, EPSILON);
+        return StepCreditSupport.zScore(x, 1, EPSILON);
     }
 
     /**
@@ -72,7 +72,7 @@ public final class NoisyGrpo {
         }
         double[] p = groupNormalise(clean);
         double[] s = groupNormalise(semanticRewards);
-        double sd = StepCreditSupport.stdPrivate(semanticRewards, 1);
+        double sd = g < 2 ? 0.0 : GroupStats.std(semanticRewards, 1);
         double confidence = pAlpha / (sd * sd + pAlpha);
         double gain = Math.min(1.0, Math.max(0.0, confidence / (rValue + confidence)));
         double[] fused = new double[g];

@@ -50,7 +50,7 @@ public final class Oprl {
 
     /** Step advantages: the z-score of all step rewards passed in (unbiased std, +1e-6). */
     public static double[] stepAdvantages(double[] stepRewards) {
-        return StepCreditSupport.zScorePrivate(stepRewards, 1, EPSILON);
+        return StepCreditSupport.zScore(stepRewards, 1, EPSILON);
     }
 
     /** {@code A^E + alpha * A^S_t} for one trajectory. */

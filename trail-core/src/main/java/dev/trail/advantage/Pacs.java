@@ -55,13 +55,13 @@ public final class Pacs {
     public static double[] centre(double[] scores, Centring centring) {
         return switch (centring) {
             case NAIVE -> scores.clone();
-            case GRPO -> StepCreditSupport.zScorePrivate(scores, 1, 1e-6);
+            case GRPO -> StepCreditSupport.zScore(scores, 1, 1e-6);
             case RLOO -> {
                 if (scores.length < 2) {
                     throw new IllegalArgumentException("RLOO centring needs at least 2 responses per group, got "
                             + scores.length);
                 }
-                yield StepCreditSupport.rlooBasePrivate(scores);
+                yield GroupAdvantages.rloo(scores, GroupAdvantages.Singleton.ERROR);
             }
         };
     }

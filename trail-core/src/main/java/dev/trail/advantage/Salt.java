@@ -37,7 +37,7 @@ public final class Salt {
 
     /** The base estimator giving trajectory advantages A_k. */
     public enum Base {
-        /** {@code (R - mean) / (std_unbiased + 1e-6)}; singleton: raw reward (verl). */
+        /** {@code (R - mean) / (std_unbiased + 1e-6)}; singleton: {@code R / (1 + 1e-6)} (verl: mean 0, std 1). */
         GRPO,
         /** {@code R_i - mean_{j != i} R_j}; singleton: raw reward (verl). */
         RLOO
@@ -159,11 +159,20 @@ public final class Salt {
         return out;
     }
 
-    /** Base trajectory advantages of a group's outcome rewards. */
+    /**
+     * Base trajectory advantages of a group's outcome rewards: GRPO, the z-score over
+     * {@link GroupStats} (unbiased std, ε 1e-6), or {@link GroupAdvantages#rloo}. A singleton group
+     * follows verl literally: RLOO keeps the raw reward, GRPO uses mean 0 and std 1, so
+     * {@code A = R / (1 + ε)} (where {@link GroupAdvantages.Singleton#RAW_REWARD} would give R).
+     */
     public static double[] baseAdvantages(double[] rewards, Base base) {
-        return base == Base.GRPO
-                ? StepCreditSupport.grpoBasePrivate(rewards, StepCreditSupport.VERL_EPSILON)
-                : StepCreditSupport.rlooBasePrivate(rewards);
+        if (base == Base.RLOO) {
+            return GroupAdvantages.rloo(rewards, GroupAdvantages.Singleton.RAW_REWARD);
+        }
+        if (rewards.length == 1) {
+            return new double[] {rewards[0] / (1.0 + StepCreditSupport.VERL_EPSILON)};
+        }
+        return StepCreditSupport.zScore(rewards, 1, StepCreditSupport.VERL_EPSILON);
     }
 
     // ---------------------------------------------------------------- keys and canonicalisation

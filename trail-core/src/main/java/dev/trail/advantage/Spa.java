@@ -70,7 +70,7 @@ public final class Spa {
      */
     public static double[] codeVariantStepRewards(double[] groupRewards, int i, double[] grounding, double beta,
             int length) {
-        double centred = StepCreditSupport.rlooBasePrivate(groupRewards)[i];
+        double centred = GroupAdvantages.rloo(groupRewards, GroupAdvantages.Singleton.RAW_REWARD)[i];
         double[] r = new double[length];
         for (int t = 0; t < length; t++) {
             r[t] = centred + (beta == 0 ? 0 : beta * grounding[t]);
@@ -82,28 +82,14 @@ public final class Spa {
      * GAE over the valid steps only (masked steps are skipped, get 0 and are not read):
      * {@code δ_j = r_j + γ V_{j+1} - V_j}, {@code A_j = δ_j + γλ A_{j+1}} along the subsequence of
      * valid steps, with {@code V = 0} when {@code values} is null and {@code lastValue} after the last
-     * valid step. With no critic, γ = λ = 1 gives the reward-to-go. Private copy of the §2.1 GAE
-     * recursion, to be replaced by the shared {@code Gae} after merging.
+     * valid step. With no critic, γ = λ = 1 gives the reward-to-go. This is {@link Gae#compute} with
+     * {@code lastValue} as the bootstrap (0 for a terminated episode).
      */
     public static StepTargets gaeOverValidSteps(double[] rewards, double[] values, boolean[] valid, double gamma,
             double lambda, double lastValue) {
-        int n = rewards.length;
-        double[] adv = new double[n];
-        double[] ret = new double[n];
-        double nextValue = lastValue;
-        double nextAdv = 0;
-        for (int t = n - 1; t >= 0; t--) {
-            if (valid != null && !valid[t]) {
-                continue;
-            }
-            double v = values == null ? 0.0 : values[t];
-            double delta = rewards[t] + gamma * nextValue - v;
-            nextAdv = delta + gamma * lambda * nextAdv;
-            adv[t] = nextAdv;
-            ret[t] = nextAdv + v;
-            nextValue = v;
-        }
-        return new StepTargets(adv, ret);
+        double[] v = values == null ? new double[rewards.length] : values;
+        Gae.Result r = Gae.compute(rewards, v, valid, false, false, lastValue, gamma, lambda);
+        return new StepTargets(r.advantages(), r.returns());
     }
 
     private static double sum(double[] x) {

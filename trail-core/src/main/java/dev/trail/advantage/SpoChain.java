@@ -106,7 +106,7 @@ public final class SpoChain {
      * (the code's "std flag -1" case).
      */
     public static double monteCarloValue(double[] rolloutRewards) {
-        return StepCreditSupport.meanPrivate(rolloutRewards);
+        return rolloutRewards.length == 0 ? 0.0 : GroupStats.mean(rolloutRewards);
     }
 
     /**
@@ -185,50 +185,28 @@ public final class SpoChain {
     }
 
     /**
-     * Masked whitening as the SPO trainer applies it (§0.3; a private copy of the shared
-     * {@code Whitening}, to be deduplicated): mean and unbiased variance over the
-     * selected tokens of all rows (token-weighted), {@code (x - mu) / sqrt(var + 1e-8)} on
-     * selected tokens; unselected tokens stay 0. With fewer than two selected tokens the
-     * unbiased variance is undefined (verl throws); the advantages are then returned unchanged.
+     * Masked whitening as the SPO trainer applies it (§0.3): {@link Whitening#whiten} with the
+     * unbiased variance and ε 1e-8 over the selected tokens of all rows (token-weighted); unselected
+     * tokens stay 0. With fewer than two selected tokens the unbiased variance is undefined (verl
+     * throws); the advantages are then only masked, not whitened.
      *
      * @param advantages {@code [row][t]}
      * @param selected {@code [row][t]} which tokens take part (and are kept)
      */
     public static double[][] whitenSelected(double[][] advantages, boolean[][] selected) {
-        double sum = 0;
         long n = 0;
-        for (int i = 0; i < advantages.length; i++) {
-            for (int t = 0; t < advantages[i].length; t++) {
-                if (selected[i][t]) {
-                    sum += advantages[i][t];
-                    n++;
-                }
+        for (boolean[] row : selected) {
+            for (boolean s : row) {
+                n += s ? 1 : 0;
             }
         }
-        double[][] out = new double[advantages.length][];
         if (n < 2) {
+            double[][] out = new double[advantages.length][];
             for (int i = 0; i < advantages.length; i++) {
                 out[i] = applyMask(advantages[i], selected[i]);
             }
             return out;
         }
-        double mu = sum / n;
-        double ss = 0;
-        for (int i = 0; i < advantages.length; i++) {
-            for (int t = 0; t < advantages[i].length; t++) {
-                if (selected[i][t]) {
-                    ss += (advantages[i][t] - mu) * (advantages[i][t] - mu);
-                }
-            }
-        }
-        double var = ss / (n - 1);
-        double scale = 1.0 / Math.sqrt(var + 1e-8);
-        for (int i = 0; i < advantages.length; i++) {
-            out[i] = new double[advantages[i].length];
-            for (int t = 0; t < advantages[i].length; t++) {
-                out[i][t] = selected[i][t] ? (advantages[i][t] - mu) * scale : 0.0;
-            }
-        }
-        return out;
+        return Whitening.whiten(advantages, selected, true, Whitening.DEFAULT_EPSILON);
     }
 }

@@ -85,7 +85,7 @@ public final class SpoTree {
             for (int k = 0; k < ch.length; k++) {
                 cv[k] = values[ch[k]];
             }
-            out[i] = StepCreditSupport.stdPrivate(cv, 0);
+            out[i] = GroupStats.std(cv, 0);
         }
         return out;
     }

@@ -5,12 +5,9 @@ import java.util.Arrays;
 
 /**
  * Small shared pieces of the step-, segment- and graph-level estimators: input checks with
- * messages naming the trajectory and the missing field, and private copies of the group
- * statistics they need (GRPO/RLOO base advantages, mean/std with {@code ddof}).
- *
- * <p>The group statistics here duplicate §0.2 and §1.3-1.4 of {@code ALGORITHMS.md} on purpose,
- * so that this family does not depend on code written in parallel; they are meant to be replaced
- * by the shared {@code GroupStats} / {@code GroupAdvantages} functions once both exist.
+ * messages naming the trajectory and the missing field, a z-score over the shared
+ * {@link GroupStats}, and row helpers. Group statistics and GRPO/RLOO base advantages come from
+ * {@link GroupStats} and {@link GroupAdvantages}.
  */
 final class StepCreditSupport {
 
@@ -20,81 +17,20 @@ final class StepCreditSupport {
     private StepCreditSupport() {
     }
 
-    // ---------------------------------------------------------------- group statistics (dedup later)
-
-    /** Mean of {@code x}; 0 for an empty array. */
-    static double meanPrivate(double[] x) {
-        if (x.length == 0) {
-            return 0;
-        }
-        double s = 0;
-        for (double v : x) {
-            s += v;
-        }
-        return s / x.length;
-    }
+    // ---------------------------------------------------------------- group statistics
 
     /**
-     * Standard deviation with {@code ddof} 0 (population) or 1 (unbiased, Bessel). Fewer than
-     * {@code ddof + 1} values give 0 rather than NaN; callers decide their singleton policy.
+     * {@code (x - mean) / (std_ddof + eps)} over all of {@code x}, with {@link GroupStats}. Where the
+     * std is undefined ({@code x.length <= ddof}, e.g. a singleton with ddof 1) or the array has
+     * fewer than two values, every value sits at the mean, so the result is all zeros.
      */
-    static double stdPrivate(double[] x, int ddof) {
-        int n = x.length;
-        if (n - ddof <= 0) {
-            return 0;
-        }
-        double m = meanPrivate(x);
-        double ss = 0;
-        for (double v : x) {
-            ss += (v - m) * (v - m);
-        }
-        return Math.sqrt(ss / (n - ddof));
-    }
-
-    /**
-     * GRPO outcome advantages {@code (R_i - mean) / (std_unbiased + eps)}; a singleton group
-     * follows verl (mean 0, std 1), so it gets its raw reward (§1.4 edge cases).
-     */
-    static double[] grpoBasePrivate(double[] rewards, double eps) {
-        double[] a = new double[rewards.length];
-        if (rewards.length == 1) {
-            a[0] = rewards[0] / (1.0 + eps);
-            return a;
-        }
-        double m = meanPrivate(rewards);
-        double s = stdPrivate(rewards, 1);
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (rewards[i] - m) / (s + eps);
-        }
-        return a;
-    }
-
-    /**
-     * RLOO advantages {@code R_i - mean_{j != i} R_j}; a singleton group follows verl and keeps
-     * its raw reward (§1.3 edge cases).
-     */
-    static double[] rlooBasePrivate(double[] rewards) {
-        int g = rewards.length;
-        double[] a = new double[g];
-        if (g == 1) {
-            a[0] = rewards[0];
-            return a;
-        }
-        double sum = 0;
-        for (double r : rewards) {
-            sum += r;
-        }
-        for (int i = 0; i < g; i++) {
-            a[i] = rewards[i] - (sum - rewards[i]) / (g - 1);
-        }
-        return a;
-    }
-
-    /** {@code (x - mean) / (std_ddof + eps)} over all of {@code x}. */
-    static double[] zScorePrivate(double[] x, int ddof, double eps) {
-        double m = meanPrivate(x);
-        double s = stdPrivate(x, ddof);
+    static double[] zScore(double[] x, int ddof, double eps) {
         double[] out = new double[x.length];
+        if (x.length < 2) {
+            return out;
+        }
+        double m = GroupStats.mean(x);
+        double s = GroupStats.std(x, ddof);
         for (int i = 0; i < x.length; i++) {
             out[i] = (x[i] - m) / (s + eps);
         }
@@ -160,15 +96,6 @@ final class StepCreditSupport {
             }
         }
         return t.length() - 1;
-    }
-
-    /** {@code value} on every trained-on step of {@code t}, 0 on masked steps. */
-    static double[] broadcast(Trajectory t, double value) {
-        double[] a = new double[t.length()];
-        for (int s = 0; s < a.length; s++) {
-            a[s] = t.valid(s) ? value : 0.0;
-        }
-        return a;
     }
 
     /** Sets masked steps of {@code row} to 0, in place (row is a fresh array owned by the caller). */

@@ -1,9 +1,10 @@
 package dev.trail.advantage;
 
-import static dev.trail.advantage.StepCreditSupport.broadcast;
+import static dev.trail.advantage.AdvantageEstimators.register;
 import static dev.trail.advantage.StepCreditSupport.requireExtra;
 import static dev.trail.advantage.StepCreditSupport.requireFinite;
 import static dev.trail.advantage.StepCreditSupport.requireLogProbs;
+import static dev.trail.advantage.TrajectoryInputs.broadcast;
 
 import dev.trail.config.Option;
 import dev.trail.config.Options;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * Registers the step-, segment- and graph-level estimators ({@code ALGORITHMS.md} §3, §4, §7, §8,
@@ -75,7 +75,7 @@ final class StepLevelEstimators {
     }
 
     static void registerAll() {
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("spo-chain",
+        register("spo-chain",
                 "SPO-chain: segment advantages from Monte-Carlo values at low-probability cut points (ALGORITHMS.md §3.1)",
                 List.of(
                         Option.real("threshold", SpoChain.DEFAULT_THRESHOLD, 0.0, 1.0,
@@ -86,9 +86,9 @@ final class StepLevelEstimators {
                                 "use V(prompt) only when the first token is low-probability (code) or always (paper)"),
                         Option.flag("whiten", true,
                                 "whiten advantages over the batch's low-probability tokens, as the SPO trainer does")),
-                o -> estimator("spo-chain", batch -> spoChain(batch, o))));
+                o -> batch -> spoChain(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("spo-tree",
+        register("spo-tree",
                 "SPO-tree: edge advantages V(child) - V(parent) on a rollout tree (ALGORITHMS.md §3.2)",
                 List.of(
                         Option.choice("method", "rloo", List.of("rloo", "grpo"),
@@ -99,18 +99,18 @@ final class StepLevelEstimators {
                                 "low-probability threshold of the probability mask"),
                         Option.flag("whiten", true,
                                 "whiten advantages over the batch's kept tokens, as the SPO trainer does")),
-                o -> estimator("spo-tree", batch -> spoTree(batch, o))));
+                o -> batch -> spoTree(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("salt",
+        register("salt",
                 "SALT: step advantage = mean base advantage of the trajectories through the step's graph node (ALGORITHMS.md §4, reconstructed)",
                 List.of(
                         Option.choice("base", "grpo", List.of("grpo", "rloo"),
                                 "base trajectory advantage: GRPO (unbiased std, +1e-6) or RLOO"),
                         Option.choice("mergeKey", "history-prefix", List.of("history-prefix", "state-action"),
                                 "node identity: the whole history plus the action (a), or observation plus action (b)")),
-                o -> estimator("salt", batch -> salt(batch, o))));
+                o -> batch -> salt(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("ui-s1",
+        register("ui-s1",
                 "UI-S1: step-level advantages of discounted returns plus episode-level advantages (ALGORITHMS.md §8)",
                 List.of(
                         Option.real("gamma", UiS1.DEFAULT_GAMMA, 0.0, 1.0, "discount of the future step rewards"),
@@ -127,9 +127,9 @@ final class StepLevelEstimators {
                         Option.integer("stdDdof", 1, 0, 1, "std degrees of freedom: 1 unbiased, 0 population"),
                         Option.real("epsilon", StepCreditSupport.VERL_EPSILON, 0.0, 1.0,
                                 "added to the std in mean_std_norm")),
-                o -> estimator("ui-s1", batch -> uiS1(batch, o))));
+                o -> batch -> uiS1(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("spa",
+        register("spa",
                 "SPA-RL: per-turn rewards alpha*progress + beta*grounding, then GAE over turns (ALGORITHMS.md §7)",
                 List.of(
                         Option.choice("variant", "paper", List.of("paper", "code"),
@@ -140,25 +140,25 @@ final class StepLevelEstimators {
                                 "weight of the grounding signal g in {0, 1}"),
                         Option.real("gamma", 1.0, 0.0, 1.0, "discount over turns"),
                         Option.real("gaeLambda", 1.0, 0.0, 1.0, "GAE lambda over turns")),
-                o -> estimator("spa", batch -> spa(batch, o))));
+                o -> batch -> spa(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("noisy-grpo",
+        register("noisy-grpo",
                 "NoisyGRPO: Kalman fusion of a noise-level prior and the reward z-score (ALGORITHMS.md §9.1)",
                 List.of(
                         Option.real("pAlpha", NoisyGrpo.DEFAULT_P_ALPHA, 0.0, Double.POSITIVE_INFINITY,
                                 "prior strength p_alpha (script 0.01; trainer default 0.1)"),
                         Option.real("rValue", NoisyGrpo.DEFAULT_R_VALUE, 0.0, Double.POSITIVE_INFINITY,
                                 "observation noise R of the Kalman gain")),
-                o -> estimator("noisy-grpo", batch -> noisyGrpo(batch, o))));
+                o -> batch -> noisyGrpo(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("arena-rl",
+        register("arena-rl",
                 "ArenaRL: advantages from a seeded single-elimination tournament ranking (ALGORITHMS.md §9.2, reconstructed)",
                 List.of(
                         Option.choice("rankSource", "rank-column", List.of("rank-column", "score-tournament"),
                                 "ranks from extras arenaRank, or a tournament seeded by seedScore and decided by judgeScore")),
-                o -> estimator("arena-rl", batch -> arenaRl(batch, o))));
+                o -> batch -> arenaRl(batch, o));
 
-        AdvantageEstimators.register(new AdvantageEstimators.Entry("oprl",
+        register("oprl",
                 "OPRL: episode advantage + alpha * normalised implicit-PRM step rewards (ALGORITHMS.md §9.4, partly reconstructed)",
                 List.of(
                         Option.real("beta", Oprl.DEFAULT_BETA, 0.0, Double.POSITIVE_INFINITY,
@@ -168,22 +168,10 @@ final class StepLevelEstimators {
                         Option.choice("base", "grpo", List.of("grpo", "rloo"), "episode-level advantage A^E"),
                         Option.choice("stepNormalisation", "batch", List.of("batch", "group"),
                                 "z-score the step rewards over the whole batch or within each group")),
-                o -> estimator("oprl", batch -> oprl(batch, o))));
+                o -> batch -> oprl(batch, o));
     }
 
     // ---------------------------------------------------------------- adapters
-
-    private record Adapter(String name, Function<List<TrajectoryGroup>, AdvantageResult> fn)
-            implements AdvantageEstimator {
-        @Override
-        public AdvantageResult estimate(List<TrajectoryGroup> batch) {
-            return fn.apply(batch);
-        }
-    }
-
-    private static AdvantageEstimator estimator(String name, Function<List<TrajectoryGroup>, AdvantageResult> fn) {
-        return new Adapter(name, fn);
-    }
 
     /** Result whose returns equal the advantages (critic-free methods with no return of their own). */
     private static AdvantageResult selfReturning(double[][] adv) {

@@ -1,12 +1,12 @@
 package dev.trail.advantage;
 
+import static dev.trail.advantage.AdvantageEstimators.register;
 import static dev.trail.advantage.TrajectoryInputs.broadcastWithRewardToGo;
 import static dev.trail.advantage.TrajectoryInputs.flatten;
 import static dev.trail.advantage.TrajectoryInputs.groupSizes;
 import static dev.trail.advantage.TrajectoryInputs.outcomes;
 
 import dev.trail.config.Option;
-import dev.trail.config.Options;
 import dev.trail.trajectory.Trajectory;
 import dev.trail.trajectory.TrajectoryGroup;
 import java.util.List;
@@ -51,27 +51,11 @@ final class TrajectoryLevelEstimators {
     private TrajectoryLevelEstimators() {
     }
 
-    /** An estimator that is its name and a function of the batch. */
-    private record Named(String name, Function<List<TrajectoryGroup>, AdvantageResult> fn)
-            implements AdvantageEstimator {
-
-        @Override
-        public AdvantageResult estimate(List<TrajectoryGroup> batch) {
-            return fn.apply(batch);
-        }
-    }
-
     private static final String SINGLETON_HELP =
             "what a group of one response gets: raw (A = R, verl), zero, or error";
 
     private static Option singletonOption() {
         return Option.choice("singleton", "raw", List.of("raw", "zero", "error"), SINGLETON_HELP);
-    }
-
-    private static void register(String name, String description, List<Option> options,
-            Function<Options, Function<List<TrajectoryGroup>, AdvantageResult>> build) {
-        AdvantageEstimators.register(new AdvantageEstimators.Entry(name, description, options,
-                o -> new Named(name, build.apply(o))));
     }
 
     static void registerAll() {

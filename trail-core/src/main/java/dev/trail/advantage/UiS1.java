@@ -104,8 +104,8 @@ public final class UiS1 {
             for (int i = 0; i < x.length; i++) {
                 x[i] = returns[rows.get(i)][t];
             }
-            double mean = StepCreditSupport.meanPrivate(x);
-            double std = x.length == 1 ? 1.0 : StepCreditSupport.stdPrivate(x, ddof);
+            double mean = GroupStats.mean(x);
+            double std = x.length == 1 ? 1.0 : GroupStats.std(x, ddof);
             for (int i = 0; i < x.length; i++) {
                 out[rows.get(i)][t] = normalise(x[i], mean, std, mode, eps);
             }
@@ -137,8 +137,8 @@ public final class UiS1 {
                 }
             }
         }
-        double mean = sample.length <= 1 ? 0.0 : StepCreditSupport.meanPrivate(sample);
-        double std = sample.length <= 1 ? 1.0 : StepCreditSupport.stdPrivate(sample, ddof);
+        double mean = sample.length <= 1 ? 0.0 : GroupStats.mean(sample);
+        double std = sample.length <= 1 ? 1.0 : GroupStats.std(sample, ddof);
         double[] out = new double[scores.length];
         for (int k = 0; k < out.length; k++) {
             out[k] = normalise(scores[k], mean, std, mode, eps);

@@ -8,6 +8,7 @@ import dev.trail.envs.classic.CartPole;
 import dev.trail.envs.classic.MountainCar;
 import dev.trail.envs.classic.MountainCarContinuous;
 import dev.trail.envs.classic.Pendulum;
+import dev.trail.envs.token.TokenTasks;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -28,13 +29,17 @@ import java.util.function.Supplier;
  * | Pendulum-v1              | 200        | none (NaN)       |
  * </pre>
  *
+ * <p>The token tasks of {@link TokenTasks} ({@code Arithmetic-v0}, {@code Countdown-v0},
+ * {@code Calculator-v0}) are registered too; they are object-API environments without the
+ * primitive-array fast path ({@link #makeArray} refuses them).
+ *
  * <p>{@code Envs.make("CartPole-v1")} returns a new, independent environment with the time limit
  * applied; call {@code reset(seed)} before stepping it. An unknown id is an
  * {@link IllegalArgumentException} that lists the known ids.
  */
 public final class Envs {
 
-    private record Entry(EnvSpec spec, Supplier<ArrayEnv<?>> factory) {
+    private record Entry(EnvSpec spec, Supplier<? extends Env<?, ?>> factory) {
     }
 
     private static final Map<String, Entry> REGISTRY = build();
@@ -55,6 +60,12 @@ public final class Envs {
                 () -> new MountainCarContinuous(MountainCarContinuous.MAX_EPISODE_STEPS));
         register(registry, Pendulum.ID, Pendulum.MAX_EPISODE_STEPS, Pendulum.REWARD_THRESHOLD,
                 () -> new Pendulum(Pendulum.MAX_EPISODE_STEPS));
+        for (EnvSpec tokenTask : TokenTasks.specs()) {
+            if (registry.containsKey(tokenTask.id())) {
+                throw new IllegalStateException("environment id " + tokenTask.id() + " is registered twice");
+            }
+            registry.put(tokenTask.id(), new Entry(tokenTask, tokenTask.factory()));
+        }
         return Collections.unmodifiableMap(registry);
     }
 
@@ -86,7 +97,18 @@ public final class Envs {
      * @throws IllegalArgumentException if {@code id} is not registered
      */
     public static ArrayEnv<?> makeArray(String id) {
-        return entry(id).factory().get();
+        Env<?, ?> env = entry(id).factory().get();
+        if (env instanceof ArrayEnv<?> array) {
+            return array;
+        }
+        env.close();
+        throw new IllegalArgumentException("environment " + id + " has no primitive-array fast path (it is a "
+                + env.getClass().getSimpleName() + "); array environments: " + String.join(", ", arrayIds()));
+    }
+
+    /** @return the ids whose environments are {@link ArrayEnv}s (usable in a {@code VectorEnv}), sorted */
+    public static List<String> arrayIds() {
+        return REGISTRY.keySet().stream().filter(id -> !TokenTasks.ids().contains(id)).toList();
     }
 
     /**

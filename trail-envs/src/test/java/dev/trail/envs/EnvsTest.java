@@ -14,6 +14,7 @@ import dev.trail.envs.classic.CartPole;
 import dev.trail.envs.classic.MountainCar;
 import dev.trail.envs.classic.MountainCarContinuous;
 import dev.trail.envs.classic.Pendulum;
+import dev.trail.envs.token.TokenEnv;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,8 +25,10 @@ class EnvsTest {
 
     @Test
     void idsAreSorted() {
+        assertEquals(List.of("Acrobot-v1", "Arithmetic-v0", "Calculator-v0", "CartPole-v1", "Countdown-v0",
+                "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"), Envs.ids());
         assertEquals(List.of("Acrobot-v1", "CartPole-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"),
-                Envs.ids());
+                Envs.arrayIds());
         assertEquals(Envs.ids(), Envs.specs().stream().map(EnvSpec::id).toList());
     }
 
@@ -52,15 +55,24 @@ class EnvsTest {
     void makeReturnsANewEnvironmentOfTheRightClass() {
         Map<String, Class<?>> classes = Map.of("CartPole-v1", CartPole.class, "Acrobot-v1", Acrobot.class,
                 "MountainCar-v0", MountainCar.class, "MountainCarContinuous-v0", MountainCarContinuous.class,
-                "Pendulum-v1", Pendulum.class);
+                "Pendulum-v1", Pendulum.class, "Arithmetic-v0", TokenEnv.class, "Countdown-v0", TokenEnv.class,
+                "Calculator-v0", TokenEnv.class);
         for (String id : Envs.ids()) {
             Env<?, ?> a = Envs.make(id);
             Env<?, ?> b = Envs.make(id);
             assertNotSame(a, b);
             assertEquals(classes.get(id), a.getClass());
-            assertNotSame(Envs.makeArray(id), Envs.makeArray(id));
             a.reset(0L); // ready to use
         }
+        for (String id : Envs.arrayIds()) {
+            assertNotSame(Envs.makeArray(id), Envs.makeArray(id));
+        }
+    }
+
+    @Test
+    void makeArrayRefusesTokenTasksNamingTheArrayEnvironments() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Envs.makeArray("Arithmetic-v0"));
+        assertTrue(e.getMessage().contains("Arithmetic-v0") && e.getMessage().contains("CartPole-v1"), e.getMessage());
     }
 
     @Test

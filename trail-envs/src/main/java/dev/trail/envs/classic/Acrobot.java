@@ -1,10 +1,8 @@
 package dev.trail.envs.classic;
 
-import dev.trail.env.ArrayEnv;
 import dev.trail.seed.Rng;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
-import dev.trail.space.Space;
 
 /**
  * Acrobot-v1: a two-link chain hanging from a fixed joint, actuated at the joint between the
@@ -52,7 +50,7 @@ import dev.trail.space.Space;
  * {@link #state()} / {@link #setState(double[])}: {@code [theta1, theta2, dtheta1, dtheta2]}
  * (float64), Gymnasium's {@code env.unwrapped.state}.
  */
-public final class Acrobot extends ArrayEnv<Integer> {
+public final class Acrobot extends ClassicControlEnv<Integer> {
 
     /** The registry id. */
     public static final String ID = "Acrobot-v1";
@@ -117,32 +115,7 @@ public final class Acrobot extends ArrayEnv<Integer> {
 
     /** @param maxEpisodeSteps the time limit in steps, or 0 for none */
     public Acrobot(int maxEpisodeSteps) {
-        super(maxEpisodeSteps);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Space<Integer> actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public Box observationSpace() {
-        return OBSERVATION_SPACE;
-    }
-
-    @Override
-    public int observationSize() {
-        return 6;
-    }
-
-    @Override
-    public int actionSize() {
-        return 1;
+        super(maxEpisodeSteps, ID, ACTION_SPACE, OBSERVATION_SPACE);
     }
 
     @Override

@@ -1,10 +1,8 @@
 package dev.trail.envs.classic;
 
-import dev.trail.env.ArrayEnv;
 import dev.trail.seed.Rng;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
-import dev.trail.space.Space;
 
 /**
  * CartPole-v1: balance a pole hinged on a cart that moves along a frictionless track, as
@@ -51,7 +49,7 @@ import dev.trail.space.Space;
  *
  * <p>The fast path {@link #stepInto(int, float[], int)} allocates nothing.
  */
-public final class CartPole extends ArrayEnv<Integer> {
+public final class CartPole extends ClassicControlEnv<Integer> {
 
     /** The registry id. */
     public static final String ID = "CartPole-v1";
@@ -93,32 +91,7 @@ public final class CartPole extends ArrayEnv<Integer> {
 
     /** @param maxEpisodeSteps the time limit in steps, or 0 for none */
     public CartPole(int maxEpisodeSteps) {
-        super(maxEpisodeSteps);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Space<Integer> actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public Box observationSpace() {
-        return OBSERVATION_SPACE;
-    }
-
-    @Override
-    public int observationSize() {
-        return 4;
-    }
-
-    @Override
-    public int actionSize() {
-        return 1;
+        super(maxEpisodeSteps, ID, ACTION_SPACE, OBSERVATION_SPACE);
     }
 
     @Override

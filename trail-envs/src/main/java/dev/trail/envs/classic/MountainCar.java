@@ -1,10 +1,8 @@
 package dev.trail.envs.classic;
 
-import dev.trail.env.ArrayEnv;
 import dev.trail.seed.Rng;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
-import dev.trail.space.Space;
 
 /**
  * MountainCar-v0: an under-powered car at the bottom of a sinusoidal valley must rock back and
@@ -42,7 +40,7 @@ import dev.trail.space.Space;
  * {@link #state()} / {@link #setState(double[])}: {@code [position, velocity]} (float64),
  * Gymnasium's {@code env.unwrapped.state}.
  */
-public final class MountainCar extends ArrayEnv<Integer> {
+public final class MountainCar extends ClassicControlEnv<Integer> {
 
     /** The registry id. */
     public static final String ID = "MountainCar-v0";
@@ -76,32 +74,7 @@ public final class MountainCar extends ArrayEnv<Integer> {
 
     /** @param maxEpisodeSteps the time limit in steps, or 0 for none */
     public MountainCar(int maxEpisodeSteps) {
-        super(maxEpisodeSteps);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Space<Integer> actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public Box observationSpace() {
-        return OBSERVATION_SPACE;
-    }
-
-    @Override
-    public int observationSize() {
-        return 2;
-    }
-
-    @Override
-    public int actionSize() {
-        return 1;
+        super(maxEpisodeSteps, ID, ACTION_SPACE, OBSERVATION_SPACE);
     }
 
     @Override

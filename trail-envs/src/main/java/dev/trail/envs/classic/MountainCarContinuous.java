@@ -1,9 +1,7 @@
 package dev.trail.envs.classic;
 
-import dev.trail.env.ArrayEnv;
 import dev.trail.seed.Rng;
 import dev.trail.space.Box;
-import dev.trail.space.Space;
 
 /**
  * MountainCarContinuous-v0: the mountain car with a continuous force and an energy penalty.
@@ -47,7 +45,7 @@ import dev.trail.space.Space;
  * {@link #state()} / {@link #setState(double[])}: {@code [position, velocity]}, Gymnasium's
  * {@code env.unwrapped.state} (float64 after a reset, float32 values after a step).
  */
-public final class MountainCarContinuous extends ArrayEnv<float[]> {
+public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
 
     /** The registry id. */
     public static final String ID = "MountainCarContinuous-v0";
@@ -89,32 +87,7 @@ public final class MountainCarContinuous extends ArrayEnv<float[]> {
 
     /** @param maxEpisodeSteps the time limit in steps, or 0 for none */
     public MountainCarContinuous(int maxEpisodeSteps) {
-        super(maxEpisodeSteps);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Space<float[]> actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public Box observationSpace() {
-        return OBSERVATION_SPACE;
-    }
-
-    @Override
-    public int observationSize() {
-        return 2;
-    }
-
-    @Override
-    public int actionSize() {
-        return 1;
+        super(maxEpisodeSteps, ID, ACTION_SPACE, OBSERVATION_SPACE);
     }
 
     @Override

@@ -1,9 +1,7 @@
 package dev.trail.envs.classic;
 
-import dev.trail.env.ArrayEnv;
 import dev.trail.seed.Rng;
 import dev.trail.space.Box;
-import dev.trail.space.Space;
 
 /**
  * Pendulum-v1: swing a pendulum up and keep it upright with a limited torque. Gymnasium 1.3's
@@ -43,7 +41,7 @@ import dev.trail.space.Space;
  * {@link #state()} / {@link #setState(double[])}: {@code [theta, theta_dot]} (float64),
  * Gymnasium's {@code env.unwrapped.state}; {@code theta} is not wrapped.
  */
-public final class Pendulum extends ArrayEnv<float[]> {
+public final class Pendulum extends ClassicControlEnv<float[]> {
 
     /** The registry id. */
     public static final String ID = "Pendulum-v1";
@@ -80,32 +78,7 @@ public final class Pendulum extends ArrayEnv<float[]> {
 
     /** @param maxEpisodeSteps the time limit in steps, or 0 for none */
     public Pendulum(int maxEpisodeSteps) {
-        super(maxEpisodeSteps);
-    }
-
-    @Override
-    public String id() {
-        return ID;
-    }
-
-    @Override
-    public Space<float[]> actionSpace() {
-        return ACTION_SPACE;
-    }
-
-    @Override
-    public Box observationSpace() {
-        return OBSERVATION_SPACE;
-    }
-
-    @Override
-    public int observationSize() {
-        return 3;
-    }
-
-    @Override
-    public int actionSize() {
-        return 1;
+        super(maxEpisodeSteps, ID, ACTION_SPACE, OBSERVATION_SPACE);
     }
 
     @Override

@@ -74,6 +74,17 @@ public final class CalculatorTask implements TokenTask {
             return new Config(3, 2, 3, 3, 0.0, 0.1, 64);
         }
 
+        /**
+         * Tokens of the demonstration with the longest operands, EOS included: the call, the
+         * tool's {@code =VALUE} and the answer (no call when {@code maxToolCalls} is 0).
+         */
+        public int longestDemonstration() {
+            int expression = leftDigits + 1 + rightDigits + (addendDigits > 0 ? 1 + addendDigits : 0);
+            int value = leftDigits + rightDigits + 1;
+            int call = maxToolCalls > 0 ? OPEN.length() + expression + CLOSE.length() + 1 + value : 0;
+            return call + ANSWER_OPEN.length() + value + ANSWER_CLOSE.length() + 1;
+        }
+
         /** This config with another tool-call budget. */
         public Config withMaxToolCalls(int calls) {
             return new Config(leftDigits, rightDigits, addendDigits, calls, formatReward, heldOutFraction,
@@ -149,6 +160,10 @@ public final class CalculatorTask implements TokenTask {
     private final Config config;
 
     public CalculatorTask(Config config) {
+        if (config.maxResponseTokens() < config.longestDemonstration()) {
+            throw new IllegalArgumentException("maxResponseTokens " + config.maxResponseTokens()
+                    + " cannot hold the longest demonstration (" + config.longestDemonstration() + " tokens with EOS)");
+        }
         this.config = config;
     }
 

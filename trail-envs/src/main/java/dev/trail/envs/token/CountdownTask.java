@@ -78,6 +78,15 @@ public final class CountdownTask implements TokenTask {
             return new Config(4, 50, 10, 999, 3, true, 0.0, 0.1, 32);
         }
 
+        /**
+         * Tokens of the longest demonstration, EOS included: {@code numbers} literals of up to
+         * {@code digits(maxNumber)} digits, {@code numbers - 1} operators, and at most one pair of
+         * parentheses around each of the {@code numbers - 2} inner operations.
+         */
+        public int longestDemonstration() {
+            return numbers * Integer.toString(maxNumber).length() + (numbers - 1) + 2 * (numbers - 2) + 1;
+        }
+
         /** This config with another format reward. */
         public Config withFormatReward(double reward) {
             return new Config(numbers, maxNumber, minTarget, maxTarget, minUsed, integerDivision, reward,
@@ -118,6 +127,11 @@ public final class CountdownTask implements TokenTask {
     private final Expressions.Rules rules;
 
     public CountdownTask(Config config) {
+        if (config.maxResponseTokens() < config.longestDemonstration()) {
+            throw new IllegalArgumentException("maxResponseTokens " + config.maxResponseTokens()
+                    + " cannot hold the longest solution of " + config.numbers() + " numbers up to " + config.maxNumber()
+                    + " (" + config.longestDemonstration() + " tokens with EOS)");
+        }
         this.config = config;
         this.rules = new Expressions.Rules(false, config.integerDivision());
     }

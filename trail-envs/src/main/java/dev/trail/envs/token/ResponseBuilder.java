@@ -120,7 +120,8 @@ public final class ResponseBuilder {
         }
         Vocabulary.appendToken(text, token);
         int[] out = NONE;
-        if (tool != null && endsWith(text, tool.closeTag())) {
+        // the closing tag must be written by the policy, not straddle an earlier tool output
+        if (tool != null && text.length() - tool.closeTag().length() >= searchFrom && endsWith(text, tool.closeTag())) {
             out = runTool();
         }
         if (responseLength() >= budget) {

@@ -14,7 +14,8 @@ import java.util.Map;
  * <p>Each id has declared options ({@link #options(String)}), set as strings like
  * {@code --set key=value}: the task's own (see {@link #task(String, Map)}) plus
  * {@code split} ({@code train} or {@code held-out}), {@code contextLength} and
- * {@code maxResponseTokens}. The registry entry ({@link #spec(String)}) uses the defaults: its
+ * {@code maxResponseTokens} (0, the default, picks the task's default budget, raised if needed to
+ * hold the longest reference response of the configured sizes). The registry entry ({@link #spec(String)}) uses the defaults: its
  * {@code maxEpisodeSteps} is the response budget (one policy token per step), and there is no
  * reward threshold (NaN). An unknown id is an error listing the known ones.
  */
@@ -133,13 +134,22 @@ public final class TokenTasks {
                 yield new ArithmeticTask(new ArithmeticTask.Config(ops, formatReward, heldOut,
                         maxResponse == 0 ? defaultMax : maxResponse));
             }
-            case CountdownTask.ID -> new CountdownTask(new CountdownTask.Config(o.getInt("numbers"),
-                    o.getInt("maxNumber"), o.getInt("minTarget"), o.getInt("maxTarget"),
-                    Math.min(o.getInt("minUsed"), o.getInt("numbers")), o.getBoolean("integerDivision"), formatReward,
-                    heldOut, maxResponse == 0 ? CountdownTask.Config.defaults().maxResponseTokens() : maxResponse));
-            default -> new CalculatorTask(new CalculatorTask.Config(o.getInt("leftDigits"), o.getInt("rightDigits"),
-                    o.getInt("addendDigits"), o.getInt("maxToolCalls"), formatReward, heldOut,
-                    maxResponse == 0 ? CalculatorTask.Config.defaults().maxResponseTokens() : maxResponse));
+            case CountdownTask.ID -> {
+                CountdownTask.Config c = new CountdownTask.Config(o.getInt("numbers"), o.getInt("maxNumber"),
+                        o.getInt("minTarget"), o.getInt("maxTarget"), Math.min(o.getInt("minUsed"), o.getInt("numbers")),
+                        o.getBoolean("integerDivision"), formatReward, heldOut, Integer.MAX_VALUE);
+                int defaultMax = Math.max(CountdownTask.Config.defaults().maxResponseTokens(), c.longestDemonstration());
+                yield new CountdownTask(new CountdownTask.Config(c.numbers(), c.maxNumber(), c.minTarget(),
+                        c.maxTarget(), c.minUsed(), c.integerDivision(), formatReward, heldOut,
+                        maxResponse == 0 ? defaultMax : maxResponse));
+            }
+            default -> {
+                CalculatorTask.Config c = new CalculatorTask.Config(o.getInt("leftDigits"), o.getInt("rightDigits"),
+                        o.getInt("addendDigits"), o.getInt("maxToolCalls"), formatReward, heldOut, Integer.MAX_VALUE);
+                int defaultMax = Math.max(CalculatorTask.Config.defaults().maxResponseTokens(), c.longestDemonstration());
+                yield new CalculatorTask(new CalculatorTask.Config(c.leftDigits(), c.rightDigits(), c.addendDigits(),
+                        c.maxToolCalls(), formatReward, heldOut, maxResponse == 0 ? defaultMax : maxResponse));
+            }
         };
     }
 

@@ -42,7 +42,7 @@ class GymnasiumParityTest {
         for (String id : GymnasiumData.ENV_IDS) {
             assertFalse(GymnasiumData.episodes(id).isEmpty(), id);
         }
-        assertEquals(Envs.ids().stream().sorted().toList(), GymnasiumData.ENV_IDS.stream().sorted().toList());
+        assertEquals(Envs.arrayIds().stream().sorted().toList(), GymnasiumData.ENV_IDS.stream().sorted().toList());
     }
 
     @ParameterizedTest(name = "one-step parity: {0}")

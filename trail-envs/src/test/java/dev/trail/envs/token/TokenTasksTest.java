@@ -50,13 +50,43 @@ class TokenTasksTest {
         assertEquals(List.of(ArithmeticTask.Operation.of(ArithmeticTask.Operator.SUB, 4)), a.config().operations());
         assertEquals(0.1, a.config().formatReward());
         TokenEnv env = TokenTasks.make("Calculator-v0", Map.of("maxToolCalls", "1", "contextLength", "96",
-                "maxResponseTokens", "40"));
+                "maxResponseTokens", "60"));
         assertEquals(96, env.contextLength());
-        assertEquals(40, env.maxResponseTokens());
+        assertEquals(60, env.maxResponseTokens());
         assertEquals(1, env.task().maxToolCalls());
         // 9-digit multiplication needs a longer default budget: 18 digits + EOS
         assertEquals(19, TokenTasks.task("Arithmetic-v0", Map.of("operators", "mul", "mulDigits", "9"))
                 .defaultMaxResponseTokens());
+        // bigger Countdown and Calculator problems raise the default budget to fit their demonstrations
+        assertEquals(32, TokenTasks.task("Countdown-v0", Map.of("numbers", "6", "maxNumber", "999"))
+                .defaultMaxResponseTokens());
+        TokenTask big = TokenTasks.task("Calculator-v0", Map.of("leftDigits", "9", "rightDigits", "9", "addendDigits", "9"));
+        assertEquals(((CalculatorTask) big).config().longestDemonstration(), big.defaultMaxResponseTokens());
+        assertTrue(big.defaultMaxResponseTokens() > 64);
+        assertThrows(IllegalArgumentException.class,
+                () -> TokenTasks.task("Calculator-v0", Map.of("leftDigits", "9", "maxResponseTokens", "40")));
+    }
+
+    @Test
+    void demonstrationsOfLargeConfigsFit() {
+        for (Map<String, String> settings : List.of(Map.of("numbers", "6", "maxNumber", "999", "minUsed", "6"),
+                Map.of("numbers", "2", "maxNumber", "9", "minTarget", "1", "maxTarget", "81"))) {
+            TokenTask task = TokenTasks.task("Countdown-v0", settings);
+            dev.trail.seed.Rng rng = new dev.trail.seed.Rng(1);
+            for (int i = 0; i < 200; i++) {
+                Problem p = task.sample(rng, Split.TRAIN);
+                Transcript t = ResponseBuilder.respond(task, p, task.demonstration(p), 256,
+                        task.defaultMaxResponseTokens());
+                assertTrue(t.verdict().correct(), t.toString());
+            }
+        }
+        TokenTask calc = TokenTasks.task("Calculator-v0", Map.of("leftDigits", "9", "rightDigits", "9", "addendDigits", "9"));
+        dev.trail.seed.Rng rng = new dev.trail.seed.Rng(2);
+        for (int i = 0; i < 100; i++) {
+            Problem p = calc.sample(rng, Split.TRAIN);
+            Transcript t = ResponseBuilder.respond(calc, p, calc.demonstration(p), 256, calc.defaultMaxResponseTokens());
+            assertTrue(t.verdict().correct(), t.toString());
+        }
     }
 
     @Test

@@ -1,0 +1,38 @@
+package dev.trail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BenchCommandTest {
+
+    @Test
+    void benchEnvReportsStepsPerSecondForDiscreteAndContinuousEnvs() {
+        CliRunner r = CliRunner.run("bench", "env", "--env", "CartPole-v1", "--envs", "4", "--threads", "2",
+                "--steps", "20000", "--repeats", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)CartPole-v1: 4 envs, 2 threads, .* steps/s .*"), r.out());
+        r = CliRunner.run("bench", "env", "--env", "Pendulum-v1", "--steps", "5000", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("steps/s"), r.out());
+    }
+
+    @Test
+    void benchEnvRefusesZeroCountsAndUnknownEnvs() {
+        CliRunner r = CliRunner.run("bench", "env", "--env", "CartPole-v1", "--envs", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--envs") && r.err().contains("0"), r.err());
+        r = CliRunner.run("bench", "env", "--env", "Nope-v0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("Nope-v0"), r.err());
+    }
+
+    @Test
+    void benchCreditRunsTheCreditCommandEndToEnd() {
+        CliRunner r = CliRunner.run("bench", "credit", "--estimator", "grpo", "--steps", "4000", "--length", "10",
+                "--group-size", "4", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("steps/s"), r.out());
+    }
+}
