@@ -120,7 +120,7 @@ public final class Ppo implements AutoCloseable {
         this.totalSteps = totalSteps;
         this.numUpdates = config.numUpdates(totalSteps);
         ArrayEnv<?> probe = Envs.makeArray(envId);
-        PolicySpec spec = PolicySpec.forSpaces(probe.observationSpace(), probe.actionSpace(), config.hiddenSizes(),
+        PolicySpec spec = PolicySpec.forSpaces(probe.observationSpace(), probe.actionSpace(), config.hiddenLayers(),
                 dev.trail.nn.Activation.TANH);
 
         this.policy = ActorCritic.create(spec, Seeds.stream(seed, "init"));

@@ -2,7 +2,6 @@ package dev.trail.algo.ppo;
 
 import dev.trail.config.Option;
 import dev.trail.config.Options;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +26,9 @@ import java.util.Map;
  * @param entCoef {@code ent_coef}: entropy bonus coefficient (0.01)
  * @param vfCoef {@code vf_coef}: value loss coefficient (0.5)
  * @param maxGradNorm {@code max_grad_norm}: global gradient-norm clip (0.5)
- * @param targetKl {@code target_kl}: stop the epochs when approx KL exceeds it; NaN for none (none)
+ * @param targetKl {@code target_kl}: stop the epochs when approx KL exceeds it; null for none (none)
  * @param adamEpsilon Adam's ε (CleanRL: 1e-5)
- * @param hiddenSizes hidden layer widths of actor and critic ([64, 64])
+ * @param hiddenSizes hidden layer widths of actor and critic, comma-separated ("64,64"); see {@link #hiddenLayers()}
  * @param normalizeObservations normalise observations with running statistics, then clip to
  *     ±{@code clipObservations} (false; CleanRL continuous: true)
  * @param normalizeRewards scale rewards by the running std of the discounted return, then clip to
@@ -39,7 +38,7 @@ import java.util.Map;
  */
 public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean annealLr, double gamma,
         double gaeLambda, int numMinibatches, int updateEpochs, boolean normAdv, double clipCoef, boolean clipVloss,
-        double entCoef, double vfCoef, double maxGradNorm, double targetKl, double adamEpsilon, int[] hiddenSizes,
+        double entCoef, double vfCoef, double maxGradNorm, Double targetKl, double adamEpsilon, String hiddenSizes,
         boolean normalizeObservations, boolean normalizeRewards, double clipObservations, double clipRewards) {
 
     public PpoConfig {
@@ -54,7 +53,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         range("ent_coef", entCoef, 0, 100, true);
         range("vf_coef", vfCoef, 0, 100, true);
         range("max_grad_norm", maxGradNorm, 0, 1e9, false);
-        if (!Double.isNaN(targetKl)) {
+        if (targetKl != null) {
             range("target_kl", targetKl, 0, 1e9, false);
         }
         range("adam_epsilon", adamEpsilon, 0, 1, false);
@@ -67,18 +66,42 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         if ((long) numEnvs * numSteps > Integer.MAX_VALUE / 64) {
             throw new IllegalArgumentException("batch num_envs x num_steps = " + (long) numEnvs * numSteps + " is too large");
         }
-        hiddenSizes = hiddenSizes == null ? new int[] {64, 64} : hiddenSizes.clone();
-        for (int h : hiddenSizes) {
-            if (h < 1 || h > 65536) {
-                throw new IllegalArgumentException("hidden_sizes must be in [1, 65536], got " + Arrays.toString(hiddenSizes));
+        hiddenSizes = hiddenSizes == null ? "64,64" : hiddenSizes.replace(" ", "");
+        parseLayers(hiddenSizes);
+        // (fields are not assigned yet in a compact constructor: use the parameters)
+        if (normAdv && numEnvs * numSteps / numMinibatches < 2) {
+            throw new IllegalArgumentException("norm_adv needs minibatches of at least 2 transitions; num_envs x num_steps / "
+                    + "num_minibatches = " + numEnvs * numSteps / numMinibatches);
+        }
+    }
+
+    /** Parses {@code "64,64"} into widths, each in [1, 65536]; throws naming {@code hidden_sizes}. */
+    static int[] parseLayers(String text) {
+        String[] parts = text.replace("[", "").replace("]", "").split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                out[i] = -1;
+            }
+            if (out[i] < 1 || out[i] > 65536) {
+                throw new IllegalArgumentException("hidden_sizes=" + text
+                        + " must be comma-separated widths in [1, 65536], e.g. 64,64");
             }
         }
+        return out;
+    }
+
+    /** The hidden layer widths as numbers. */
+    public int[] hiddenLayers() {
+        return parseLayers(hiddenSizes);
     }
 
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
-        return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, Double.NaN,
-                1e-5, new int[] {64, 64}, false, false, 10, 10);
+        return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
+                1e-5, "64,64", false, false, 10, 10);
     }
 
     /**
@@ -86,8 +109,8 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
      * 10 epochs, no entropy bonus, observation and reward normalisation.
      */
     public static PpoConfig continuousDefaults() {
-        return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, Double.NaN,
-                1e-5, new int[] {64, 64}, true, true, 10, 10);
+        return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
+                1e-5, "64,64", true, true, 10, 10);
     }
 
     private static void positive(String key, int v) {
@@ -121,22 +144,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
 
     /** Whether early stopping on KL is on. */
     public boolean hasTargetKl() {
-        return !Double.isNaN(targetKl);
-    }
-
-    @Override
-    public int[] hiddenSizes() {
-        return hiddenSizes.clone();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof PpoConfig c && asMap().equals(c.asMap());
-    }
-
-    @Override
-    public int hashCode() {
-        return asMap().hashCode();
+        return targetKl != null;
     }
 
     /** The options with their CleanRL names, defaults and ranges, for config files and {@code --set}. */
@@ -157,7 +165,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
                 Option.real("ent_coef", d.entCoef, 0, 100, "entropy bonus coefficient"),
                 Option.real("vf_coef", d.vfCoef, 0, 100, "value loss coefficient"),
                 Option.real("max_grad_norm", d.maxGradNorm, Double.MIN_VALUE, 1e9, "global gradient-norm clip"),
-                Option.real("target_kl", 0, 0, 1e9, "early-stop the epochs above this approx KL; 0 for none"),
+                Option.text("target_kl", "none", "early-stop the epochs above this approx KL; none to never stop"),
                 Option.real("adam_epsilon", d.adamEpsilon, Double.MIN_VALUE, 1, "Adam epsilon"),
                 Option.text("hidden_sizes", "64,64", "hidden layer widths, comma-separated"),
                 Option.flag("normalize_observations", d.normalizeObservations, "running observation normalization"),
@@ -168,22 +176,22 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
 
     /** A config from resolved {@link #options()}. */
     public static PpoConfig fromOptions(Options o) {
-        double targetKl = o.getDouble("target_kl");
-        String[] parts = o.getString("hidden_sizes").split(",");
-        int[] hidden = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
+        String kl = o.getString("target_kl").trim();
+        Double targetKl;
+        if (kl.isEmpty() || kl.equalsIgnoreCase("none") || kl.equalsIgnoreCase("null")) {
+            targetKl = null;
+        } else {
             try {
-                hidden[i] = Integer.parseInt(parts[i].trim());
+                targetKl = Double.parseDouble(kl);
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("hidden_sizes=" + o.getString("hidden_sizes")
-                        + " must be comma-separated integers, e.g. 64,64");
+                throw new IllegalArgumentException("option target_kl=" + kl + " is not a number or none");
             }
         }
         return new PpoConfig(o.getInt("num_envs"), o.getInt("num_steps"), o.getDouble("learning_rate"),
                 o.getBoolean("anneal_lr"), o.getDouble("gamma"), o.getDouble("gae_lambda"), o.getInt("num_minibatches"),
                 o.getInt("update_epochs"), o.getBoolean("norm_adv"), o.getDouble("clip_coef"),
                 o.getBoolean("clip_vloss"), o.getDouble("ent_coef"), o.getDouble("vf_coef"),
-                o.getDouble("max_grad_norm"), targetKl > 0 ? targetKl : Double.NaN, o.getDouble("adam_epsilon"), hidden,
+                o.getDouble("max_grad_norm"), targetKl, o.getDouble("adam_epsilon"), o.getString("hidden_sizes"),
                 o.getBoolean("normalize_observations"), o.getBoolean("normalize_rewards"),
                 o.getDouble("clip_observations"), o.getDouble("clip_rewards"));
     }
@@ -210,13 +218,9 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         m.put("ent_coef", entCoef);
         m.put("vf_coef", vfCoef);
         m.put("max_grad_norm", maxGradNorm);
-        m.put("target_kl", hasTargetKl() ? targetKl : 0.0);
+        m.put("target_kl", hasTargetKl() ? targetKl.toString() : "none");
         m.put("adam_epsilon", adamEpsilon);
-        StringBuilder h = new StringBuilder();
-        for (int x : hiddenSizes) {
-            h.append(h.length() == 0 ? "" : ",").append(x);
-        }
-        m.put("hidden_sizes", h.toString());
+        m.put("hidden_sizes", hiddenSizes);
         m.put("normalize_observations", normalizeObservations);
         m.put("normalize_rewards", normalizeRewards);
         m.put("clip_observations", clipObservations);

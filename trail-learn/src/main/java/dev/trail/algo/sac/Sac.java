@@ -120,7 +120,7 @@ public final class Sac implements AutoCloseable {
         probe.close();
 
         Rng init = Seeds.stream(seed, "init");
-        int[] hidden = config.hiddenSizes();
+        int[] hidden = config.hiddenLayers();
         this.actor = SquashedGaussianActor.create(obsDim, box.low(), box.high(), hidden, init);
         this.critic = new Parameters();
         int[] qSizes = new int[hidden.length + 2];
@@ -182,7 +182,7 @@ public final class Sac implements AutoCloseable {
 
     /** Writes the actor as a policy checkpoint (readable by {@link PolicyCheckpoint#load}). */
     public void save(Path dir) throws IOException {
-        PolicySpec spec = new PolicySpec(obsDim, false, actDim, config.hiddenSizes(), Activation.RELU, actionBox.low(),
+        PolicySpec spec = new PolicySpec(obsDim, false, actDim, config.hiddenLayers(), Activation.RELU, actionBox.low(),
                 actionBox.high());
         ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, envId, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
                 actor.parameters(), null, 0);

@@ -2,7 +2,6 @@ package dev.trail.algo.sac;
 
 import dev.trail.config.Option;
 import dev.trail.config.Options;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,10 @@ import java.util.Map;
  * @param targetNetworkFrequency {@code target_network_frequency}: target update period in steps (1)
  * @param alpha {@code alpha}: entropy temperature when not tuned (0.2)
  * @param autotune {@code autotune}: learn the temperature towards entropy {@code -dim(A)} (true)
- * @param hiddenSizes hidden widths of actor and critics ([256, 256])
+ * @param hiddenSizes hidden widths of actor and critics, comma-separated ("256,256"); see {@link #hiddenLayers()}
  */
 public record SacConfig(int bufferSize, double gamma, double tau, int batchSize, int learningStarts, double policyLr,
-        double qLr, int policyFrequency, int targetNetworkFrequency, double alpha, boolean autotune, int[] hiddenSizes) {
+        double qLr, int policyFrequency, int targetNetworkFrequency, double alpha, boolean autotune, String hiddenSizes) {
 
     public SacConfig {
         if (bufferSize < 1) {
@@ -52,17 +51,35 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
         if (!(alpha >= 0)) {
             throw new IllegalArgumentException("alpha=" + alpha + " must be >= 0");
         }
-        hiddenSizes = hiddenSizes == null ? new int[] {256, 256} : hiddenSizes.clone();
-        for (int h : hiddenSizes) {
-            if (h < 1) {
-                throw new IllegalArgumentException("hidden_sizes must be >= 1, got " + Arrays.toString(hiddenSizes));
+        hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
+        hiddenLayersOf(hiddenSizes);
+    }
+
+    private static int[] hiddenLayersOf(String text) {
+        String[] parts = text.replace("[", "").replace("]", "").split(",");
+        int[] out = new int[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Integer.parseInt(parts[i].trim());
+            } catch (NumberFormatException e) {
+                out[i] = -1;
+            }
+            if (out[i] < 1 || out[i] > 65536) {
+                throw new IllegalArgumentException("hidden_sizes=" + text
+                        + " must be comma-separated widths in [1, 65536], e.g. 256,256");
             }
         }
+        return out;
+    }
+
+    /** The hidden layer widths as numbers. */
+    public int[] hiddenLayers() {
+        return hiddenLayersOf(hiddenSizes);
     }
 
     /** CleanRL's defaults. */
     public static SacConfig defaults() {
-        return new SacConfig(1_000_000, 0.99, 0.005, 256, 5000, 3e-4, 1e-3, 2, 1, 0.2, true, new int[] {256, 256});
+        return new SacConfig(1_000_000, 0.99, 0.005, 256, 5000, 3e-4, 1e-3, 2, 1, 0.2, true, "256,256");
     }
 
     /** A copy with another {@code learning_starts}. */
@@ -72,14 +89,9 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
     }
 
     /** A copy with other hidden sizes and batch size (for small tests). */
-    public SacConfig withNetwork(int[] hidden, int batch) {
+    public SacConfig withNetwork(String hidden, int batch) {
         return new SacConfig(bufferSize, gamma, tau, batch, learningStarts, policyLr, qLr, policyFrequency,
                 targetNetworkFrequency, alpha, autotune, hidden);
-    }
-
-    @Override
-    public int[] hiddenSizes() {
-        return hiddenSizes.clone();
     }
 
     /** The options with CleanRL's names, defaults and ranges, for config files and {@code --set}. */
@@ -103,16 +115,7 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
     /** A config from {@code key=value} settings over the defaults (unknown keys and bad values rejected). */
     public static SacConfig fromSettings(Map<String, String> settings) {
         Options o = Options.resolve("sac", options(), settings);
-        String[] parts = o.getString("hidden_sizes").replace("[", "").replace("]", "").split(",");
-        int[] hidden = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                hidden[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("hidden_sizes=" + o.getString("hidden_sizes")
-                        + " must be comma-separated integers, e.g. 256,256");
-            }
-        }
+        String hidden = o.getString("hidden_sizes");
         return new SacConfig(o.getInt("buffer_size"), o.getDouble("gamma"), o.getDouble("tau"), o.getInt("batch_size"),
                 o.getInt("learning_starts"), o.getDouble("policy_lr"), o.getDouble("q_lr"), o.getInt("policy_frequency"),
                 o.getInt("target_network_frequency"), o.getDouble("alpha"), o.getBoolean("autotune"), hidden);
@@ -132,21 +135,8 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
         m.put("target_network_frequency", targetNetworkFrequency);
         m.put("alpha", alpha);
         m.put("autotune", autotune);
-        StringBuilder h = new StringBuilder();
-        for (int x : hiddenSizes) {
-            h.append(h.length() == 0 ? "" : ",").append(x);
-        }
-        m.put("hidden_sizes", h.toString());
+        m.put("hidden_sizes", hiddenSizes);
         return m;
     }
 
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof SacConfig c && asMap().equals(c.asMap());
-    }
-
-    @Override
-    public int hashCode() {
-        return asMap().hashCode();
-    }
 }

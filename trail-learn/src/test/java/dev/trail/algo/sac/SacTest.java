@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SacTest {
 
     private static SacConfig tiny() {
-        return SacConfig.defaults().withLearningStarts(100).withNetwork(new int[] {32, 32}, 32);
+        return SacConfig.defaults().withLearningStarts(100).withNetwork("32,32", 32);
     }
 
     private static List<Map<String, Double>> run(long seed, float[][] weightsOut) {
