@@ -181,6 +181,21 @@ class PpoTest {
     }
 
     @Test
+    void targetKlStopsTheEpochsAndTheRateAnneals() throws IOException {
+        Map<String, String> s = new LinkedHashMap<>(tiny().asSettings());
+        s.put("target_kl", "1e-12");
+        s.put("update_epochs", "4");
+        Recorder r = new Recorder();
+        Ppo.train(PpoConfig.fromSettings(s), "CartPole-v1", 2, 128, r, null);
+        assertEquals(1.0, r.updates.get(0).get(Metrics.EPOCHS), "stopped after the first epoch");
+        // 2 updates: lr · (1 - 1/2) on the second
+        assertEquals(2.5e-4 / 2, r.updates.get(1).get(Metrics.LEARNING_RATE), 1e-15);
+        Recorder full = new Recorder();
+        Ppo.train(tiny(), "CartPole-v1", 2, 128, full, null);
+        assertEquals(2.0, full.updates.get(0).get(Metrics.EPOCHS));
+    }
+
+    @Test
     void nonFiniteLossStopsNamingTermAndUpdate() {
         try (Ppo ppo = Ppo.create(tiny(), "CartPole-v1", 1, 128)) {
             ppo.update(TrainingListener.NONE);
