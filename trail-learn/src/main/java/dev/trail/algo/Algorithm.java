@@ -32,7 +32,7 @@ public interface Algorithm {
      *
      * @param settings {@code key=value} overrides of {@link #options()} (validated; unknown keys rejected)
      * @param checkpointDir where checkpoints go, or null
-     * @param checkpointEvery checkpoint period in the algorithm's own unit (PPO: updates), 0 for only the last
+     * @param checkpointEvery checkpoint period in the algorithm's own unit (PPO: updates, SAC: steps), 0 for only the last
      * @return the last checkpoint written, or null
      */
     Path train(Map<String, String> settings, String envId, long seed, long totalSteps, TrainingListener listener,

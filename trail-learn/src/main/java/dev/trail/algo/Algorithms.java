@@ -6,7 +6,6 @@ import dev.trail.algo.sac.Sac;
 import dev.trail.algo.sac.SacConfig;
 import dev.trail.config.Option;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +94,7 @@ public final class Algorithms {
 
         @Override
         public String description() {
-            return "Soft Actor-Critic (Haarnoja et al. 2018), CleanRL sac_continuous_action.py defaults";
+            return "Soft Actor-Critic (Haarnoja et al. 2018), CleanRL sac_continuous_action.py defaults; exact resume";
         }
 
         @Override
@@ -116,18 +115,17 @@ public final class Algorithms {
         @Override
         public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
                 TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            Sac.train(SacConfig.fromSettings(settings), envId, seed, totalSteps, listener, checkpointDir);
-            if (checkpointDir == null) {
-                return null;
+            try (Sac sac = new Sac(SacConfig.fromSettings(settings), envId, seed, totalSteps)) {
+                return sac.run(listener, checkpointDir, checkpointEvery);
             }
-            Path last = checkpointDir.resolve(String.format("step-%07d", totalSteps));
-            return Files.isDirectory(last) ? last : null;
         }
 
         @Override
-        public Path resume(Path checkpoint, TrainingListener listener, Path checkpointDir, int checkpointEvery) {
-            throw new UnsupportedOperationException("SAC checkpoints hold the policy only (no replay buffer); "
-                    + "they evaluate but do not resume training");
+        public Path resume(Path checkpoint, TrainingListener listener, Path checkpointDir, int checkpointEvery)
+                throws IOException {
+            try (Sac sac = Sac.load(checkpoint)) {
+                return sac.run(listener, checkpointDir, checkpointEvery);
+            }
         }
     }
 }

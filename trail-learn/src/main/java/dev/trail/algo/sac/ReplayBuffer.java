@@ -46,6 +46,52 @@ public final class ReplayBuffer {
         size = Math.min(size + 1, capacity);
     }
 
+    /** The contents as tensors (for checkpoints): every row of the capacity, plus {@link #position()}. */
+    public dev.trail.nn.Parameters toTensors() {
+        dev.trail.nn.Parameters p = new dev.trail.nn.Parameters();
+        p.add("observations", new int[] {observations.length}, observations.clone());
+        p.add("nextObservations", new int[] {nextObservations.length}, nextObservations.clone());
+        p.add("actions", new int[] {actions.length}, actions.clone());
+        p.add("rewards", new int[] {rewards.length}, rewards.clone());
+        float[] t = new float[capacity];
+        for (int i = 0; i < capacity; i++) {
+            t[i] = terminated[i] ? 1f : 0f;
+        }
+        p.add("terminated", new int[] {capacity}, t);
+        return p;
+    }
+
+    /** Restores the contents saved by {@link #toTensors()} with its {@code position} and {@code size}. */
+    public void restore(dev.trail.nn.Parameters tensors, int position, int storedSize) {
+        copy(tensors.get("observations").data(), observations);
+        copy(tensors.get("nextObservations").data(), nextObservations);
+        copy(tensors.get("actions").data(), actions);
+        copy(tensors.get("rewards").data(), rewards);
+        float[] t = tensors.get("terminated").data();
+        if (t.length != capacity || position < 0 || position >= capacity || storedSize < 0 || storedSize > capacity) {
+            throw new IllegalArgumentException("replay state for capacity " + t.length + " (position " + position
+                    + ", size " + storedSize + ") does not fit a buffer of capacity " + capacity);
+        }
+        for (int i = 0; i < capacity; i++) {
+            terminated[i] = t[i] != 0f;
+        }
+        this.next = position;
+        this.size = storedSize;
+    }
+
+    private static void copy(float[] from, float[] to) {
+        if (from.length != to.length) {
+            throw new IllegalArgumentException("replay state has " + from.length + " values where the buffer has "
+                    + to.length);
+        }
+        System.arraycopy(from, 0, to, 0, to.length);
+    }
+
+    /** The row the next transition goes to. */
+    public int position() {
+        return next;
+    }
+
     /** Transitions stored. */
     public int size() {
         return size;

@@ -17,7 +17,10 @@ import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
 import dev.trail.optim.Adam;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trail.env.EnvSnapshot;
 import dev.trail.checkpoint.Checkpoint;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.policy.PolicySpec;
@@ -81,9 +84,10 @@ public final class Sac implements AutoCloseable {
     private double alpha;
 
     private final ReplayBuffer buffer;
-    private final Rng actionRng;
-    private final Rng sampleRng;
-    private final Rng noiseRng;
+    private Rng actionRng;
+    private Rng sampleRng;
+    private Rng noiseRng;
+    private final long seed;
     private final NDManager manager;
     private final Engine engine;
 
@@ -105,8 +109,12 @@ public final class Sac implements AutoCloseable {
 
     /** A fresh run of {@code totalSteps} environment steps with one environment copy. */
     public Sac(SacConfig config, String envId, long seed, long totalSteps) {
+        if (totalSteps < 1) {
+            throw new IllegalArgumentException("total_steps must be >= 1, got " + totalSteps);
+        }
         this.config = config;
         this.envId = envId;
+        this.seed = seed;
         this.totalSteps = totalSteps;
         this.n = 1;
         ArrayEnv<?> probe = Envs.makeArray(envId);
@@ -161,39 +169,207 @@ public final class Sac implements AutoCloseable {
     }
 
     /**
-     * Trains for the planned steps; with a {@code checkpointDir}, writes the final policy checkpoint
-     * to {@code checkpointDir/step-<n>} (for {@link dev.trail.policy.Evaluation}; SAC checkpoints
-     * hold the actor, not the replay buffer, so they do not resume training).
+     * Trains for the planned steps; with a {@code checkpointDir}, writes a checkpoint to
+     * {@code checkpointDir/step-<n>} at the end (and every {@code checkpointEvery} steps if > 0).
+     * A checkpoint holds the whole run (networks, optimisers, replay buffer, random streams,
+     * environment), so {@link #resume} continues it exactly, and {@link dev.trail.policy.Evaluation}
+     * reads its actor.
      */
     public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
             TrainingListener listener, Path checkpointDir) throws IOException {
+        return train(config, envId, seed, totalSteps, listener, checkpointDir, 0);
+    }
+
+    /** As {@link #train(SacConfig, String, long, long, TrainingListener, Path)}, also checkpointing every {@code checkpointEvery} steps. */
+    public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
+            TrainingListener listener, Path checkpointDir, long checkpointEvery) throws IOException {
         try (Sac sac = new Sac(config, envId, seed, totalSteps)) {
-            while (!sac.done()) {
-                sac.step(listener);
-            }
-            if (checkpointDir != null) {
-                Path dir = checkpointDir.resolve(String.format("step-%07d", sac.globalStep()));
-                sac.save(dir);
-                listener.onCheckpoint(sac.report, dir);
-            }
+            sac.run(listener, checkpointDir, checkpointEvery);
             return sac.actor();
         }
     }
 
-    /** Writes the actor as a policy checkpoint (readable by {@link PolicyCheckpoint#load}). */
+    /** Continues the run saved in {@code checkpoint} to its planned steps, exactly as if it had not stopped. */
+    public static SquashedGaussianActor resume(Path checkpoint, TrainingListener listener, Path checkpointDir,
+            long checkpointEvery) throws IOException {
+        try (Sac sac = load(checkpoint)) {
+            sac.run(listener, checkpointDir, checkpointEvery);
+            return sac.actor();
+        }
+    }
+
+    /** Runs the remaining steps, checkpointing as {@link #train} describes; returns the last checkpoint or null. */
+    public Path run(TrainingListener listener, Path checkpointDir, long checkpointEvery) throws IOException {
+        Path last = null;
+        while (!done()) {
+            step(listener);
+            boolean periodic = checkpointEvery > 0 && globalStep % checkpointEvery == 0;
+            if (checkpointDir != null && (periodic || done())) {
+                last = checkpointDir.resolve(String.format("step-%07d", globalStep));
+                save(last);
+                listener.onCheckpoint(report, last);
+            }
+        }
+        return last;
+    }
+
+    /**
+     * Writes the whole run state to {@code dir} (atomically): {@code parameters.bin} (the actor,
+     * readable by {@link PolicyCheckpoint#load}), {@code critic.bin}, {@code critic_target.bin},
+     * {@code optimizer.bin} (Adam moments of actor, critics and temperature, plus {@code log_alpha}),
+     * {@code replay.bin}, {@code state.bin} (current observations), and in {@code checkpoint.json}
+     * the config, counters, Adam step counts, temperature, random-stream states and environment
+     * snapshots.
+     */
     public void save(Path dir) throws IOException {
-        PolicySpec spec = new PolicySpec(obsDim, false, actDim, config.hiddenLayers(), Activation.RELU, actionBox.low(),
-                actionBox.high());
+        PolicySpec spec = new PolicySpec(obsDim, false, actDim, config.hiddenLayers(), Activation.RELU,
+                actionBox.low(), actionBox.high());
         ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, envId, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
                 actor.parameters(), null, 0);
         ObjectNode c = meta.putObject("config");
         config.asMap().forEach(c::putPOJO);
+        meta.put("seed", seed);
         meta.put("totalSteps", totalSteps);
         meta.put("globalStep", globalStep);
+        meta.put("report", report);
         meta.put("alpha", alpha);
+        ObjectNode opt = meta.putObject("optimizer");
+        opt.put("type", "adam");
+        opt.put("actorStep", actorOptimizer.stepCount());
+        opt.put("criticStep", criticOptimizer.stepCount());
+        opt.put("alphaStep", alphaOptimizer.stepCount());
+        ObjectNode rng = meta.putObject("rng");
+        putLongs(rng.putArray("actions"), actionRng.state());
+        putLongs(rng.putArray("replay"), sampleRng.state());
+        putLongs(rng.putArray("noise"), noiseRng.state());
+        ObjectNode rb = meta.putObject("replay");
+        rb.put("position", buffer.position());
+        rb.put("size", buffer.size());
+        ArrayNode envsNode = meta.putArray("envs");
+        for (int i = 0; i < n; i++) {
+            EnvSnapshot snap = envs.env(i).snapshot();
+            ObjectNode e = envsNode.addObject();
+            for (double v : snap.state()) {
+                e.withArray("state").add(v);
+            }
+            e.put("elapsedSteps", snap.elapsedSteps());
+            e.put("needsReset", snap.needsReset());
+            putLongs(e.putArray("rng"), snap.rngState());
+        }
+        ObjectNode ep = meta.putObject("episodes");
+        for (int i = 0; i < n; i++) {
+            ep.withArray("returns").add(episodeReturns[i]);
+            ep.withArray("lengths").add(episodeLengths[i]);
+        }
+        ep.put("sinceReport", episodesSinceReport);
+        ep.put("returnSinceReport", returnSinceReport);
+        ep.put("lengthSinceReport", lengthSinceReport);
+
+        Parameters optimizers = new Parameters();
+        addMoments(optimizers, "actor", actor.parameters(), actorOptimizer);
+        addMoments(optimizers, "critic", critic, criticOptimizer);
+        addMoments(optimizers, "alpha", logAlpha, alphaOptimizer);
+        optimizers.add("log_alpha", new int[] {1}, logAlpha.get(0).data().clone());
+        Parameters state = new Parameters();
+        state.add("observations", new int[] {n, obsDim}, observations.clone());
         Map<String, Parameters> files = new LinkedHashMap<>();
         files.put(PolicyCheckpoint.PARAMETERS, actor.parameters());
+        files.put("critic", critic);
+        files.put("critic_target", criticTarget);
+        files.put("optimizer", optimizers);
+        files.put("replay", buffer.toTensors());
+        files.put("state", state);
         Checkpoint.write(dir, meta, files);
+    }
+
+    /** Restores a run written by {@link #save(Path)}. */
+    public static Sac load(Path dir) throws IOException {
+        Checkpoint cp = Checkpoint.read(dir);
+        JsonNode meta = cp.metadata();
+        if (!ALGORITHM.equals(meta.path("algorithm").asText())) {
+            throw new IllegalArgumentException(dir + " is a checkpoint of '" + meta.path("algorithm").asText()
+                    + "', not of SAC");
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        meta.path("config").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
+        Sac sac = new Sac(SacConfig.fromSettings(settings), meta.path("envId").asText(), meta.path("seed").asLong(),
+                meta.path("totalSteps").asLong());
+        try {
+            PolicyCheckpoint.checkFits(dir, meta, new PolicySpec(sac.obsDim, false, sac.actDim,
+                    sac.config.hiddenLayers(), Activation.RELU, sac.actionBox.low(), sac.actionBox.high()));
+            sac.actor.parameters().copyFrom(cp.tensors(PolicyCheckpoint.PARAMETERS));
+            sac.critic.copyFrom(cp.tensors("critic"));
+            sac.criticTarget.copyFrom(cp.tensors("critic_target"));
+            Parameters opt = cp.tensors("optimizer");
+            JsonNode o = meta.path("optimizer");
+            restoreMoments(opt, "actor", sac.actor.parameters(), sac.actorOptimizer, o.path("actorStep").asLong());
+            restoreMoments(opt, "critic", sac.critic, sac.criticOptimizer, o.path("criticStep").asLong());
+            restoreMoments(opt, "alpha", sac.logAlpha, sac.alphaOptimizer, o.path("alphaStep").asLong());
+            sac.logAlpha.get(0).data()[0] = opt.get("log_alpha").data()[0];
+            sac.alpha = meta.path("alpha").asDouble();
+            JsonNode rng = meta.path("rng");
+            sac.actionRng = Rng.fromState(longs(rng.path("actions")));
+            sac.sampleRng = Rng.fromState(longs(rng.path("replay")));
+            sac.noiseRng = Rng.fromState(longs(rng.path("noise")));
+            sac.buffer.restore(cp.tensors("replay"), meta.path("replay").path("position").asInt(),
+                    meta.path("replay").path("size").asInt());
+            JsonNode envsNode = meta.path("envs");
+            for (int i = 0; i < sac.n; i++) {
+                JsonNode e = envsNode.get(i);
+                double[] st = new double[e.path("state").size()];
+                for (int k = 0; k < st.length; k++) {
+                    st[k] = e.path("state").get(k).asDouble();
+                }
+                sac.envs.env(i).restore(new EnvSnapshot(st, e.path("elapsedSteps").asInt(),
+                        e.path("needsReset").asBoolean(), longs(e.path("rng"))));
+                sac.episodeReturns[i] = meta.path("episodes").path("returns").get(i).asDouble();
+                sac.episodeLengths[i] = meta.path("episodes").path("lengths").get(i).asInt();
+            }
+            JsonNode ep = meta.path("episodes");
+            sac.episodesSinceReport = ep.path("sinceReport").asInt();
+            sac.returnSinceReport = ep.path("returnSinceReport").asDouble();
+            sac.lengthSinceReport = ep.path("lengthSinceReport").asLong();
+            float[] obs = cp.tensors("state").get("observations").data();
+            System.arraycopy(obs, 0, sac.observations, 0, sac.observations.length);
+            sac.globalStep = meta.path("globalStep").asLong();
+            sac.report = meta.path("report").asInt();
+            return sac;
+        } catch (RuntimeException e) {
+            sac.close();
+            throw e;
+        }
+    }
+
+    private static void addMoments(Parameters out, String prefix, Parameters params, Adam adam) {
+        for (int i = 0; i < params.count(); i++) {
+            Parameters.Tensor t = params.get(i);
+            out.add(prefix + "/m/" + t.name(), t.shape(), adam.firstMoments()[i].clone());
+            out.add(prefix + "/v/" + t.name(), t.shape(), adam.secondMoments()[i].clone());
+        }
+    }
+
+    private static void restoreMoments(Parameters saved, String prefix, Parameters params, Adam adam, long step) {
+        float[][] m = new float[params.count()][];
+        float[][] v = new float[params.count()][];
+        for (int i = 0; i < params.count(); i++) {
+            m[i] = saved.get(prefix + "/m/" + params.get(i).name()).data();
+            v[i] = saved.get(prefix + "/v/" + params.get(i).name()).data();
+        }
+        adam.restore(m, v, step);
+    }
+
+    private static void putLongs(ArrayNode a, long[] values) {
+        for (long x : values) {
+            a.add(x);
+        }
+    }
+
+    private static long[] longs(JsonNode a) {
+        long[] out = new long[a.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = a.get(i).asLong();
+        }
+        return out;
     }
 
     /** Whether all planned steps are done. */

@@ -62,6 +62,30 @@ class SacTest {
     }
 
     @Test
+    void resumedRunContinuesExactly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        float[][] w = new float[1][];
+        List<Map<String, Double>> whole = run(3, w);
+        List<Map<String, Double>> rest = new ArrayList<>();
+        TrainingListener recorder = new TrainingListener() {
+            @Override
+            public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
+                Map<String, Double> m = new LinkedHashMap<>(metrics);
+                m.keySet().removeIf(Metrics::isTiming);
+                rest.add(m);
+            }
+        };
+        try (Sac sac = new Sac(tiny(), "Pendulum-v1", 3, 300)) {
+            for (int i = 0; i < 150; i++) {
+                sac.step(TrainingListener.NONE);
+            }
+            sac.save(dir.resolve("cp"));
+        }
+        SquashedGaussianActor resumed = Sac.resume(dir.resolve("cp"), recorder, null, 0);
+        assertEquals(whole, rest, "reports at steps 200 and 300");
+        assertArrayEquals(w[0], resumed.parameters().get(0).data());
+    }
+
+    @Test
     void refusesDiscreteActions() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new Sac(tiny(), "CartPole-v1", 0, 10));
