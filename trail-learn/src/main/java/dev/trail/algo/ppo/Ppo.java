@@ -659,6 +659,22 @@ public final class Ppo implements AutoCloseable {
         return episodeLengths;
     }
 
+    boolean[] rolloutTerminateds() {
+        return terminateds;
+    }
+
+    boolean[] rolloutTruncateds() {
+        return truncateds;
+    }
+
+    double[] rolloutTruncationValues() {
+        return truncationValues;
+    }
+
+    double[] rolloutValues() {
+        return values;
+    }
+
     void restoreCounters(int update, long globalStep) {
         this.update = update;
         this.globalStep = globalStep;

@@ -181,6 +181,22 @@ class PpoTest {
     }
 
     @Test
+    void truncatedEpisodesBootstrapFromTheFinalObservation() {
+        // Pendulum is cut at 200 steps and never terminates: with 1 copy x 256 steps, step 199 is truncated
+        Map<String, String> s = Map.of("num_envs", "1", "num_steps", "256", "num_minibatches", "2", "update_epochs", "1");
+        try (Ppo ppo = Ppo.create(PpoConfig.fromSettings(s), "Pendulum-v1", 4, 256)) {
+            ppo.update(TrainingListener.NONE);
+            for (int t = 0; t < 256; t++) {
+                assertEquals(t == 199, ppo.rolloutTruncateds()[t], "truncated at step " + t);
+                assertEquals(false, ppo.rolloutTerminateds()[t]);
+            }
+            double bootstrap = ppo.rolloutTruncationValues()[199];
+            assertTrue(Double.isFinite(bootstrap) && bootstrap != 0, "V(final observation) = " + bootstrap);
+            assertTrue(bootstrap != ppo.rolloutValues()[200], "not the value of the reset observation");
+        }
+    }
+
+    @Test
     void targetKlStopsTheEpochsAndTheRateAnneals() throws IOException {
         Map<String, String> s = new LinkedHashMap<>(tiny().asSettings());
         s.put("target_kl", "1e-12");
