@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * ({@code <name>.bin}, e.g. {@code parameters.bin}, {@code optimizer.bin}).
  *
  * <p>The metadata is free-form JSON chosen by the algorithm, to which {@link #write} adds
- * {@code "format": "trail-checkpoint"}, {@code "formatVersion"} and {@code "files"}: for each
+ * {@code "format": "trail-checkpoint"}, {@code "formatVersion"}, {@code "software"} (Java, DJL and OS
+ * versions) and {@code "files"}: for each
  * tensor file its byte size and SHA-256. The metadata's own SHA-256 is in
  * {@code checkpoint.json.sha256} ({@code sha256sum -c} checks it). {@link #read} refuses, with a message naming the file, a
  * directory without metadata, unparseable (e.g. truncated) metadata, a missing data file, or one
@@ -72,6 +73,10 @@ public record Checkpoint(ObjectNode metadata, Map<String, Parameters> tensors) {
             ObjectNode meta = metadata.deepCopy();
             meta.put("format", FORMAT);
             meta.put("formatVersion", FORMAT_VERSION);
+            ObjectNode software = meta.putObject("software");
+            software.put("java", System.getProperty("java.version"));
+            software.put("djl", ai.djl.engine.Engine.getDjlVersion());
+            software.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
             ObjectNode files = meta.putObject("files");
             for (Map.Entry<String, Parameters> e : tensors.entrySet()) {
                 String fileName = e.getKey() + ".bin";

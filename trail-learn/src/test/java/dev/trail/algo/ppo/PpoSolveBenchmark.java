@@ -52,11 +52,16 @@ public final class PpoSolveBenchmark {
                 }
             }
         };
-        Ppo.Result r = Ppo.train(config, envId, seed, totalSteps, listener, null);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("trail-ppo-bench");
+        Ppo.Result r = Ppo.train(config, envId, seed, totalSteps, listener, dir);
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("%s seed %d: %d steps in %.1f s (%.0f steps/s incl. JVM/engine start); final rolling100 %.1f; "
                 + "solved (rolling100 >= %.0f) at step %d after %.1f s%n", envId, seed, r.globalStep(), seconds,
                 r.globalStep() / seconds, sum[0] / Math.max(1, window.size()), threshold, solvedAt[0], solvedSeconds[0]);
         System.out.printf("collect %.1f s, optimize %.1f s%n", phase[0], phase[1]);
+        dev.trail.policy.Evaluation.Result e = dev.trail.policy.Evaluation.evaluate(r.lastCheckpoint(), envId, 20, 12345,
+                true);
+        System.out.printf("final checkpoint %s: greedy evaluation over 20 episodes %.1f +- %.1f%n", r.lastCheckpoint(),
+                e.meanReturn(), e.stdReturn());
     }
 }
