@@ -29,6 +29,8 @@ public final class Mlp {
     private final int[] biasIndex;
     private float[] scratchA = new float[0];
     private float[] scratchB = new float[0];
+    private final float[][] transposed;
+    private long transposedVersion = Long.MIN_VALUE;
 
     private Mlp(String prefix, int[] sizes, Activation activation, Parameters parameters, int[] weightIndex,
             int[] biasIndex) {
@@ -38,6 +40,7 @@ public final class Mlp {
         this.parameters = parameters;
         this.weightIndex = weightIndex;
         this.biasIndex = biasIndex;
+        this.transposed = new float[weightIndex.length][];
     }
 
     /**
@@ -158,30 +161,59 @@ public final class Mlp {
             scratchA = new float[n * maxWidth];
             scratchB = new float[n * maxWidth];
         }
+        refreshTransposed();
         float[] in = x;
         int layers = sizes.length - 1;
         for (int l = 0; l < layers; l++) {
             boolean last = l == layers - 1;
             float[] dst = last ? out : (l % 2 == 0 ? scratchA : scratchB);
-            linear(in, n, sizes[l], sizes[l + 1], parameters.get(weightIndex[l]).data(),
-                    parameters.get(biasIndex[l]).data(), dst, last ? null : activation);
+            linear(in, n, sizes[l], sizes[l + 1], transposed[l], parameters.get(biasIndex[l]).data(), dst,
+                    last ? null : activation);
             in = dst;
         }
     }
 
-    private static void linear(float[] x, int n, int inSize, int outSize, float[] w, float[] b, float[] y,
+    /**
+     * The Java pass reads each weight matrix transposed ({@code [in, out]}), so its inner loop is a
+     * contiguous {@code y += x_i · W^T[i, :]} that the JIT vectorises; the copy is refreshed
+     * whenever {@link Parameters#version()} moves (after every optimiser step).
+     */
+    private void refreshTransposed() {
+        if (transposedVersion == parameters.version()) {
+            return;
+        }
+        for (int l = 0; l < weightIndex.length; l++) {
+            int in = sizes[l];
+            int out = sizes[l + 1];
+            float[] w = parameters.get(weightIndex[l]).data();
+            float[] t = transposed[l] == null ? new float[in * out] : transposed[l];
+            for (int j = 0; j < out; j++) {
+                for (int i = 0; i < in; i++) {
+                    t[i * out + j] = w[j * in + i];
+                }
+            }
+            transposed[l] = t;
+        }
+        transposedVersion = parameters.version();
+    }
+
+    private static void linear(float[] x, int n, int inSize, int outSize, float[] wT, float[] b, float[] y,
             Activation act) {
         for (int r = 0; r < n; r++) {
             int xo = r * inSize;
             int yo = r * outSize;
-            for (int j = 0; j < outSize; j++) {
-                int wo = j * inSize;
-                float s = 0f;
-                for (int i = 0; i < inSize; i++) {
-                    s += w[wo + i] * x[xo + i];
+            System.arraycopy(b, 0, y, yo, outSize);
+            for (int i = 0; i < inSize; i++) {
+                float xi = x[xo + i];
+                int wo = i * outSize;
+                for (int j = 0; j < outSize; j++) {
+                    y[yo + j] += xi * wT[wo + j];
                 }
-                s += b[j];
-                y[yo + j] = act == null ? s : act.apply(s);
+            }
+            if (act != null) {
+                for (int j = 0; j < outSize; j++) {
+                    y[yo + j] = act.apply(y[yo + j]);
+                }
             }
         }
     }

@@ -70,6 +70,20 @@ public final class Parameters {
 
     private final List<Tensor> tensors = new ArrayList<>();
     private final Map<String, Integer> index = new LinkedHashMap<>();
+    private long version;
+
+    /**
+     * A counter that changes whenever the values change through this class or an optimiser;
+     * derived copies (the Java forward pass's transposed weights) are refreshed when it moves.
+     */
+    public long version() {
+        return version;
+    }
+
+    /** Call after writing tensor values directly, so derived copies are refreshed. */
+    public void markModified() {
+        version++;
+    }
 
     /**
      * Adds a tensor with the given initial values (kept, not copied).
@@ -83,6 +97,7 @@ public final class Parameters {
         }
         tensors.add(new Tensor(name, shape, data));
         index.put(name, tensors.size() - 1);
+        version++;
         return tensors.size() - 1;
     }
 
@@ -141,6 +156,7 @@ public final class Parameters {
             float[] src = other.tensors.get(i).data();
             System.arraycopy(src, 0, tensors.get(i).data(), 0, src.length);
         }
+        version++;
     }
 
     /**
@@ -155,6 +171,7 @@ public final class Parameters {
                 d[j] = (float) (tau * s[j] + (1 - tau) * d[j]);
             }
         }
+        version++;
     }
 
     /** Throws naming the first difference unless {@code other} has the same names and shapes. */

@@ -70,6 +70,7 @@ public final class Adam {
                 p[j] = (float) (p[j] - stepSize * mi[j] / denom);
             }
         }
+        parameters.markModified();
     }
 
     /** Number of steps taken. */

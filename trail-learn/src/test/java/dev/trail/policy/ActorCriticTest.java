@@ -36,6 +36,7 @@ class ActorCriticTest {
                 t.data()[i] += (float) (0.3 * rng.nextGaussian());
             }
         }
+        p.markModified();
     }
 
     @Test
@@ -122,10 +123,13 @@ class ActorCriticTest {
                 float orig = w[i];
                 float h = 1e-2f;
                 w[i] = orig + h;
+                p.markModified();
                 double up = javaLoss(ac, obs, n, actions);
                 w[i] = orig - h;
+                p.markModified();
                 double down = javaLoss(ac, obs, n, actions);
                 w[i] = orig;
+                p.markModified();
                 assertEquals((up - down) / (2 * h), grads[t][i], 2e-3, p.get(t).name() + "[" + i + "]");
                 checked++;
             }

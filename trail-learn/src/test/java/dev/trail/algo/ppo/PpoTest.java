@@ -216,6 +216,7 @@ class PpoTest {
         try (Ppo ppo = Ppo.create(tiny(), "CartPole-v1", 1, 128)) {
             ppo.update(TrainingListener.NONE);
             ppo.policy().parameters().get("critic.2.bias").data()[0] = Float.NaN;
+            ppo.policy().parameters().markModified();
             TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                     () -> ppo.update(TrainingListener.NONE));
             assertEquals(2, e.update());
