@@ -1,0 +1,337 @@
+package dev.trail.track.plot;
+
+import dev.trail.io.AtomicFiles;
+import dev.trail.track.Run;
+import dev.trail.track.RunStatus;
+import dev.trail.track.plot.Curves.Aggregate;
+import dev.trail.track.plot.Curves.Band;
+import dev.trail.track.query.Results.RunCurve;
+import dev.trail.track.query.RunFilter;
+import dev.trail.track.query.RunRow;
+import dev.trail.track.query.RunsQuery;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.VectorGraphicsEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Learning curves ({@code trail plot}): one line per group of runs (the mean across its seeds)
+ * with a shaded band (95% CI of the mean by default), one colour per group, readable axes and a
+ * legend giving each group's number of runs. PNG or SVG, chosen by the output file's extension.
+ */
+public final class Plots {
+
+    static {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+    }
+
+    /** Tableau 10: distinguishable, colour-blind friendlier than AWT's defaults. */
+    private static final Color[] PALETTE = {
+        new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
+        new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+
+    private static final int GRID_POINTS = 200;
+
+    private Plots() {
+    }
+
+    /** What the x axis shows. */
+    public enum XAxis {
+        GLOBAL_STEP("global step"), TIME("wall time (s)");
+
+        private final String title;
+
+        XAxis(String title) {
+            this.title = title;
+        }
+
+        public String title() {
+            return title;
+        }
+
+        /** {@code global_step} (or {@code step}) or {@code time}. */
+        public static XAxis parse(String s) {
+            return switch (s.trim().toLowerCase(Locale.ROOT)) {
+                case "global_step", "step", "steps" -> GLOBAL_STEP;
+                case "time", "wall_time", "wall" -> TIME;
+                default -> throw new IllegalArgumentException("unknown x axis '" + s + "', expected global_step or time");
+            };
+        }
+    }
+
+    /**
+     * A {@code trail plot} request.
+     *
+     * @param runs    runs to plot (ids, prefixes, globs, env/algo/status)
+     * @param metric  metric on the y axis
+     * @param x       x axis
+     * @param smooth  moving average over this many points per run before averaging (1: none)
+     * @param groupBy keys grouping runs into one curve ({@code algo}, {@code env}, {@code status}, {@code seed})
+     * @param band    band around each mean
+     * @param out     output file, {@code .png} or {@code .svg}
+     * @param width   pixels
+     * @param height  pixels
+     * @param title   chart title, or null for the metric name
+     */
+    public record PlotRequest(RunFilter runs, String metric, XAxis x, int smooth, List<String> groupBy, Band band,
+                              Path out, int width, int height, String title) {
+        public PlotRequest {
+            runs = runs == null ? RunFilter.ALL : runs;
+            metric = metric == null || metric.isBlank() ? Run.EPISODIC_RETURN : metric;
+            x = x == null ? XAxis.GLOBAL_STEP : x;
+            if (smooth < 1) {
+                throw new IllegalArgumentException("smooth must be >= 1 (points in the moving average), got " + smooth);
+            }
+            groupBy = groupBy == null || groupBy.isEmpty() ? List.of("algo", "env") : List.copyOf(groupBy);
+            for (String k : groupBy) {
+                if (!RunsQuery.GROUP_KEYS.contains(k)) {
+                    throw new IllegalArgumentException("cannot group by '" + k + "'; known keys: " + RunsQuery.GROUP_KEYS);
+                }
+            }
+            band = band == null ? Band.CI95 : band;
+            if (out == null) {
+                throw new IllegalArgumentException("an output file (.png or .svg) is required");
+            }
+            formatOf(out);
+            if (width < 200 || height < 150) {
+                throw new IllegalArgumentException("plot size must be at least 200x150 pixels, got " + width + "x" + height);
+            }
+        }
+
+        /** Episodic return over global steps, no smoothing, grouped by algo and env, 95% CI, 900x560. */
+        public static PlotRequest of(RunFilter runs, Path out) {
+            return new PlotRequest(runs, null, null, 1, null, null, out, 900, 560, null);
+        }
+
+        public PlotRequest withMetric(String m) {
+            return new PlotRequest(runs, m, x, smooth, groupBy, band, out, width, height, title);
+        }
+
+        public PlotRequest withX(XAxis axis) {
+            return new PlotRequest(runs, metric, axis, smooth, groupBy, band, out, width, height, title);
+        }
+
+        public PlotRequest withSmooth(int n) {
+            return new PlotRequest(runs, metric, x, n, groupBy, band, out, width, height, title);
+        }
+
+        public PlotRequest withGroupBy(List<String> keys) {
+            return new PlotRequest(runs, metric, x, smooth, keys, band, out, width, height, title);
+        }
+
+        public PlotRequest withBand(Band b) {
+            return new PlotRequest(runs, metric, x, smooth, groupBy, b, out, width, height, title);
+        }
+
+        public PlotRequest withTitle(String t) {
+            return new PlotRequest(runs, metric, x, smooth, groupBy, band, out, width, height, t);
+        }
+
+        public PlotRequest withSize(int w, int h) {
+            return new PlotRequest(runs, metric, x, smooth, groupBy, band, out, w, h, title);
+        }
+    }
+
+    /** What was drawn. */
+    public record PlotResult(Path file, List<String> groups, int runs, List<String> warnings) {
+    }
+
+    /**
+     * {@code trail plot}: draws the selected runs of {@code runsDir}.
+     *
+     * @throws IllegalArgumentException if no selected run has the metric
+     */
+    public static PlotResult learningCurve(Path runsDir, PlotRequest req) throws IOException {
+        dev.trail.track.query.Results.Curves data = RunsQuery.of(runsDir).curves(req.runs(), req.metric());
+        if (data.curves().isEmpty()) {
+            throw new IllegalArgumentException("nothing to plot: " + String.join("; ", data.warnings()));
+        }
+        Map<String, List<RunCurve>> groups = new LinkedHashMap<>();
+        data.curves().stream()
+                .sorted(java.util.Comparator.comparing((RunCurve c) -> groupLabel(c.run(), req.groupBy())).thenComparing(c -> c.run().id()))
+                .forEach(c -> groups.computeIfAbsent(groupLabel(c.run(), req.groupBy()), k -> new ArrayList<>()).add(c));
+        XYChart chart = chart(req.width(), req.height(), req.title() == null ? req.metric() : req.title(),
+                req.x().title(), req.metric(), req.x());
+        List<String> labels = new ArrayList<>();
+        int colour = 0;
+        List<Runnable> lines = new ArrayList<>();
+        for (Map.Entry<String, List<RunCurve>> g : groups.entrySet()) {
+            List<double[]> xs = new ArrayList<>();
+            List<double[]> ys = new ArrayList<>();
+            for (RunCurve c : g.getValue()) {
+                xs.add(req.x() == XAxis.GLOBAL_STEP ? c.steps() : c.wallTimes());
+                ys.add(Curves.movingAverage(c.values(), req.smooth()));
+            }
+            Aggregate a = Curves.aggregate(xs, ys, GRID_POINTS, req.band());
+            Color col = PALETTE[colour++ % PALETTE.length];
+            String label = g.getKey() + " (n=" + a.n() + ")";
+            labels.add(label);
+            if (a.n() > 1 && req.band() != Band.NONE) {
+                addBand(chart, label + " band", a, col);
+            }
+            lines.add(() -> addLine(chart, label, a.x(), a.mean(), col, 2.2f));
+        }
+        lines.forEach(Runnable::run); // lines above all bands
+        if (req.band() != Band.NONE && groups.values().stream().anyMatch(l -> l.size() > 1)) {
+            String bandText = req.band() == Band.CI95 ? "shaded: 95% CI of the mean" : "shaded: ±1 std";
+            chart.setTitle(chart.getTitle() + "  (mean over seeds, " + bandText
+                    + (req.smooth() > 1 ? ", smoothed over " + req.smooth() + " points" : "") + ")");
+        } else if (req.smooth() > 1) {
+            chart.setTitle(chart.getTitle() + "  (smoothed over " + req.smooth() + " points)");
+        }
+        save(chart, req.out());
+        return new PlotResult(req.out(), labels, data.curves().size(), data.warnings());
+    }
+
+    /**
+     * The end-of-run plot: one run's {@code metric}, raw values as a thin line and a moving
+     * average over about 2% of the points (at least 10) as a bold line.
+     */
+    public static void runLearningCurve(Path runDir, String metric, Path out) throws IOException {
+        String id = runDir.getFileName().toString();
+        RunRow row = new RunRow(id, RunStatus.FINISHED, "?", "?", 0, 0, Double.NaN, Double.NaN, 0, null, null, runDir, null);
+        RunCurve c = RunsQuery.readCurve(row, metric);
+        if (c.values().length == 0) {
+            throw new IllegalArgumentException("run " + id + " logged no '" + metric + "'");
+        }
+        XYChart chart = chart(900, 560, id, XAxis.GLOBAL_STEP.title(), metric, XAxis.GLOBAL_STEP);
+        int window = Math.max(10, c.values().length / 50);
+        addLine(chart, metric, c.steps(), c.values(), new Color(0x1f, 0x77, 0xb4, 90), 1f);
+        addLine(chart, "moving average (" + window + ")", c.steps(), Curves.movingAverage(c.values(), window), PALETTE[0], 2.2f);
+        save(chart, out);
+    }
+
+    private static String groupLabel(RunRow r, List<String> keys) {
+        List<String> parts = new ArrayList<>();
+        for (String k : keys) {
+            parts.add(switch (k) {
+                case "algo" -> r.algo();
+                case "env" -> r.env();
+                case "status" -> r.status().label();
+                case "seed" -> "seed " + r.seed();
+                default -> throw new IllegalArgumentException(k);
+            });
+        }
+        return String.join(" · ", parts);
+    }
+
+    private static XYChart chart(int width, int height, String title, String xTitle, String yTitle, XAxis x) {
+        XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        var st = chart.getStyler();
+        st.setChartBackgroundColor(Color.WHITE);
+        st.setPlotBackgroundColor(Color.WHITE);
+        st.setPlotBorderColor(new Color(0x99, 0x99, 0x99));
+        st.setPlotGridLinesColor(new Color(0xe3, 0xe3, 0xe3));
+        st.setPlotGridLinesStroke(new BasicStroke(1f));
+        st.setChartTitleBoxVisible(false);
+        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        st.setLegendPosition(Styler.LegendPosition.InsideSE);
+        st.setLegendBorderColor(new Color(0xcc, 0xcc, 0xcc));
+        st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
+        st.setMarkerSize(0);
+        st.setAntiAlias(true);
+        st.setxAxisTickLabelsFormattingFunction(x == XAxis.GLOBAL_STEP ? Plots::compact : Plots::seconds);
+        st.setyAxisTickLabelsFormattingFunction(Plots::plain);
+        return chart;
+    }
+
+    private static void addLine(XYChart chart, String name, double[] x, double[] y, Color colour, float width) {
+        XYSeries s = chart.addSeries(name, x, y);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(colour);
+        s.setLineStyle(new BasicStroke(width, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    }
+
+    private static void addBand(XYChart chart, String name, Aggregate a, Color colour) {
+        int n = a.x().length;
+        double[] px = new double[2 * n];
+        double[] py = new double[2 * n];
+        for (int i = 0; i < n; i++) {
+            px[i] = a.x()[i];
+            py[i] = a.upper()[i];
+            px[2 * n - 1 - i] = a.x()[i];
+            py[2 * n - 1 - i] = a.lower()[i];
+        }
+        XYSeries s = chart.addSeries(name, px, py);
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setFillColor(new Color(colour.getRed(), colour.getGreen(), colour.getBlue(), 55));
+        s.setLineColor(new Color(0, 0, 0, 0));
+        s.setShowInLegend(false);
+    }
+
+    static String compact(Double v) {
+        double a = Math.abs(v);
+        if (a >= 1e9) {
+            return trim(v / 1e9) + "G";
+        }
+        if (a >= 1e6) {
+            return trim(v / 1e6) + "M";
+        }
+        if (a >= 1e3) {
+            return trim(v / 1e3) + "k";
+        }
+        return trim(v);
+    }
+
+    static String seconds(Double v) {
+        return Math.abs(v) >= 3600 ? trim(v / 3600) + "h" : Math.abs(v) >= 120 ? trim(v / 60) + "min" : trim(v) + "s";
+    }
+
+    static String plain(Double v) {
+        double a = Math.abs(v);
+        return a != 0 && (a >= 1e6 || a < 1e-3) ? String.format(Locale.ROOT, "%.2e", v) : trim(v);
+    }
+
+    private static String trim(double v) {
+        String s = String.format(Locale.ROOT, "%.3f", v);
+        s = s.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    enum Format { PNG, SVG }
+
+    static Format formatOf(Path out) {
+        String n = out.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (n.endsWith(".png")) {
+            return Format.PNG;
+        }
+        if (n.endsWith(".svg")) {
+            return Format.SVG;
+        }
+        throw new IllegalArgumentException("plot file must end in .png or .svg, got " + out);
+    }
+
+    private static void save(XYChart chart, Path out) throws IOException {
+        Path abs = out.toAbsolutePath();
+        if (abs.getParent() != null) {
+            Files.createDirectories(abs.getParent());
+        }
+        switch (formatOf(out)) {
+            case PNG -> AtomicFiles.write(abs, o -> BitmapEncoder.saveBitmap(chart, o, BitmapEncoder.BitmapFormat.PNG));
+            case SVG -> AtomicFiles.write(abs, o -> VectorGraphicsEncoder.saveVectorGraphic(chart, o,
+                    VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+        }
+    }
+}
