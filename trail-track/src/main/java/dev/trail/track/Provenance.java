@@ -126,7 +126,7 @@ public final class Provenance {
         cmd.add("git");
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(false)
+            Process p = new ProcessBuilder(cmd).directory(dir.toAbsolutePath().toFile()).redirectErrorStream(false)
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start();
             p.getOutputStream().close();
             byte[] out = p.getInputStream().readAllBytes();
@@ -148,13 +148,29 @@ public final class Provenance {
      * Maven's {@code pom.properties}, sorted by name.
      */
     public static Map<String, String> dependencyVersions() {
+        return DependencyHolder.VERSIONS;
+    }
+
+    /** The class path does not change while a JVM runs: scan it once. */
+    private static final class DependencyHolder {
+        static final Map<String, String> VERSIONS = java.util.Collections.unmodifiableMap(scanDependencyVersions());
+    }
+
+    private static Map<String, String> scanDependencyVersions() {
         Map<String, String> deps = new TreeMap<>();
         String cp = System.getProperty("java.class.path", "");
+        java.util.ArrayDeque<Path> queue = new java.util.ArrayDeque<>();
+        java.util.Set<Path> seen = new java.util.HashSet<>();
         for (String entry : cp.split(java.io.File.pathSeparator)) {
-            if (entry.isBlank()) {
+            if (!entry.isBlank()) {
+                queue.add(Paths.get(entry).toAbsolutePath().normalize());
+            }
+        }
+        while (!queue.isEmpty()) {
+            Path path = queue.poll();
+            if (!seen.add(path)) {
                 continue;
             }
-            Path path = Paths.get(entry);
             try {
                 if (Files.isDirectory(path)) {
                     Path maven = path.resolve("META-INF/maven");
@@ -167,8 +183,9 @@ public final class Provenance {
                             }
                         }
                     }
-                } else if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
+                } else if (path.toString().endsWith(".jar") && Files.isRegularFile(path)) {
                     try (JarFile jar = new JarFile(path.toFile(), false)) {
+                        int before = deps.size();
                         Enumeration<JarEntry> en = jar.entries();
                         while (en.hasMoreElements()) {
                             JarEntry je = en.nextElement();
@@ -179,6 +196,25 @@ public final class Provenance {
                                 }
                             }
                         }
+                        // launcher jars (java -jar, surefire's booter) list the real class path in their manifest
+                        java.util.jar.Manifest mf = jar.getManifest();
+                        if (deps.size() == before) {
+                            addFromFileName(deps, path);
+                        }
+                        String classPath = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
+                        if (classPath != null) {
+                            for (String ref : classPath.trim().split("\\s+")) {
+                                if (ref.isEmpty()) {
+                                    continue;
+                                }
+                                try {
+                                    java.net.URI uri = path.getParent().toUri().resolve(ref);
+                                    queue.add(Paths.get(uri).toAbsolutePath().normalize());
+                                } catch (RuntimeException ignored) {
+                                    // not a local file reference
+                                }
+                            }
+                        }
                     }
                 }
             } catch (IOException | RuntimeException ignored) {
@@ -186,6 +222,33 @@ public final class Provenance {
             }
         }
         return deps;
+    }
+
+    private static final java.util.regex.Pattern JAR_NAME = java.util.regex.Pattern.compile("(.+?)-(\\d[^-]*(-.*)?)\\.jar");
+
+    /** For jars without pom.properties: {@code <artifact>-<version>.jar}, group from a Maven repository layout. */
+    private static void addFromFileName(Map<String, String> deps, Path jar) {
+        java.util.regex.Matcher m = JAR_NAME.matcher(jar.getFileName().toString());
+        if (!m.matches()) {
+            return;
+        }
+        String artifact = m.group(1);
+        String version = m.group(2);
+        Path versionDir = jar.getParent();
+        Path artifactDir = versionDir == null ? null : versionDir.getParent();
+        String key = artifact;
+        if (artifactDir != null && versionDir.getFileName().toString().equals(version)
+                && artifactDir.getFileName().toString().equals(artifact)) {
+            List<String> group = new ArrayList<>();
+            for (Path p = artifactDir.getParent(); p != null && p.getFileName() != null; p = p.getParent()) {
+                if (p.getFileName().toString().equals("repository")) {
+                    key = String.join(".", group.reversed()) + ":" + artifact;
+                    break;
+                }
+                group.add(p.getFileName().toString());
+            }
+        }
+        deps.putIfAbsent(key, version);
     }
 
     private static void addPom(Map<String, String> deps, InputStream in) throws IOException {

@@ -55,6 +55,40 @@ public final class Json {
         return m;
     }
 
+    /**
+     * Reads only the top-level scalar fields of a JSON object (nested objects and arrays are
+     * skipped without being built): the fast path for listing many runs.
+     */
+    public static Map<String, Object> readTopLevelScalars(Path file) throws IOException {
+        Map<String, Object> m = new LinkedHashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(Files.readAllBytes(file))) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            com.fasterxml.jackson.core.JsonToken t;
+            while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken v = p.nextToken();
+                if (v == null) {
+                    throw new IOException("unexpected end of input after field '" + name + "'");
+                }
+                switch (v) {
+                    case START_OBJECT, START_ARRAY -> p.skipChildren();
+                    case VALUE_STRING -> m.put(name, p.getText());
+                    case VALUE_NUMBER_INT -> m.put(name, p.getLongValue());
+                    case VALUE_NUMBER_FLOAT -> m.put(name, p.getDoubleValue());
+                    case VALUE_TRUE -> m.put(name, Boolean.TRUE);
+                    case VALUE_FALSE -> m.put(name, Boolean.FALSE);
+                    default -> m.put(name, null);
+                }
+            }
+            if (t != com.fasterxml.jackson.core.JsonToken.END_OBJECT) {
+                throw new IOException("malformed JSON object");
+            }
+        }
+        return m;
+    }
+
     public static String string(Map<String, ?> m, String key) {
         Object v = m.get(key);
         return v == null ? null : v.toString();

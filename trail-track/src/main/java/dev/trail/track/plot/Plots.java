@@ -167,8 +167,14 @@ public final class Plots {
         data.curves().stream()
                 .sorted(java.util.Comparator.comparing((RunCurve c) -> groupLabel(c.run(), req.groupBy())).thenComparing(c -> c.run().id()))
                 .forEach(c -> groups.computeIfAbsent(groupLabel(c.run(), req.groupBy()), k -> new ArrayList<>()).add(c));
+        double maxX = data.curves().stream()
+                .mapToDouble(c -> {
+                    double[] xs = req.x() == XAxis.GLOBAL_STEP ? c.steps() : c.wallTimes();
+                    return xs.length == 0 ? 0 : xs[xs.length - 1];
+                }).max().orElse(0);
+        XScale scale = XScale.of(req.x(), maxX);
         XYChart chart = chart(req.width(), req.height(), req.title() == null ? req.metric() : req.title(),
-                req.x().title(), req.metric(), req.x());
+                scale.title(), req.metric());
         List<String> labels = new ArrayList<>();
         int colour = 0;
         List<Runnable> lines = new ArrayList<>();
@@ -176,7 +182,7 @@ public final class Plots {
             List<double[]> xs = new ArrayList<>();
             List<double[]> ys = new ArrayList<>();
             for (RunCurve c : g.getValue()) {
-                xs.add(req.x() == XAxis.GLOBAL_STEP ? c.steps() : c.wallTimes());
+                xs.add(scale.apply(req.x() == XAxis.GLOBAL_STEP ? c.steps() : c.wallTimes()));
                 ys.add(Curves.movingAverage(c.values(), req.smooth()));
             }
             Aggregate a = Curves.aggregate(xs, ys, GRID_POINTS, req.band());
@@ -189,6 +195,7 @@ public final class Plots {
             lines.add(() -> addLine(chart, label, a.x(), a.mean(), col, 2.2f));
         }
         lines.forEach(Runnable::run); // lines above all bands
+        anchor(chart);
         if (req.band() != Band.NONE && groups.values().stream().anyMatch(l -> l.size() > 1)) {
             String bandText = req.band() == Band.CI95 ? "shaded: 95% CI of the mean" : "shaded: ±1 std";
             chart.setTitle(chart.getTitle() + "  (mean over seeds, " + bandText
@@ -211,10 +218,13 @@ public final class Plots {
         if (c.values().length == 0) {
             throw new IllegalArgumentException("run " + id + " logged no '" + metric + "'");
         }
-        XYChart chart = chart(900, 560, id, XAxis.GLOBAL_STEP.title(), metric, XAxis.GLOBAL_STEP);
+        XScale scale = XScale.of(XAxis.GLOBAL_STEP, c.steps()[c.steps().length - 1]);
+        XYChart chart = chart(900, 560, id, scale.title(), metric);
         int window = Math.max(10, c.values().length / 50);
-        addLine(chart, metric, c.steps(), c.values(), new Color(0x1f, 0x77, 0xb4, 90), 1f);
-        addLine(chart, "moving average (" + window + ")", c.steps(), Curves.movingAverage(c.values(), window), PALETTE[0], 2.2f);
+        double[] x = scale.apply(c.steps());
+        addLine(chart, metric, x, c.values(), new Color(0x1f, 0x77, 0xb4, 90), 1f);
+        addLine(chart, "moving average (" + window + ")", x, Curves.movingAverage(c.values(), window), PALETTE[0], 2.2f);
+        anchor(chart);
         save(chart, out);
     }
 
@@ -232,7 +242,40 @@ public final class Plots {
         return String.join(" · ", parts);
     }
 
-    private static XYChart chart(int width, int height, String title, String xTitle, String yTitle, XAxis x) {
+    /** Divides x values by a power of 1000 (steps) or by 60/3600 (seconds) so ticks stay short. */
+    record XScale(double divisor, String title) {
+        static XScale of(XAxis axis, double maxX) {
+            if (axis == XAxis.GLOBAL_STEP) {
+                if (maxX >= 1e7) {
+                    return new XScale(1e6, "global step (millions)");
+                }
+                if (maxX >= 1e4) {
+                    return new XScale(1e3, "global step (thousands)");
+                }
+                return new XScale(1, "global step");
+            }
+            if (maxX >= 3 * 3600) {
+                return new XScale(3600, "wall time (hours)");
+            }
+            if (maxX >= 300) {
+                return new XScale(60, "wall time (minutes)");
+            }
+            return new XScale(1, "wall time (seconds)");
+        }
+
+        double[] apply(double[] x) {
+            if (divisor == 1) {
+                return x;
+            }
+            double[] out = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = x[i] / divisor;
+            }
+            return out;
+        }
+    }
+
+    private static XYChart chart(int width, int height, String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(width).height(height).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         var st = chart.getStyler();
         st.setChartBackgroundColor(Color.WHITE);
@@ -250,9 +293,32 @@ public final class Plots {
         st.setLegendBackgroundColor(new Color(255, 255, 255, 220));
         st.setMarkerSize(0);
         st.setAntiAlias(true);
-        st.setxAxisTickLabelsFormattingFunction(x == XAxis.GLOBAL_STEP ? Plots::compact : Plots::seconds);
-        st.setyAxisTickLabelsFormattingFunction(Plots::plain);
         return chart;
+    }
+
+    /**
+     * XChart puts ticks at odd positions (data min + k·range/n) when all x values are equally
+     * spaced, as resampled curves are. An invisible two-point series at x = 0 and a third of the
+     * first gap breaks the equal spacing, so ticks land on round numbers, and starts the axis at 0.
+     */
+    private static void anchor(XYChart chart) {
+        XYSeries first = chart.getSeriesMap().values().stream()
+                .filter(ser -> ser.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.Line)
+                .findFirst().orElse(null);
+        if (first == null) {
+            return;
+        }
+        double[] x = first.getXData();
+        double[] y = first.getYData();
+        if (x.length < 2 || x[0] < 0) {
+            return;
+        }
+        double x1 = x[0] + (x[1] - x[0]) / 3;
+        XYSeries s = chart.addSeries(" ", new double[]{0, x1}, new double[]{y[0], y[0]});
+        s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+        s.setMarker(SeriesMarkers.NONE);
+        s.setLineColor(new Color(0, 0, 0, 0));
+        s.setShowInLegend(false);
     }
 
     private static void addLine(XYChart chart, String name, double[] x, double[] y, Color colour, float width) {
@@ -293,15 +359,6 @@ public final class Plots {
             return trim(v / 1e3) + "k";
         }
         return trim(v);
-    }
-
-    static String seconds(Double v) {
-        return Math.abs(v) >= 3600 ? trim(v / 3600) + "h" : Math.abs(v) >= 120 ? trim(v / 60) + "min" : trim(v) + "s";
-    }
-
-    static String plain(Double v) {
-        double a = Math.abs(v);
-        return a != 0 && (a >= 1e6 || a < 1e-3) ? String.format(Locale.ROOT, "%.2e", v) : trim(v);
     }
 
     private static String trim(double v) {

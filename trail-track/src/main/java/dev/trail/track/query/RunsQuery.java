@@ -127,7 +127,7 @@ public final class RunsQuery {
         String id = dir.getFileName().toString();
         Map<String, Object> s;
         try {
-            s = Json.readMap(summaryFile);
+            s = Json.readTopLevelScalars(summaryFile);
         } catch (IOException | RuntimeException e) {
             warnings.add("damaged run file " + summaryFile + ": " + message(e));
             Map<String, Object> p = null;
