@@ -521,7 +521,7 @@ public final class Run implements AutoCloseable {
         for (MetricStat st : stats) {
             m.put(st.name, st.toMap());
         }
-        s.put("metrics", m);
+        s.put("metrics", m); // keep last: listing stops reading here
         Json.writeAtomic(dir.resolve(SUMMARY_FILE), s);
     }
 

@@ -223,6 +223,58 @@ class RunTest {
         assertNull(Json.readMap(row.dir().resolve(Run.PROVENANCE_FILE)).get("exit_status"));
     }
 
+    @Test
+    void aRunStoppedWithSigtermIsRecordedAsInterrupted() throws Exception {
+        Path runs = tmp.resolve("runs");
+        Process child = new ProcessBuilder(javaBinary(), "-cp", System.getProperty("java.class.path"),
+                "-Djava.awt.headless=true", CrashingRunMain.class.getName(), runs.toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            assertEquals("READY\n", new String(child.getInputStream().readNBytes(6)));
+        } finally {
+            child.destroy(); // SIGTERM: shutdown hooks run
+            child.waitFor();
+        }
+        RunRow row = RunsQuery.of(runs).list(RunFilter.ALL).runs().get(0);
+        assertEquals(RunStatus.INTERRUPTED, row.status());
+        MetricSummary ret = RunsQuery.of(runs).show(row.id()).metrics().get(0);
+        assertEquals(CrashingRunMain.FLUSHED + 20, ret.count(), "the hook flushes what was buffered");
+        assertEquals("interrupted", Json.readMap(row.dir().resolve(Run.PROVENANCE_FILE)).get("exit_status"));
+    }
+
+    @Test
+    void manyScalarsFromSeveralThreadsAllReachTheFile() throws Exception {
+        Run run = Run.start(tmp, new RunInfo("E", "a", 1, Map.of(), List.of()), TestRuns.fast().withTensorBoard(false));
+        int threads = 2;
+        int perThread = 100_000;
+        long t0 = System.nanoTime();
+        Thread[] ts = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            String name = "charts/t" + t;
+            ts[t] = new Thread(() -> {
+                for (int i = 0; i < perThread; i++) {
+                    run.log(i, i * 1e-3, Map.of(name, (double) i, "losses/x", 0.5));
+                }
+            });
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("logged %d scalars in %.3f s (%.0f ns each, including contention)%n",
+                2L * threads * perThread, seconds, seconds * 1e9 / (2.0 * threads * perThread));
+        run.finish(RunStatus.FINISHED);
+        long[] count = new long[1];
+        MetricsFile.ReadResult rr = MetricsFile.read(run.dir().resolve(Run.METRICS_FILE), null, (l, st, w, n, v) -> count[0]++);
+        assertFalse(rr.damaged());
+        assertEquals(2L * threads * perThread, count[0]);
+        Map<String, Object> s = Json.readMap(run.dir().resolve(Run.SUMMARY_FILE));
+        assertEquals(2L * threads * perThread, ((Number) s.get("rows")).longValue());
+        assertEquals(MetricsFile.crc32c(run.dir().resolve(Run.METRICS_FILE), ((Number) s.get("metrics_bytes")).longValue()),
+                ((Number) s.get("metrics_crc32c")).longValue());
+    }
+
     static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }

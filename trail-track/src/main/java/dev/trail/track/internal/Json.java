@@ -20,11 +20,24 @@ import java.util.Map;
 public final class Json {
 
     /** Shared mapper: NaN/Infinity allowed (metrics may be non-finite), pretty output. */
-    public static final ObjectMapper MAPPER = JsonMapper.builder()
-            .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
+    private static final class Mapper {
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .build();
+    }
+
+    /** The shared mapper (built on first use). */
+    public static ObjectMapper mapper() {
+        return Mapper.MAPPER;
+    }
+
+    /** A bare streaming factory: listing runs must not pay for building an ObjectMapper. */
+    private static final class Streaming {
+        static final com.fasterxml.jackson.core.JsonFactory FACTORY = com.fasterxml.jackson.core.JsonFactory.builder()
+                .enable(com.fasterxml.jackson.core.json.JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
+    }
 
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {
     };
@@ -40,7 +53,7 @@ public final class Json {
 
     public static byte[] toBytes(Object value) {
         try {
-            return (MAPPER.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
+            return (Mapper.MAPPER.writeValueAsString(value) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
@@ -48,7 +61,7 @@ public final class Json {
 
     /** Reads a JSON object into an ordered map. */
     public static Map<String, Object> readMap(Path file) throws IOException {
-        Map<String, Object> m = MAPPER.readValue(Files.readAllBytes(file), MAP);
+        Map<String, Object> m = Mapper.MAPPER.readValue(Files.readAllBytes(file), MAP);
         if (m == null) {
             throw new IOException("empty JSON document");
         }
@@ -57,17 +70,21 @@ public final class Json {
 
     /**
      * Reads only the top-level scalar fields of a JSON object (nested objects and arrays are
-     * skipped without being built): the fast path for listing many runs.
+     * skipped without being built), stopping at the field {@code stopAt} if it is met (pass null
+     * to read to the end): the fast path for listing many runs.
      */
-    public static Map<String, Object> readTopLevelScalars(Path file) throws IOException {
+    public static Map<String, Object> readTopLevelScalars(Path file, String stopAt) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>();
-        try (com.fasterxml.jackson.core.JsonParser p = MAPPER.getFactory().createParser(Files.readAllBytes(file))) {
+        try (com.fasterxml.jackson.core.JsonParser p = Streaming.FACTORY.createParser(Files.readAllBytes(file))) {
             if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
             com.fasterxml.jackson.core.JsonToken t;
             while ((t = p.nextToken()) == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
                 String name = p.currentName();
+                if (name.equals(stopAt)) {
+                    return m;
+                }
                 com.fasterxml.jackson.core.JsonToken v = p.nextToken();
                 if (v == null) {
                     throw new IOException("unexpected end of input after field '" + name + "'");

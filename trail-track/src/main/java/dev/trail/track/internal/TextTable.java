@@ -6,6 +6,8 @@ import java.util.List;
 /** A plain text table with left-aligned text and right-aligned numbers, for terminal output. */
 public final class TextTable {
 
+    private static final java.util.regex.Pattern NUMERIC = java.util.regex.Pattern.compile("[-+]?[0-9][0-9.,eE+-]*( ± [0-9.eE+-]+)?%?");
+
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -55,7 +57,7 @@ public final class TextTable {
     }
 
     private static boolean looksNumeric(String s) {
-        return s.isEmpty() || s.equals("-") || s.matches("[-+]?[0-9][0-9.,eE+-]*( ± [0-9.eE+-]+)?%?");
+        return s.isEmpty() || s.equals("-") || NUMERIC.matcher(s).matches();
     }
 
     /** Formats a double compactly for tables: up to 4 significant decimals, '-' for NaN. */

@@ -127,7 +127,8 @@ public final class RunsQuery {
         String id = dir.getFileName().toString();
         Map<String, Object> s;
         try {
-            s = Json.readTopLevelScalars(summaryFile);
+            // summary.json ends with the per-metric map, which listing does not need
+            s = Json.readTopLevelScalars(summaryFile, "metrics");
         } catch (IOException | RuntimeException e) {
             warnings.add("damaged run file " + summaryFile + ": " + message(e));
             Map<String, Object> p = null;
