@@ -97,7 +97,8 @@ class PlotsTest {
         assertEquals(XAxis.GLOBAL_STEP, XAxis.parse("global_step"));
         assertEquals(XAxis.TIME, XAxis.parse("time"));
         assertThrows(IllegalArgumentException.class, () -> XAxis.parse("episodes"));
-        assertEquals("1.5M", Plots.compact(1_500_000.0));
-        assertEquals("250k", Plots.compact(250_000.0));
+        assertEquals(new Plots.XScale(1e3, "global step (thousands)"), Plots.XScale.of(XAxis.GLOBAL_STEP, 500_000));
+        assertEquals(new Plots.XScale(1e6, "global step (millions)"), Plots.XScale.of(XAxis.GLOBAL_STEP, 2e7));
+        assertEquals(new Plots.XScale(60, "wall time (minutes)"), Plots.XScale.of(XAxis.TIME, 900));
     }
 }
