@@ -53,6 +53,8 @@ public final class RunsQuery {
     public static final List<String> GROUP_KEYS = List.of("algo", "env", "status", "seed");
 
     private static final Duration MIN_STALE_HEARTBEAT = Duration.ofSeconds(60);
+    /** A run directory without summary.json this young is a run still starting, not a damaged one. */
+    private static final Duration STARTING_GRACE = Duration.ofSeconds(30);
     private static final byte[] HEADER = (MetricsFile.HEADER + "\n").getBytes(StandardCharsets.UTF_8);
 
     private final Path runsDir;
@@ -129,20 +131,44 @@ public final class RunsQuery {
         try {
             // summary.json ends with the per-metric map, which listing does not need
             s = Json.readTopLevelScalars(summaryFile, "metrics");
-        } catch (IOException | RuntimeException e) {
-            warnings.add("damaged run file " + summaryFile + ": " + message(e));
-            Map<String, Object> p = null;
-            try {
-                p = Json.readMap(provenanceFile);
-            } catch (IOException | RuntimeException ignored) {
-                // reported through the summary warning
+        } catch (NoSuchFileException e) {
+            if (startedRecently(dir)) {
+                return new Scanned(null, null, warnings); // Run.start is still writing its files
             }
-            RunRow row = new RunRow(id, RunStatus.DAMAGED, p == null ? "?" : str(p, "env", "?"), p == null ? "?" : str(p, "algo", "?"),
-                    p != null && p.get("seeds") instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Number n ? n.longValue() : 0,
-                    0, Double.NaN, Double.NaN, 0, p == null ? null : Json.string(p, "start_time"), null, dir,
-                    "unreadable " + Run.SUMMARY_FILE);
-            return new Scanned(row, null, warnings);
+            return damaged(dir, summaryFile, provenanceFile, e, warnings);
+        } catch (IOException | RuntimeException e) {
+            return damaged(dir, summaryFile, provenanceFile, e, warnings);
         }
+        return scanned(dir, id, s, summaryFile, metricsFile, verify, warnings);
+    }
+
+    private static boolean startedRecently(Path dir) {
+        try {
+            Instant modified = Files.getLastModifiedTime(dir).toInstant();
+            return Duration.between(modified, Instant.now()).compareTo(STARTING_GRACE) < 0;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Scanned damaged(Path dir, Path summaryFile, Path provenanceFile, Exception e, List<String> warnings) {
+        String id = dir.getFileName().toString();
+        warnings.add("damaged run file " + summaryFile + ": " + (e instanceof NoSuchFileException ? "missing" : message(e)));
+        Map<String, Object> p = null;
+        try {
+            p = Json.readMap(provenanceFile);
+        } catch (IOException | RuntimeException ignored) {
+            // the summary warning already names the run
+        }
+        long seed = p != null && p.get("seeds") instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Number n ? n.longValue() : 0;
+        RunRow row = new RunRow(id, RunStatus.DAMAGED, p == null ? "?" : str(p, "env", "?"), p == null ? "?" : str(p, "algo", "?"),
+                seed, 0, Double.NaN, Double.NaN, 0, p == null ? null : Json.string(p, "start_time"), null, dir,
+                "unreadable " + Run.SUMMARY_FILE);
+        return new Scanned(row, null, warnings);
+    }
+
+    private Scanned scanned(Path dir, String id, Map<String, Object> s, Path summaryFile, Path metricsFile, boolean verify,
+                            List<String> warnings) {
         RunStatus status;
         try {
             status = RunStatus.parse(str(s, "status", "damaged"));

@@ -218,6 +218,21 @@ class RunsQueryTest {
     }
 
     @Test
+    void aRunStillStartingIsSkippedButAnOldOneWithoutSummaryIsDamaged() throws Exception {
+        Path dir = Files.createDirectory(runs.resolve("CartPole-v1__ppo__s9__20260101-000000__beef"));
+        Files.writeString(dir.resolve(Run.PROVENANCE_FILE), "{\"env\": \"CartPole-v1\", \"algo\": \"ppo\", \"seeds\": [9]}");
+        Listing young = RunsQuery.of(runs).list(RunFilter.ALL);
+        assertEquals(5, young.runs().size());
+        assertTrue(young.warnings().isEmpty(), young.warnings().toString());
+        Files.setLastModifiedTime(dir, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+        Listing old = RunsQuery.of(runs).list(RunFilter.ALL);
+        assertEquals(6, old.runs().size());
+        RunRow damaged = old.runs().stream().filter(r -> r.status() == RunStatus.DAMAGED).findFirst().orElseThrow();
+        assertEquals(9, damaged.seed());
+        assertEquals(List.of("damaged run file " + dir.resolve(Run.SUMMARY_FILE) + ": missing"), old.warnings());
+    }
+
+    @Test
     void listsAThousandSmallRuns() throws Exception {
         Path many = tmp.resolve("many");
         Files.createDirectories(many);
