@@ -6,8 +6,6 @@ import java.util.List;
 /** A plain text table with left-aligned text and right-aligned numbers, for terminal output. */
 public final class TextTable {
 
-    private static final java.util.regex.Pattern NUMERIC = java.util.regex.Pattern.compile("[-+]?[0-9][0-9.,eE+-]*( ± [0-9.eE+-]+)?%?");
-
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
@@ -57,7 +55,14 @@ public final class TextTable {
     }
 
     private static boolean looksNumeric(String s) {
-        return s.isEmpty() || s.equals("-") || NUMERIC.matcher(s).matches();
+        if (s.isEmpty() || s.equals("-")) {
+            return true;
+        }
+        char c = s.charAt(0);
+        if ((c == '-' || c == '+') && s.length() > 1) {
+            c = s.charAt(1);
+        }
+        return c >= '0' && c <= '9' || s.equals("inf") || s.equals("-inf");
     }
 
     /** Formats a double compactly for tables: up to 4 significant decimals, '-' for NaN. */
@@ -70,11 +75,16 @@ public final class TextTable {
         }
         double a = Math.abs(v);
         if (a != 0 && (a >= 1e7 || a < 1e-3)) {
-            return String.format("%.3e", v);
+            return String.format(java.util.Locale.ROOT, "%.3e", v);
         }
+        // plain arithmetic instead of String.format: tables of a thousand runs are formatted in a cold JVM
         if (a >= 1000 || v == Math.rint(v)) {
-            return String.format("%.1f", v);
+            return Double.toString(Math.round(v * 10) / 10.0);
         }
-        return String.format("%.4g", v);
+        int decimals = 3 - (int) Math.floor(Math.log10(a)); // four significant digits
+        double scale = Math.pow(10, decimals);
+        // an integer divided by a power of ten is the double nearest that decimal, which
+        // Double.toString prints back as the decimal itself
+        return Double.toString(Math.round(v * scale) / scale);
     }
 }

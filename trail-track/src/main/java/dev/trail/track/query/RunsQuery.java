@@ -123,15 +123,15 @@ public final class RunsQuery {
         Path summaryFile = dir.resolve(Run.SUMMARY_FILE);
         Path provenanceFile = dir.resolve(Run.PROVENANCE_FILE);
         Path metricsFile = dir.resolve(Run.METRICS_FILE);
-        if (!Files.exists(summaryFile) && !Files.exists(provenanceFile) && !Files.exists(metricsFile)) {
-            return new Scanned(null, null, warnings); // not a run directory
-        }
         String id = dir.getFileName().toString();
         Map<String, Object> s;
         try {
             // summary.json ends with the per-metric map, which listing does not need
             s = Json.readTopLevelScalars(summaryFile, "metrics");
         } catch (NoSuchFileException e) {
+            if (!Files.exists(provenanceFile) && !Files.exists(metricsFile)) {
+                return new Scanned(null, null, warnings); // not a run directory
+            }
             if (startedRecently(dir)) {
                 return new Scanned(null, null, warnings); // Run.start is still writing its files
             }
@@ -179,7 +179,7 @@ public final class RunsQuery {
         if (status == RunStatus.RUNNING && !isAlive(s)) {
             status = RunStatus.CRASHED;
         }
-        String problem = checkMetrics(metricsFile, s, verify);
+        String problem = checkMetrics(metricsFile, s, status, verify);
         if (problem != null) {
             warnings.add("damaged metrics file " + metricsFile + ": " + problem);
         }
@@ -191,7 +191,12 @@ public final class RunsQuery {
         return new Scanned(row, s, warnings);
     }
 
-    private static String checkMetrics(Path file, Map<String, Object> summary, boolean verify) {
+    /**
+     * Cheap checks (one stat) unless {@code verify}: the file holds at least the bytes recorded at
+     * the last flush, and exactly those once the run has ended. With {@code verify}, also the
+     * header line and the CRC32C of the recorded bytes.
+     */
+    private static String checkMetrics(Path file, Map<String, Object> summary, RunStatus status, boolean verify) {
         long recorded = Json.longValue(summary, "metrics_bytes", 0);
         long size;
         try {
@@ -202,8 +207,15 @@ public final class RunsQuery {
         if (size < recorded) {
             return "truncated: " + size + " bytes, but " + recorded + " were written";
         }
+        boolean ended = status == RunStatus.FINISHED || status == RunStatus.FAILED || status == RunStatus.INTERRUPTED;
+        if (ended && size > recorded && summary.containsKey("metrics_bytes")) {
+            return "changed after the run ended: " + size + " bytes, but " + recorded + " were written";
+        }
+        if (!verify) {
+            return null;
+        }
         byte[] head = new byte[HEADER.length];
-        int read = 0;
+        int read;
         try (InputStream in = Files.newInputStream(file)) {
             read = in.readNBytes(head, 0, head.length);
         } catch (IOException e) {
@@ -212,7 +224,7 @@ public final class RunsQuery {
         if (recorded >= HEADER.length && (read < HEADER.length || !Arrays.equals(head, HEADER))) {
             return "does not start with the header line '" + MetricsFile.HEADER + "'";
         }
-        if (verify && summary.get("metrics_crc32c") instanceof Number crc) {
+        if (summary.get("metrics_crc32c") instanceof Number crc) {
             try {
                 long actual = MetricsFile.crc32c(file, recorded);
                 if (actual != crc.longValue()) {
