@@ -52,7 +52,8 @@ import java.util.zip.CRC32C;
  * a run while it goes and a killed run keeps everything up to its last flush. {@link #log} is
  * thread-safe.
  *
- * <p>Run ids are {@code <env>__<algo>__s<seed>__<yyyyMMdd-HHmmss>__<4 hex>}; the directory is made
+ * <p>Run ids are {@code <env>__<algo>__s<seed>__<yyyyMMdd-HHmmss>__<4 hex>} (UTC start time, random
+ * hex; characters other than letters, digits, '.', '_' and '-' in env and algo become '-'); the directory is made
  * with {@link Files#createDirectory}, which fails rather than reuse an existing one, so runs started
  * at the same moment in the same {@code runs/} never share a directory.
  */
@@ -468,12 +469,12 @@ public final class Run implements AutoCloseable {
                 stats.add(new MetricStat(nameList.get(stats.size())));
             }
             stats.get(b.names[i]).add(b.steps[i], b.values[i]);
+            lastStep = Math.max(lastStep, b.steps[i]);
+            lastWall = Math.max(lastWall, b.walls[i]);
             if (tensorBoard != null) {
                 tensorBoard.scalar(name, b.steps[i], startTime.toEpochMilli() / 1000.0 + b.walls[i], b.values[i]);
             }
         }
-        lastStep = Math.max(lastStep, b.steps[b.size - 1]);
-        lastWall = Math.max(lastWall, b.walls[b.size - 1]);
         write(sb.toString().getBytes(StandardCharsets.UTF_8));
         rows += b.size;
         if (tensorBoard != null) {
