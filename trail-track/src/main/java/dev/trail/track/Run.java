@@ -280,7 +280,7 @@ public final class Run implements AutoCloseable {
         Files.createDirectory(dir.resolve(PLOTS_DIR));
         Files.createDirectory(dir.resolve(CHECKPOINTS_DIR));
         AtomicFiles.write(dir.resolve(CONFIG_FILE), SimpleYaml.write(info.config()).getBytes(StandardCharsets.UTF_8));
-        Map<String, Object> provenance = Provenance.collect(id, info, options.workDir(), startTime.toString());
+        Map<String, Object> provenance = Provenance.collect(id, info, options.workDir(), timestamp(startTime));
         Json.writeAtomic(dir.resolve(PROVENANCE_FILE), provenance);
         FileChannel channel = FileChannel.open(dir.resolve(METRICS_FILE), StandardOpenOption.CREATE_NEW,
                 StandardOpenOption.WRITE, StandardOpenOption.APPEND);
@@ -302,6 +302,16 @@ public final class Run implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
+
+    /**
+     * ISO-8601 UTC with exactly three fraction digits ({@code 2026-01-02T03:04:05.067Z}), so that
+     * timestamps sort as text and {@link Instant#parse} reads them back.
+     */
+    public static String timestamp(Instant t) {
+        return TIMESTAMP.format(t);
     }
 
     private static String safe(String s) {
@@ -506,9 +516,9 @@ public final class Run implements AutoCloseable {
         s.put("host", host);
         s.put("pid", ProcessHandle.current().pid());
         s.put("pid_start", ProcessHandle.current().info().startInstant().map(Instant::toString).orElse(null));
-        s.put("start_time", startTime.toString());
-        s.put("end_time", endTime == null ? null : endTime.toString());
-        s.put("heartbeat", Instant.now().toString());
+        s.put("start_time", timestamp(startTime));
+        s.put("end_time", endTime == null ? null : timestamp(endTime));
+        s.put("heartbeat", timestamp(Instant.now()));
         s.put("flush_interval_ms", options.flushInterval().toMillis());
         s.put("global_step", lastStep);
         s.put("wall_seconds", lastWall);
@@ -567,7 +577,7 @@ public final class Run implements AutoCloseable {
             endTime = Instant.now();
             try {
                 writeSummary();
-                provenance.put("end_time", endTime.toString());
+                provenance.put("end_time", timestamp(endTime));
                 provenance.put("exit_status", exitStatus.label());
                 provenance.put("wall_seconds", Duration.between(startTime, endTime).toMillis() / 1000.0);
                 Json.writeAtomic(dir.resolve(PROVENANCE_FILE), provenance);

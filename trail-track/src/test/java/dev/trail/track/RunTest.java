@@ -73,7 +73,7 @@ class RunTest {
         assertEquals(List.of(7, 8), p.get("seeds"));
         assertEquals(List.of("train", "CartPole-v1", "--seed", "7"), p.get("command_line"));
         assertEquals("finished", p.get("exit_status"));
-        assertNotNull(p.get("start_time"));
+        assertTrue(p.get("start_time").toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), p.get("start_time").toString());
         assertNotNull(p.get("end_time"));
         assertEquals(Runtime.getRuntime().availableProcessors(), p.get("cpus"));
         Map<?, ?> java = (Map<?, ?>) p.get("java");
