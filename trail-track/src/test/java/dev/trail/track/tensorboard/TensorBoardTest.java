@@ -63,6 +63,9 @@ class TensorBoardTest {
         assertEquals(0x1a, b[21]);
         assertEquals(13, b[22]);
         assertEquals("brain.Event:2", new String(b, 23, 13, StandardCharsets.US_ASCII));
+        // known answer: event files written by TensorFlow itself start with the same 12 bytes,
+        // 18 00 00 00 00 00 00 00 a3 7f 4b 22 (a 24-byte first record and its masked length CRC)
+        assertArrayEquals(new byte[]{(byte) 0xa3, 0x7f, 0x4b, 0x22}, java.util.Arrays.copyOfRange(b, 8, 12));
         // masked CRC32C of the 8 length bytes, as TensorFlow computes it
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         crc.update(b, 0, 8);
