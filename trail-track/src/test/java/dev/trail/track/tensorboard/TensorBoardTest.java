@@ -93,8 +93,9 @@ class TensorBoardTest {
 
     /**
      * TensorBoard's own reader, when Python with the tensorboard package is installed. Without it
-     * the file is still checked end to end by the Java reader (both CRCs of every record) and
-     * against the record count an independent parse of the framing gives.
+     * the file is still checked end to end: the framing must chain to the end of the file, the
+     * Java reader must accept every CRC, and (when python3 exists) an independent plain-Python
+     * reader written from the TFRecord/Event specs must decode the same scalars.
      */
     @Test
     void tensorBoardItselfLoadsTheFileWhenAvailable() throws Exception {
@@ -128,6 +129,85 @@ class TensorBoardTest {
             assertEquals(b.length, pos);
             assertEquals(12, records);
             assertEquals(records, TensorBoardReader.read(file).events().size());
+            if (pythonAvailable()) {
+                // a second reader, in plain Python from the TFRecord and Event specs (CRC32C included)
+                Process p = new ProcessBuilder("python3", "-c", PLAIN_PYTHON_READER, file.toString()).redirectErrorStream(true).start();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+                assertEquals(0, p.exitValue(), out);
+                List<String> lines = out.lines().toList();
+                assertEquals("brain.Event:2", lines.get(0), out);
+                assertEquals("big/step,charts/episodic_return,losses/policy", lines.get(1), out);
+                assertEquals("0:0,1000:10.5,2000:21,3000:31.5,4000:42", lines.get(2), out);
+            }
+        }
+    }
+
+    private static final String PLAIN_PYTHON_READER = String.join("\n",
+            "import struct, sys",
+            "T = []",
+            "for n in range(256):",
+            "    c = n",
+            "    for _ in range(8):",
+            "        c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1",
+            "    T.append(c)",
+            "def crc32c(d):",
+            "    c = 0xFFFFFFFF",
+            "    for x in d:",
+            "        c = T[(c ^ x) & 0xFF] ^ (c >> 8)",
+            "    return c ^ 0xFFFFFFFF",
+            "def masked(d):",
+            "    c = crc32c(d)",
+            "    return (((c >> 15) | (c << 17)) + 0xa282ead8) & 0xFFFFFFFF",
+            "def varint(b, i):",
+            "    v = s = 0",
+            "    while True:",
+            "        x = b[i]; i += 1; v |= (x & 0x7F) << s; s += 7",
+            "        if not x & 0x80: return v, i",
+            "def fields(b):",
+            "    i = 0",
+            "    while i < len(b):",
+            "        k, i = varint(b, i); f, w = k >> 3, k & 7",
+            "        if w == 0: v, i = varint(b, i)",
+            "        elif w == 1: v = b[i:i+8]; i += 8",
+            "        elif w == 5: v = b[i:i+4]; i += 4",
+            "        elif w == 2:",
+            "            n, i = varint(b, i); v = b[i:i+n]; i += n",
+            "        else: raise ValueError('wire type %d' % w)",
+            "        yield f, w, v",
+            "data = open(sys.argv[1], 'rb').read()",
+            "pos = 0; version = None; scalars = {}",
+            "while pos < len(data):",
+            "    head = data[pos:pos+8]; (n,) = struct.unpack('<Q', head)",
+            "    assert struct.unpack('<I', data[pos+8:pos+12])[0] == masked(head), 'length crc'",
+            "    rec = data[pos+12:pos+12+n]",
+            "    assert struct.unpack('<I', data[pos+12+n:pos+16+n])[0] == masked(rec), 'data crc'",
+            "    pos += 16 + n",
+            "    step = 0",
+            "    for f, w, v in fields(rec):",
+            "        if f == 2: step = v",
+            "        elif f == 3: version = v.decode()",
+            "        elif f == 5:",
+            "            for sf, sw, sv in fields(v):",
+            "                tag = None; val = None",
+            "                for vf, vw, vv in fields(sv):",
+            "                    if vf == 1: tag = vv.decode()",
+            "                    elif vf == 2: (val,) = struct.unpack('<f', vv)",
+            "                scalars.setdefault(tag, []).append((step, val))",
+            "print(version)",
+            "print(','.join(sorted(scalars)))",
+            "print(','.join('%d:%g' % e for e in scalars['charts/episodic_return']))");
+
+    private static boolean pythonAvailable() {
+        try {
+            Process p = new ProcessBuilder("python3", "-c", "print(1)").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
