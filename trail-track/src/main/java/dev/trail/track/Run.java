@@ -73,7 +73,8 @@ public final class Run implements AutoCloseable {
 
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
     private static final SecureRandom ID_RANDOM = new SecureRandom();
-    private static final int INLINE_FLUSH_ROWS = 1 << 20;
+    /** Rows buffered before log() flushes by itself instead of waiting for the flusher (bounds memory). */
+    static final int INLINE_FLUSH_ROWS = 1 << 18;
     private static volatile ScheduledExecutorService flusher;
 
     /**
@@ -374,12 +375,14 @@ public final class Run implements AutoCloseable {
 
     /** Logs one metric with an explicit wall time. */
     public void log(long globalStep, double wallSeconds, String name, double value) {
+        boolean full;
         synchronized (lock) {
             checkOpen();
             active.add(globalStep, wallSeconds, index(name), value);
-            if (active.size >= INLINE_FLUSH_ROWS) {
-                flushQuietly();
-            }
+            full = active.size >= INLINE_FLUSH_ROWS;
+        }
+        if (full) {
+            flushQuietly(); // outside the lock: flush() takes io then lock, never the other way round
         }
     }
 
@@ -393,6 +396,7 @@ public final class Run implements AutoCloseable {
      * @throws UncheckedIOException     if an earlier background flush failed (disk full, ...)
      */
     public void log(long globalStep, double wallSeconds, Map<String, Double> metrics) {
+        boolean full;
         synchronized (lock) {
             checkOpen();
             for (Map.Entry<String, Double> e : metrics.entrySet()) {
@@ -401,9 +405,10 @@ public final class Run implements AutoCloseable {
                     active.add(globalStep, wallSeconds, index(e.getKey()), v);
                 }
             }
-            if (active.size >= INLINE_FLUSH_ROWS) {
-                flushQuietly();
-            }
+            full = active.size >= INLINE_FLUSH_ROWS;
+        }
+        if (full) {
+            flushQuietly(); // outside the lock: flush() takes io then lock, never the other way round
         }
     }
 

@@ -242,11 +242,17 @@ class RunTest {
         assertEquals("interrupted", Json.readMap(row.dir().resolve(Run.PROVENANCE_FILE)).get("exit_status"));
     }
 
+    /**
+     * Two threads log enough rows to trigger the inline flush of log() while a third keeps calling
+     * flush(), as the background flusher does: nothing may deadlock or get lost.
+     */
     @Test
+    @org.junit.jupiter.api.Timeout(120)
     void manyScalarsFromSeveralThreadsAllReachTheFile() throws Exception {
-        Run run = Run.start(tmp, new RunInfo("E", "a", 1, Map.of(), List.of()), TestRuns.fast().withTensorBoard(false));
+        Run run = Run.start(tmp, new RunInfo("E", "a", 1, Map.of(), List.of()),
+                TestRuns.fast().withTensorBoard(false).withFlushInterval(java.time.Duration.ofSeconds(5)));
         int threads = 2;
-        int perThread = 100_000;
+        int perThread = Run.INLINE_FLUSH_ROWS / 2 + 1000; // 2 scalars per call: both threads pass the threshold
         long t0 = System.nanoTime();
         Thread[] ts = new Thread[threads];
         for (int t = 0; t < threads; t++) {
@@ -258,19 +264,33 @@ class RunTest {
             });
             ts[t].start();
         }
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread flusher = new Thread(() -> {
+            while (!done.get()) {
+                try {
+                    run.flush();
+                    Thread.sleep(1);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            }
+        });
+        flusher.start();
         for (Thread t : ts) {
             t.join();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("logged %d scalars in %.3f s (%.0f ns each, including contention)%n",
-                2L * threads * perThread, seconds, seconds * 1e9 / (2.0 * threads * perThread));
+        done.set(true);
+        flusher.join();
+        long total = 2L * threads * perThread;
+        System.out.printf("logged %d scalars in %.3f s (%.0f ns each, including contention)%n", total, seconds, seconds * 1e9 / total);
         run.finish(RunStatus.FINISHED);
         long[] count = new long[1];
         MetricsFile.ReadResult rr = MetricsFile.read(run.dir().resolve(Run.METRICS_FILE), null, (l, st, w, n, v) -> count[0]++);
         assertFalse(rr.damaged());
-        assertEquals(2L * threads * perThread, count[0]);
+        assertEquals(total, count[0]);
         Map<String, Object> s = Json.readMap(run.dir().resolve(Run.SUMMARY_FILE));
-        assertEquals(2L * threads * perThread, ((Number) s.get("rows")).longValue());
+        assertEquals(total, ((Number) s.get("rows")).longValue());
         assertEquals(MetricsFile.crc32c(run.dir().resolve(Run.METRICS_FILE), ((Number) s.get("metrics_bytes")).longValue()),
                 ((Number) s.get("metrics_crc32c")).longValue());
     }
