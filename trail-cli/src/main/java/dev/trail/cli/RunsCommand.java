@@ -1,0 +1,177 @@
+package dev.trail.cli;
+
+import dev.trail.track.query.Results;
+import dev.trail.track.query.RunFilter;
+import dev.trail.track.query.RunsQuery;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code trail runs}: list, show, compare, export and delete recorded runs. */
+@Command(name = "runs", mixinStandardHelpOptions = true,
+        description = "Query the recorded runs of a runs/ folder (no service needed).",
+        subcommands = {RunsCommand.ListRuns.class, RunsCommand.Show.class, RunsCommand.Compare.class,
+            RunsCommand.Export.class, RunsCommand.Delete.class})
+final class RunsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dir", defaultValue = "runs", paramLabel = "DIR", description = "Runs folder (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return Trail.USAGE;
+    }
+
+    RunsQuery query() {
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw new UserError("runs folder " + dir + " does not exist (train something first, or pass --dir)");
+        }
+        return RunsQuery.of(dir);
+    }
+
+    static void warn(CommandSpec spec, List<String> warnings) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (String w : warnings) {
+            err.println("warning: " + w);
+        }
+        err.flush();
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per run: id, status, env, algo, seed, steps, return.")
+    static final class ListRuns implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+        @Option(names = "--env", paramLabel = "ID", description = "Only this environment.")
+        String env;
+        @Option(names = "--algo", paramLabel = "A", description = "Only this algorithm.")
+        String algo;
+        @Option(names = "--status", split = ",", paramLabel = "S", description = "Only these statuses (running, finished, failed, interrupted, crashed, damaged).")
+        List<String> statuses;
+        @Option(names = "--verify", description = "Also check each metrics file's checksum.")
+        boolean verify;
+
+        @Override
+        public Integer call() throws IOException {
+            Results.Listing l = parent.query().list(RunsQuery.filter(env, algo, statuses, null), verify);
+            spec.commandLine().getOut().print(l.toTable());
+            spec.commandLine().getOut().flush();
+            warn(spec, l.warnings());
+            return Trail.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Config, provenance, final and best metrics of one run.")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+        @Parameters(paramLabel = "ID", description = "Run id or a unique prefix.")
+        String id;
+
+        @Override
+        public Integer call() throws IOException {
+            Results.RunDetails d = parent.query().show(id);
+            spec.commandLine().getOut().print(d.toText());
+            spec.commandLine().getOut().flush();
+            warn(spec, d.warnings());
+            return Trail.OK;
+        }
+    }
+
+    @Command(name = "compare", mixinStandardHelpOptions = true,
+            description = "Final metric mean ± std and 95% CI over seeds, and steps/time to a threshold, per group.")
+    static final class Compare implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+        @Parameters(arity = "0..*", paramLabel = "ID", description = "Runs (ids, prefixes or * globs); all runs if none.")
+        List<String> ids;
+        @Option(names = "--group-by", split = ",", paramLabel = "KEYS", description = "Group keys among algo, env, status, seed (default: algo,env).")
+        List<String> groupBy = List.of("algo", "env");
+        @Option(names = "--metric", defaultValue = "charts/episodic_return", paramLabel = "M", description = "Metric (default: ${DEFAULT-VALUE}).")
+        String metric;
+        @Option(names = "--threshold", paramLabel = "T", description = "Report steps and wall time to reach this value.")
+        Double threshold;
+        @Option(names = "--window", defaultValue = "10", paramLabel = "N", description = "A run's final value is the mean of its last N values (default: ${DEFAULT-VALUE}).")
+        int window;
+
+        @Override
+        public Integer call() throws IOException {
+            RunFilter filter = ids == null || ids.isEmpty() ? RunFilter.ALL : RunFilter.ids(ids);
+            Results.Comparison c = parent.query().compare(RunsQuery.CompareRequest.of(filter).withGroupBy(groupBy)
+                    .withMetric(metric).withThreshold(threshold).withWindow(window));
+            spec.commandLine().getOut().print(c.toTable());
+            spec.commandLine().getOut().flush();
+            warn(spec, c.warnings());
+            return Trail.OK;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true, description = "All metrics of the selected runs as one CSV or Parquet table.")
+    static final class Export implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+        @Option(names = "--format", required = true, paramLabel = "FMT", description = "csv or parquet.")
+        String format;
+        @Option(names = "--out", required = true, paramLabel = "FILE", description = "Output file.")
+        Path out;
+        @Option(names = "--env", paramLabel = "ID", description = "Only this environment.")
+        String env;
+        @Option(names = "--algo", paramLabel = "A", description = "Only this algorithm.")
+        String algo;
+        @Parameters(arity = "0..*", paramLabel = "ID", description = "Runs (ids or prefixes); all if none.")
+        List<String> ids;
+
+        @Override
+        public Integer call() throws IOException {
+            Outputs.checkWritable(out, "--out");
+            Results.Export e = parent.query().export(RunsQuery.filter(env, algo, null, ids),
+                    RunsQuery.ExportFormat.parse(format), out);
+            spec.commandLine().getOut().printf("wrote %d rows of %d runs to %s%n", e.rows(), e.runs(), e.file());
+            spec.commandLine().getOut().flush();
+            warn(spec, e.warnings());
+            return Trail.OK;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete runs (a running one only with --force).")
+    static final class Delete implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @ParentCommand
+        RunsCommand parent;
+        @Parameters(arity = "1..*", paramLabel = "ID", description = "Run ids or unique prefixes.")
+        List<String> ids;
+        @Option(names = "--force", description = "Also delete runs that are still running.")
+        boolean force;
+
+        @Override
+        public Integer call() throws IOException {
+            Results.Deletion d = parent.query().delete(ids, force);
+            for (Path p : d.deleted()) {
+                spec.commandLine().getOut().println("deleted " + p);
+            }
+            spec.commandLine().getOut().flush();
+            warn(spec, d.warnings());
+            return Trail.OK;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Non-API helpers of trail-track: the YAML subset, JSON and text-table formatting. */
+package dev.trail.track.internal;
