@@ -113,7 +113,7 @@ public record Option(String name, Type type, String defaultValue, String descrip
             case CHOICE -> "one of " + choices;
             case BOOLEAN -> "true or false";
             case STRING -> "text";
-            default -> "[" + fmt(min) + ", " + fmt(max) + "]";
+            default -> (min == Double.MIN_VALUE ? "(0" : "[" + fmt(min)) + ", " + fmt(max) + "]";
         };
     }
 

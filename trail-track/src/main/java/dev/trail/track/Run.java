@@ -2,7 +2,6 @@ package dev.trail.track;
 
 import dev.trail.io.AtomicFiles;
 import dev.trail.track.internal.Json;
-import dev.trail.track.internal.SimpleYaml;
 import dev.trail.track.tensorboard.TensorBoardWriter;
 
 import java.io.IOException;

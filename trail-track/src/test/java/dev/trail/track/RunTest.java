@@ -1,7 +1,6 @@
 package dev.trail.track;
 
 import dev.trail.track.internal.Json;
-import dev.trail.track.internal.SimpleYaml;
 import dev.trail.track.query.Results.Listing;
 import dev.trail.track.query.Results.MetricSummary;
 import dev.trail.track.query.Results.RunDetails;

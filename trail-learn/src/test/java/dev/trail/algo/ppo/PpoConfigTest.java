@@ -22,18 +22,6 @@ class PpoConfigTest {
     }
 
     @Test
-    void bindsWithTheSharedRecordBinder() {
-        // the CLI's generic binder (camelCase or snake_case keys) gives the same records
-        PpoConfig bound = dev.trail.config.RecordConfigs.bind("ppo", PpoConfig.defaults(),
-                Map.of("learning_rate", "1e-3", "target_kl", "none", "hidden_sizes", "32,32"));
-        assertEquals(PpoConfig.fromSettings(Map.of("learning_rate", "1e-3", "hidden_sizes", "32,32")), bound);
-        assertEquals(java.util.List.of(32, 32), java.util.Arrays.stream(bound.hiddenLayers()).boxed().toList());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> dev.trail.config.RecordConfigs.bind("ppo", PpoConfig.defaults(), Map.of("hidden_sizes", "64,x")));
-        assertTrue(e.getMessage().contains("hidden_sizes"), e.getMessage());
-    }
-
-    @Test
     void invalidValuesNameTheKeyAndRange() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PpoConfig.fromSettings(Map.of("gamma", "1.5")));

@@ -5,7 +5,7 @@ import dev.trail.track.Provenance;
 import dev.trail.track.Run;
 import dev.trail.track.RunStatus;
 import dev.trail.track.internal.Json;
-import dev.trail.track.internal.SimpleYaml;
+import dev.trail.track.SimpleYaml;
 import dev.trail.track.query.Results.Comparison;
 import dev.trail.track.query.Results.Curves;
 import dev.trail.track.query.Results.Deletion;

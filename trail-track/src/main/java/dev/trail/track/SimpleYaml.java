@@ -1,4 +1,4 @@
-package dev.trail.track.internal;
+package dev.trail.track;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
