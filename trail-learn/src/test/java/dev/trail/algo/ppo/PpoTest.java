@@ -147,6 +147,13 @@ class PpoTest {
         }
         Ppo.resume(dir.resolve("cp"), rest, null, 0);
         assertEquals(whole.updates.subList(1, 3), rest.updates);
+
+        // the checkpoint carries the observation statistics, which evaluation applies frozen
+        dev.trail.policy.PolicyCheckpoint.Loaded loaded = dev.trail.policy.PolicyCheckpoint.load(dir.resolve("cp"));
+        assertTrue(loaded.observationNormalizer() != null && loaded.observationNormalizer().frozen());
+        assertEquals(10.0, loaded.clipObservations());
+        Evaluation.Result e = Evaluation.evaluate(loaded, "Pendulum-v1", 2, 0, false);
+        assertEquals(200, e.lengths()[1]);
     }
 
     @Test
