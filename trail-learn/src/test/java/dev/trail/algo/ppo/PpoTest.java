@@ -157,6 +157,31 @@ class PpoTest {
     }
 
     @Test
+    void interruptStopsWithACheckpointThatResumes(@TempDir Path dir) throws IOException {
+        Recorder whole = new Recorder();
+        Ppo.train(tiny(), "CartPole-v1", 8, 256, whole, null);
+        TrainingListener interruptAfterTwo = new TrainingListener() {
+            @Override
+            public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
+                if (update == 2) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Ppo.Result stopped;
+        try {
+            stopped = Ppo.train(tiny(), "CartPole-v1", 8, 256, interruptAfterTwo, dir, 0);
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
+        }
+        assertEquals(2, stopped.updates());
+        assertTrue(stopped.lastCheckpoint().endsWith("update-000002"));
+        Recorder rest = new Recorder();
+        Ppo.resume(stopped.lastCheckpoint(), rest, null, 0);
+        assertEquals(whole.updates.subList(2, 4), rest.updates);
+    }
+
+    @Test
     void corruptOrForeignCheckpointsAreRefused(@TempDir Path dir) throws IOException {
         Path cp = dir.resolve("cp");
         Ppo.train(tiny(), "CartPole-v1", 5, 64, TrainingListener.NONE, dir, 0);
