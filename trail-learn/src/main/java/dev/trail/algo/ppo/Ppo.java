@@ -220,7 +220,11 @@ public final class Ppo implements AutoCloseable {
             Path lastCheckpoint) {
     }
 
-    /** Runs the remaining updates. */
+    /**
+     * Runs the remaining updates. If the thread is interrupted, it stops after the current update
+     * (writing a checkpoint there when {@code checkpointDir} is set) and returns with the interrupt
+     * flag still set, so a Ctrl-C handler can stop training cleanly and resume it later.
+     */
     public Result run(TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
         if (checkpointEvery < 0) {
             throw new IllegalArgumentException("checkpointEvery must be >= 0, got " + checkpointEvery);
@@ -230,10 +234,17 @@ public final class Ppo implements AutoCloseable {
         while (!done()) {
             last = update(listener);
             boolean periodic = checkpointEvery > 0 && update % checkpointEvery == 0;
-            if (checkpointDir != null && (periodic || done())) {
+            // an interrupt (e.g. from a Ctrl-C handler) stops after this update, with a checkpoint to resume from
+            // (cleared while the checkpoint is written: interruptible file channels would refuse to write)
+            boolean interrupted = Thread.interrupted();
+            if (checkpointDir != null && (periodic || done() || interrupted)) {
                 lastCheckpoint = checkpointDir.resolve(String.format("update-%06d", update));
                 save(lastCheckpoint);
                 listener.onCheckpoint(update, lastCheckpoint);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                break;
             }
         }
         return new Result(policy, update, globalStep, last, lastCheckpoint);

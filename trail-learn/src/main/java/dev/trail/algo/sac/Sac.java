@@ -198,16 +198,26 @@ public final class Sac implements AutoCloseable {
         }
     }
 
-    /** Runs the remaining steps, checkpointing as {@link #train} describes; returns the last checkpoint or null. */
+    /**
+     * Runs the remaining steps, checkpointing as {@link #train} describes; returns the last
+     * checkpoint or null. An interrupt stops after the current step, with a checkpoint when
+     * {@code checkpointDir} is set, leaving the interrupt flag set.
+     */
     public Path run(TrainingListener listener, Path checkpointDir, long checkpointEvery) throws IOException {
         Path last = null;
         while (!done()) {
             step(listener);
             boolean periodic = checkpointEvery > 0 && globalStep % checkpointEvery == 0;
-            if (checkpointDir != null && (periodic || done())) {
+            // (cleared while the checkpoint is written: interruptible file channels would refuse to write)
+            boolean interrupted = Thread.interrupted();
+            if (checkpointDir != null && (periodic || done() || interrupted)) {
                 last = checkpointDir.resolve(String.format("step-%07d", globalStep));
                 save(last);
                 listener.onCheckpoint(report, last);
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt(); // set again for the caller
+                break;
             }
         }
         return last;

@@ -147,6 +147,38 @@ class PpoTest {
         }
         Ppo.resume(dir.resolve("cp"), rest, null, 0);
         assertEquals(whole.updates.subList(1, 3), rest.updates);
+
+        // the checkpoint carries the observation statistics, which evaluation applies frozen
+        dev.trail.policy.PolicyCheckpoint.Loaded loaded = dev.trail.policy.PolicyCheckpoint.load(dir.resolve("cp"));
+        assertTrue(loaded.observationNormalizer() != null && loaded.observationNormalizer().frozen());
+        assertEquals(10.0, loaded.clipObservations());
+        Evaluation.Result e = Evaluation.evaluate(loaded, "Pendulum-v1", 2, 0, false);
+        assertEquals(200, e.lengths()[1]);
+    }
+
+    @Test
+    void interruptStopsWithACheckpointThatResumes(@TempDir Path dir) throws IOException {
+        Recorder whole = new Recorder();
+        Ppo.train(tiny(), "CartPole-v1", 8, 256, whole, null);
+        TrainingListener interruptAfterTwo = new TrainingListener() {
+            @Override
+            public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
+                if (update == 2) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Ppo.Result stopped;
+        try {
+            stopped = Ppo.train(tiny(), "CartPole-v1", 8, 256, interruptAfterTwo, dir, 0);
+        } finally {
+            assertTrue(Thread.interrupted(), "the interrupt flag is kept (and cleared here)");
+        }
+        assertEquals(2, stopped.updates());
+        assertTrue(stopped.lastCheckpoint().endsWith("update-000002"));
+        Recorder rest = new Recorder();
+        Ppo.resume(stopped.lastCheckpoint(), rest, null, 0);
+        assertEquals(whole.updates.subList(2, 4), rest.updates);
     }
 
     @Test
