@@ -238,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
             String k = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : e.getKey();
             settings.put(k, e.getValue());
         }
-        Options resolved = Options.resolve(algorithm.name(), algorithm.options(), settings);
+        Options resolved = Options.resolve(algorithm.name(), algorithm.options(env), settings);
         if (resumeFrom != null && !overrides.isEmpty()) {
             throw new UserError("--set cannot change a resumed run (it continues with its own config)");
         }

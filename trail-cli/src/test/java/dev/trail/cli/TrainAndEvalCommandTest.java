@@ -88,6 +88,16 @@ class TrainAndEvalCommandTest {
     }
 
     @Test
+    void ppoTakesContinuousControlDefaultsOnBoxActions() throws IOException {
+        CliRunner r = CliRunner.run("train", "--env", "Pendulum-v1", "--algo", "ppo", "--total-steps", "256",
+                "--set", "num_steps=128", "--set", "num_minibatches=2", "--eval-episodes", "1", "--out", runsDir().toString());
+        assertEquals(0, r.code(), r.err());
+        String config = Files.readString(runs().get(0).resolve("config.yaml"));
+        assertTrue(config.contains("num_envs: 1") && config.contains("normalize_observations: true")
+                && config.contains("ent_coef: 0.0"), config);
+    }
+
+    @Test
     void resumeContinuesFromTheLastCheckpoint() throws IOException {
         assertEquals(0, train("--checkpoint-every", "256").code());
         Path first = runs().get(0);

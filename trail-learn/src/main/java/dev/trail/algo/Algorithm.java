@@ -21,6 +21,14 @@ public interface Algorithm {
     /** Declared options with defaults. */
     List<Option> options();
 
+    /**
+     * The options with the defaults this algorithm uses on {@code envId} (PPO takes CleanRL's
+     * continuous-control defaults on Box action spaces); {@link #options()} unless overridden.
+     */
+    default List<Option> options(String envId) {
+        return options();
+    }
+
     /** Whether it can train on an action space of this kind. */
     boolean supportsDiscreteActions();
 

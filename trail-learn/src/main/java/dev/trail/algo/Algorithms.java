@@ -54,12 +54,21 @@ public final class Algorithms {
 
         @Override
         public String description() {
-            return "PPO-clip with GAE (Schulman et al. 2017), CleanRL ppo.py defaults; exact resume";
+            return "PPO-clip with GAE (Schulman et al. 2017), CleanRL ppo.py defaults (ppo_continuous_action.py"
+                    + " defaults on continuous actions); exact resume";
         }
 
         @Override
         public List<Option> options() {
             return PpoConfig.options();
+        }
+
+        @Override
+        public List<Option> options(String envId) {
+            try (dev.trail.env.Env<?, ?> env = dev.trail.envs.Envs.make(envId)) {
+                return env.actionSpace() instanceof dev.trail.space.Box
+                        ? PpoConfig.options(PpoConfig.continuousDefaults()) : PpoConfig.options();
+            }
         }
 
         @Override
@@ -75,8 +84,8 @@ public final class Algorithms {
         @Override
         public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
                 TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            return Ppo.train(PpoConfig.fromSettings(settings), envId, seed, totalSteps, listener, checkpointDir,
-                    checkpointEvery).lastCheckpoint();
+            PpoConfig config = PpoConfig.fromOptions(dev.trail.config.Options.resolve("ppo", options(envId), settings));
+            return Ppo.train(config, envId, seed, totalSteps, listener, checkpointDir, checkpointEvery).lastCheckpoint();
         }
 
         @Override

@@ -149,7 +149,11 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
 
     /** The options with their CleanRL names, defaults and ranges, for config files and {@code --set}. */
     public static List<Option> options() {
-        PpoConfig d = defaults();
+        return options(defaults());
+    }
+
+    /** {@link #options()} with the defaults taken from {@code d} (e.g. {@link #continuousDefaults()}). */
+    public static List<Option> options(PpoConfig d) {
         return List.of(
                 Option.integer("num_envs", d.numEnvs, 1, 4096, "environment copies stepped in parallel"),
                 Option.integer("num_steps", d.numSteps, 1, 1 << 20, "steps per copy in each rollout"),
@@ -165,9 +169,9 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
                 Option.real("ent_coef", d.entCoef, 0, 100, "entropy bonus coefficient"),
                 Option.real("vf_coef", d.vfCoef, 0, 100, "value loss coefficient"),
                 Option.real("max_grad_norm", d.maxGradNorm, Double.MIN_VALUE, 1e9, "global gradient-norm clip"),
-                Option.text("target_kl", "none", "early-stop the epochs above this approx KL; none to never stop"),
+                Option.text("target_kl", d.targetKl == null ? "none" : Double.toString(d.targetKl), "early-stop the epochs above this approx KL; none to never stop"),
                 Option.real("adam_epsilon", d.adamEpsilon, Double.MIN_VALUE, 1, "Adam epsilon"),
-                Option.text("hidden_sizes", "64,64", "hidden layer widths, comma-separated"),
+                Option.text("hidden_sizes", d.hiddenSizes, "hidden layer widths, comma-separated"),
                 Option.flag("normalize_observations", d.normalizeObservations, "running observation normalization"),
                 Option.flag("normalize_rewards", d.normalizeRewards, "running reward scaling"),
                 Option.real("clip_observations", d.clipObservations, Double.MIN_VALUE, 1e9, "bound after observation normalization"),
