@@ -1,0 +1,70 @@
+package dev.trail.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The {@code trail} command. */
+@Command(name = "trail", mixinStandardHelpOptions = true, versionProvider = Trail.Version.class,
+        description = "Trail: trajectory-level reinforcement learning on the JVM.",
+        subcommands = {EnvsCommand.class, RolloutCommand.class, CreditCommand.class, BenchCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Trail implements Callable<Integer> {
+
+    /** Exit code of a successful command. */
+    public static final int OK = 0;
+    /** Exit code of a runtime failure. */
+    public static final int FAILURE = 1;
+    /** Exit code of bad usage, configuration or input. */
+    public static final int USAGE = 2;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given streams and returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Trail());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            String cmd = commandLine.getCommandName();
+            if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
+                commandLine.getErr().println(cmd + ": " + ex.getMessage());
+                return USAGE;
+            }
+            commandLine.getErr().println(cmd + ": failed: " + ex);
+            if (System.getenv("TRAIL_DEBUG") != null) {
+                ex.printStackTrace(commandLine.getErr());
+            } else {
+                commandLine.getErr().println("(set TRAIL_DEBUG=1 for the stack trace)");
+            }
+            return FAILURE;
+        });
+        int code = cli.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return USAGE;
+    }
+
+    /** The version from the jar manifest, or "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Trail.class.getPackage().getImplementationVersion();
+            return new String[] {"trail " + (v == null ? "0.1.0-SNAPSHOT" : v)};
+        }
+    }
+}

@@ -1,0 +1,156 @@
+package dev.trail.envs.token;
+
+import dev.trail.config.Option;
+import dev.trail.config.Options;
+import dev.trail.env.EnvSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The token tasks by id, ready for the environment registry: {@code Arithmetic-v0},
+ * {@code Countdown-v0}, {@code Calculator-v0}.
+ *
+ * <p>Each id has declared options ({@link #options(String)}), set as strings like
+ * {@code --set key=value}: the task's own (see {@link #task(String, Map)}) plus
+ * {@code split} ({@code train} or {@code held-out}), {@code contextLength} and
+ * {@code maxResponseTokens}. The registry entry ({@link #spec(String)}) uses the defaults: its
+ * {@code maxEpisodeSteps} is the response budget (one policy token per step), and there is no
+ * reward threshold (NaN). An unknown id is an error listing the known ones.
+ */
+public final class TokenTasks {
+
+    /** The default context length of every token task, in tokens. */
+    public static final int DEFAULT_CONTEXT_LENGTH = 128;
+
+    private static final List<String> IDS = List.of(ArithmeticTask.ID, CountdownTask.ID, CalculatorTask.ID);
+
+    private TokenTasks() {
+    }
+
+    /** The ids, in a fixed order. */
+    public static List<String> ids() {
+        return IDS;
+    }
+
+    /** The registry entry of {@code id}, with default options. */
+    public static EnvSpec spec(String id) {
+        return spec(id, Map.of());
+    }
+
+    /** The registry entry of {@code id} with {@code settings} applied (validated now, not at make time). */
+    public static EnvSpec spec(String id, Map<String, String> settings) {
+        Map<String, String> copy = Map.copyOf(settings);
+        TokenEnv probe = make(id, copy);
+        return new EnvSpec(id, probe.maxResponseTokens(), Double.NaN, () -> make(id, copy));
+    }
+
+    /** The registry entries of all ids. */
+    public static List<EnvSpec> specs() {
+        List<EnvSpec> out = new ArrayList<>();
+        for (String id : IDS) {
+            out.add(spec(id));
+        }
+        return out;
+    }
+
+    /** An environment for {@code id} with default options (training split). */
+    public static TokenEnv make(String id) {
+        return make(id, Map.of());
+    }
+
+    /** An environment for {@code id} with {@code settings} applied over the defaults. */
+    public static TokenEnv make(String id, Map<String, String> settings) {
+        Options o = Options.resolve(id, options(id), settings);
+        TokenTask task = task(id, o);
+        int maxResponse = o.getInt("maxResponseTokens");
+        return new TokenEnv(task, parseSplit(o.getString("split")), o.getInt("contextLength"),
+                maxResponse == 0 ? task.defaultMaxResponseTokens() : maxResponse);
+    }
+
+    /** The task {@code id} with default options. */
+    public static TokenTask task(String id) {
+        return task(id, Map.of());
+    }
+
+    /** The task {@code id} with {@code settings} applied (environment-only keys are accepted and ignored). */
+    public static TokenTask task(String id, Map<String, String> settings) {
+        return task(id, Options.resolve(id, options(id), settings));
+    }
+
+    /** The declared options of {@code id}. */
+    public static List<Option> options(String id) {
+        List<Option> common = List.of(
+                Option.choice("split", "train", List.of("train", "held-out"), "which problems episodes draw"),
+                Option.integer("contextLength", DEFAULT_CONTEXT_LENGTH, 2, 1 << 20,
+                        "longest context in tokens: BOS, prompt, response"),
+                Option.integer("maxResponseTokens", 0, 0, 1 << 20,
+                        "response budget in tokens, EOS and tool outputs included (0: the task's default)"),
+                Option.real("heldOutFraction", 0.1, 0, 0.99, "share of problems kept out of training"),
+                Option.real("formatReward", 0.0, 0, 0.99, "reward of a well-formed but wrong answer"));
+        List<Option> own = switch (checkId(id)) {
+            case ArithmeticTask.ID -> List.of(
+                    Option.text("operators", "add,mul", "comma-separated subset of add, sub, mul, equally weighted"),
+                    Option.integer("addDigits", 3, 1, 9, "digits of each addition operand"),
+                    Option.integer("subDigits", 3, 1, 9, "digits of each subtraction operand"),
+                    Option.integer("mulDigits", 2, 1, 9, "digits of each multiplication operand"));
+            case CountdownTask.ID -> List.of(
+                    Option.integer("numbers", 4, 2, 6, "numbers given per problem"),
+                    Option.integer("maxNumber", 50, 2, 999, "largest given number"),
+                    Option.integer("minTarget", 10, 1, Integer.MAX_VALUE, "smallest target"),
+                    Option.integer("maxTarget", 999, 1, Integer.MAX_VALUE, "largest target"),
+                    Option.integer("minUsed", 3, 2, 6, "fewest numbers the generating expression combines (capped at numbers)"),
+                    Option.flag("integerDivision", true, "whether every division must be exact"));
+            default -> List.of(
+                    Option.integer("leftDigits", 3, 1, 9, "digits of the left factor"),
+                    Option.integer("rightDigits", 2, 1, 9, "digits of the right factor"),
+                    Option.integer("addendDigits", 3, 0, 9, "digits of the addend (0: none)"),
+                    Option.integer("maxToolCalls", 3, 0, 1000, "calculator calls per episode"));
+        };
+        List<Option> all = new ArrayList<>(common);
+        all.addAll(own);
+        return List.copyOf(all);
+    }
+
+    private static TokenTask task(String id, Options o) {
+        double formatReward = o.getDouble("formatReward");
+        double heldOut = o.getDouble("heldOutFraction");
+        int maxResponse = o.getInt("maxResponseTokens");
+        return switch (id) {
+            case ArithmeticTask.ID -> {
+                List<ArithmeticTask.Operation> ops = new ArrayList<>();
+                for (String name : o.getString("operators").split(",")) {
+                    switch (name.trim()) {
+                        case "add" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.ADD, o.getInt("addDigits")));
+                        case "sub" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.SUB, o.getInt("subDigits")));
+                        case "mul" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.MUL, o.getInt("mulDigits")));
+                        default -> throw new IllegalArgumentException("option operators of " + id + ": unknown operator '"
+                                + name.trim() + "'; known: add, sub, mul");
+                    }
+                }
+                int longest = ops.stream().mapToInt(ArithmeticTask.Operation::maxAnswerLength).max().orElse(0);
+                int defaultMax = Math.max(ArithmeticTask.Config.defaults().maxResponseTokens(), longest + 1);
+                yield new ArithmeticTask(new ArithmeticTask.Config(ops, formatReward, heldOut,
+                        maxResponse == 0 ? defaultMax : maxResponse));
+            }
+            case CountdownTask.ID -> new CountdownTask(new CountdownTask.Config(o.getInt("numbers"),
+                    o.getInt("maxNumber"), o.getInt("minTarget"), o.getInt("maxTarget"),
+                    Math.min(o.getInt("minUsed"), o.getInt("numbers")), o.getBoolean("integerDivision"), formatReward,
+                    heldOut, maxResponse == 0 ? CountdownTask.Config.defaults().maxResponseTokens() : maxResponse));
+            default -> new CalculatorTask(new CalculatorTask.Config(o.getInt("leftDigits"), o.getInt("rightDigits"),
+                    o.getInt("addendDigits"), o.getInt("maxToolCalls"), formatReward, heldOut,
+                    maxResponse == 0 ? CalculatorTask.Config.defaults().maxResponseTokens() : maxResponse));
+        };
+    }
+
+    private static String checkId(String id) {
+        if (!IDS.contains(id)) {
+            throw new IllegalArgumentException("unknown token task '" + id + "'; known ids: " + IDS);
+        }
+        return id;
+    }
+
+    private static Split parseSplit(String s) {
+        return s.equals("held-out") ? Split.HELD_OUT : Split.TRAIN;
+    }
+}

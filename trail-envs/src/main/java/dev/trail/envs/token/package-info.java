@@ -1,0 +1,29 @@
+/**
+ * Token-level tasks with verifiable rewards: problems generated from a seed, a held-out split
+ * disjoint from training by construction, and exact verifiers.
+ *
+ * <p>Everything is spelled in one fixed character-level {@link dev.trail.envs.token.Vocabulary}
+ * (PAD=0, BOS=1, EOS=2, digits, <code>" +-&#42;/=()&lt;&gt;:,.?"</code>, {@code a-z}; 53 ids). A context is
+ * BOS, the prompt, then the response, which ends with EOS.
+ *
+ * <table>
+ *   <caption>Formats</caption>
+ *   <tr><th>id</th><th>prompt</th><th>response (before EOS)</th></tr>
+ *   <tr><td>{@code Arithmetic-v0}</td><td>{@code 37*89=}</td><td>{@code 3293}</td></tr>
+ *   <tr><td>{@code Countdown-v0}</td><td>{@code make 24 from 3 5 7 8:}</td><td>{@code (8-5)*7+3}</td></tr>
+ *   <tr><td>{@code Calculator-v0}</td><td>{@code 347*86+512=}</td>
+ *       <td>{@code <calc>347*86+512</calc>=30354<answer>30354</answer>}, where {@code =30354} is
+ *       the tool's output, appended by the environment and never trained on</td></tr>
+ * </table>
+ *
+ * <p>A {@link dev.trail.envs.token.TokenTask} generates problems, writes prompts and reference
+ * responses and verifies answers ({@link dev.trail.envs.token.ArithmeticTask},
+ * {@link dev.trail.envs.token.CountdownTask}, {@link dev.trail.envs.token.CalculatorTask}).
+ * A {@link dev.trail.envs.token.ResponseBuilder} appends a policy's tokens one at a time, runs
+ * tool calls, and yields a {@link dev.trail.envs.token.Transcript} (token ids, loss mask,
+ * verdict) that converts to a {@link dev.trail.trajectory.Trajectory}: batch trainers that sample
+ * B prompts × G responses use it directly. {@link dev.trail.envs.token.TokenEnv} wraps the same
+ * machinery as an {@link dev.trail.env.Env} with one token per step, and
+ * {@link dev.trail.envs.token.TokenTasks} lists the ids with their options and registry entries.
+ */
+package dev.trail.envs.token;

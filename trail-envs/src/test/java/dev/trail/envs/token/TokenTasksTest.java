@@ -1,0 +1,73 @@
+package dev.trail.envs.token;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trail.env.Env;
+import dev.trail.env.EnvSpec;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TokenTasksTest {
+
+    @Test
+    void idsAndSpecs() {
+        assertEquals(List.of("Arithmetic-v0", "Countdown-v0", "Calculator-v0"), TokenTasks.ids());
+        for (EnvSpec spec : TokenTasks.specs()) {
+            assertTrue(Double.isNaN(spec.rewardThreshold()));
+            try (Env<?, ?> env = spec.make()) {
+                TokenEnv t = (TokenEnv) env;
+                assertEquals(spec.id(), t.task().id());
+                assertEquals(spec.maxEpisodeSteps(), t.maxResponseTokens());
+            }
+        }
+        assertEquals(16, TokenTasks.spec("Arithmetic-v0").maxEpisodeSteps());
+        assertEquals(32, TokenTasks.spec("Countdown-v0").maxEpisodeSteps());
+        assertEquals(64, TokenTasks.spec("Calculator-v0").maxEpisodeSteps());
+    }
+
+    @Test
+    void specsWithSettings() {
+        EnvSpec s = TokenTasks.spec("Countdown-v0", Map.of("maxResponseTokens", "48", "split", "held-out"));
+        assertEquals(48, s.maxEpisodeSteps());
+        TokenEnv env = (TokenEnv) s.make();
+        assertEquals(Split.HELD_OUT, env.split());
+        assertThrows(IllegalArgumentException.class, () -> TokenTasks.spec("Countdown-v0", Map.of("nope", "1")));
+    }
+
+    @Test
+    void unknownIdListsTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenTasks.make("Arith-v0"));
+        assertTrue(e.getMessage().contains("Arith-v0") && e.getMessage().contains("Countdown-v0"), e.getMessage());
+    }
+
+    @Test
+    void settingsConfigureTasks() {
+        ArithmeticTask a = (ArithmeticTask) TokenTasks.task("Arithmetic-v0",
+                Map.of("operators", "sub", "subDigits", "4", "formatReward", "0.1"));
+        assertEquals(List.of(ArithmeticTask.Operation.of(ArithmeticTask.Operator.SUB, 4)), a.config().operations());
+        assertEquals(0.1, a.config().formatReward());
+        TokenEnv env = TokenTasks.make("Calculator-v0", Map.of("maxToolCalls", "1", "contextLength", "96",
+                "maxResponseTokens", "40"));
+        assertEquals(96, env.contextLength());
+        assertEquals(40, env.maxResponseTokens());
+        assertEquals(1, env.task().maxToolCalls());
+        // 9-digit multiplication needs a longer default budget: 18 digits + EOS
+        assertEquals(19, TokenTasks.task("Arithmetic-v0", Map.of("operators", "mul", "mulDigits", "9"))
+                .defaultMaxResponseTokens());
+    }
+
+    @Test
+    void badSettingsAreNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TokenTasks.make("Countdown-v0", Map.of("digits", "3")));
+        assertTrue(e.getMessage().contains("digits") && e.getMessage().contains("numbers"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> TokenTasks.task("Arithmetic-v0", Map.of("operators", "add,div")));
+        assertTrue(e.getMessage().contains("'div'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> TokenTasks.make("Countdown-v0", Map.of("split", "test")));
+        assertTrue(e.getMessage().contains("held-out"), e.getMessage());
+    }
+}
