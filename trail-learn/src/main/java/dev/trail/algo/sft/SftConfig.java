@@ -1,0 +1,72 @@
+package dev.trail.algo.sft;
+
+import dev.trail.lm.TransformerConfig;
+
+/**
+ * Settings of {@link Sft}.
+ *
+ * <p>Defaults: the default {@link TransformerConfig}, 150 steps of 64 demonstrations, Adam at
+ * 1e-3 with a 20-step linear warm-up then linear decay, gradient norm clipped at 1. On
+ * {@code Arithmetic-v0} this stops on purpose early: the model has learnt the answer format but
+ * solves only a small share of held-out problems, the "non-zero but low pass rate" base RL
+ * papers start from (see the report figures). Raise {@code steps} for a stronger base.
+ *
+ * @param model the transformer shape
+ * @param steps gradient steps
+ * @param batchSize demonstrations per step
+ * @param learningRate peak Adam learning rate
+ * @param warmupSteps linear warm-up steps (then linear decay to 10% of the peak)
+ * @param maxGradNorm global gradient-norm clip
+ * @param evalEvery steps between held-out evaluations (0: only at the end)
+ * @param evalProblems held-out problems per evaluation
+ * @param logEvery steps between metric reports
+ */
+public record SftConfig(TransformerConfig model, int steps, int batchSize, double learningRate, int warmupSteps,
+        double maxGradNorm, int evalEvery, int evalProblems, int logEvery) {
+
+    public SftConfig {
+        if (model == null) {
+            throw new IllegalArgumentException("sft model config must not be null");
+        }
+        check("steps", steps >= 1, steps);
+        check("batchSize", batchSize >= 1, batchSize);
+        check("learningRate", learningRate > 0 && Double.isFinite(learningRate), learningRate);
+        check("warmupSteps", warmupSteps >= 0, warmupSteps);
+        check("maxGradNorm", maxGradNorm > 0, maxGradNorm);
+        check("evalEvery", evalEvery >= 0, evalEvery);
+        check("evalProblems", evalProblems >= 1, evalProblems);
+        check("logEvery", logEvery >= 1, logEvery);
+    }
+
+    private static void check(String key, boolean ok, Object value) {
+        if (!ok) {
+            throw new IllegalArgumentException("sft " + key + " is invalid: " + value);
+        }
+    }
+
+    /** The defaults described in the class comment. */
+    public static SftConfig defaults() {
+        return new SftConfig(TransformerConfig.defaults(), 150, 64, 1e-3, 20, 1.0, 50, 200, 10);
+    }
+
+    /** This config with another number of steps. */
+    public SftConfig withSteps(int steps) {
+        return new SftConfig(model, steps, batchSize, learningRate, warmupSteps, maxGradNorm, evalEvery, evalProblems,
+                logEvery);
+    }
+
+    /** This config with another model. */
+    public SftConfig withModel(TransformerConfig model) {
+        return new SftConfig(model, steps, batchSize, learningRate, warmupSteps, maxGradNorm, evalEvery, evalProblems,
+                logEvery);
+    }
+
+    /** The learning rate before step {@code step} (0-based): warm-up, then linear decay to 10%. */
+    public double learningRateAt(int step) {
+        if (step < warmupSteps) {
+            return learningRate * (step + 1) / warmupSteps;
+        }
+        double p = (double) (step - warmupSteps) / Math.max(1, steps - warmupSteps);
+        return learningRate * (1.0 - 0.9 * p);
+    }
+}
