@@ -5,11 +5,14 @@ import dev.trail.lm.TransformerConfig;
 /**
  * Settings of {@link Sft}.
  *
- * <p>Defaults: the default {@link TransformerConfig}, 150 steps of 64 demonstrations, Adam at
- * 1e-3 with a 20-step linear warm-up then linear decay, gradient norm clipped at 1. On
- * {@code Arithmetic-v0} this stops on purpose early: the model has learnt the answer format but
- * solves only a small share of held-out problems, the "non-zero but low pass rate" base RL
- * papers start from (see the report figures). Raise {@code steps} for a stronger base.
+ * <p>Defaults: the default {@link TransformerConfig}, 2000 steps of 64 demonstrations (about 2
+ * minutes on 2 cores), Adam at 2e-3 with a 100-step linear warm-up then linear decay to 10%,
+ * gradient norm clipped at 1. On {@code Arithmetic-v0} this stops on purpose early: measured with
+ * seed 1, held-out greedy pass@1 is about 0.005 after 400 steps, and the model then goes through
+ * a sharp transition (0.12 after 2000 steps, 0.43 after 3000 of a 3000-step schedule). 2000
+ * steps leave a base that writes well-formed answers but solves only a small share of held-out
+ * problems, the "non-zero but low pass rate" RL papers start from. Raise {@code steps} for a
+ * stronger base.
  *
  * @param model the transformer shape
  * @param steps gradient steps
@@ -46,7 +49,7 @@ public record SftConfig(TransformerConfig model, int steps, int batchSize, doubl
 
     /** The defaults described in the class comment. */
     public static SftConfig defaults() {
-        return new SftConfig(TransformerConfig.defaults(), 150, 64, 1e-3, 20, 1.0, 50, 200, 10);
+        return new SftConfig(TransformerConfig.defaults(), 2000, 64, 2e-3, 100, 1.0, 250, 200, 50);
     }
 
     /** This config with another number of steps. */
