@@ -67,6 +67,9 @@ import java.util.Map;
  */
 public final class Grpo {
 
+    /** Non-finite gradient steps in a row after which training stops. */
+    static final int MAX_CONSECUTIVE_SKIPS = 8;
+
     private Grpo() {
     }
 
@@ -117,6 +120,9 @@ public final class Grpo {
         LmEvaluation.Result before;
         LmEvaluation.Result after = null;
         int update = 0;
+        int skippedSteps = 0;
+        int consecutiveSkips = 0;
+        String lastBadTensor = "";
         try (NDManager manager = Torch.newManager()) {
             before = LmEvaluation.evaluate(manager, policy, task, config.evalProblems(), config.evalK(),
                     config.temperature(), seed);
@@ -239,11 +245,22 @@ public final class Grpo {
                                 float[][] grads = w.gradients();
                                 double norm = GradientClipping.clipGlobalNorm(grads, config.maxGradNorm());
                                 double lossValue = terms.loss().getFloat();
-                                if (!Double.isFinite(lossValue) || !Double.isFinite(norm)) {
-                                    throw new TrainingDivergedException("GRPO", Double.isFinite(lossValue)
-                                            ? "losses/grad_norm" : "losses/policy_loss", update,
-                                            Double.isFinite(lossValue) ? norm : lossValue);
+                                if (!Double.isFinite(lossValue)) {
+                                    throw new TrainingDivergedException("GRPO", "losses/policy_loss", update, lossValue);
                                 }
+                                if (!Double.isFinite(norm)) {
+                                    // a rare non-finite gradient with a finite loss: skip this step (as mixed-precision
+                                    // trainers skip inf steps), record where it was, stop only if it keeps happening
+                                    skippedSteps++;
+                                    consecutiveSkips++;
+                                    lastBadTensor = firstNonFinite(policy.parameters(), grads);
+                                    if (consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+                                        throw new TrainingDivergedException("GRPO", "gradient of " + lastBadTensor,
+                                                update, norm);
+                                    }
+                                    continue;
+                                }
+                                consecutiveSkips = 0;
                                 adam.step(policy.parameters(), grads, config.learningRate());
                                 policyLoss += lossValue;
                                 kl += klTerm == null ? 0 : klTerm.getFloat();
@@ -257,12 +274,14 @@ public final class Grpo {
                         }
                     }
                     double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
-                    metrics.put("losses/policy_loss", policyLoss / steps);
-                    metrics.put("losses/kl", kl / steps);
-                    metrics.put("losses/clipfrac", clipFraction / steps);
-                    metrics.put("losses/approx_kl", approxKl / steps);
-                    metrics.put("losses/entropy", entropy / steps);
-                    metrics.put("losses/grad_norm", gradNorm / steps);
+                    int done = Math.max(1, steps);
+                    metrics.put("losses/policy_loss", policyLoss / done);
+                    metrics.put("losses/kl", kl / done);
+                    metrics.put("losses/clipfrac", clipFraction / done);
+                    metrics.put("losses/approx_kl", approxKl / done);
+                    metrics.put("losses/entropy", entropy / done);
+                    metrics.put("losses/grad_norm", gradNorm / done);
+                    metrics.put("losses/skipped_steps", (double) skippedSteps);
                     metrics.put("charts/advantage_abs_mean", meanAbs(advantages, transcripts));
                     metrics.put("time/update_tokens_per_second", updateTokens / updateSeconds);
                 }
@@ -287,6 +306,8 @@ public final class Grpo {
         meta.put("envId", envId);
         meta.put("seed", seed);
         meta.put("updates", update);
+        meta.put("skippedSteps", skippedSteps);
+        meta.put("lastNonFiniteGradient", lastBadTensor);
         meta.put("eval/pass@1", after.passAt1());
         LmCheckpoint.save(dir, policy, meta);
         listener.onCheckpoint(update, dir);
@@ -406,6 +427,17 @@ public final class Grpo {
             return Map.of("klCoef", Double.toString(beta));
         }
         return Map.of();
+    }
+
+    private static String firstNonFinite(Parameters parameters, float[][] grads) {
+        for (int i = 0; i < grads.length; i++) {
+            for (float g : grads[i]) {
+                if (!Float.isFinite(g)) {
+                    return parameters.get(i).name();
+                }
+            }
+        }
+        return "none";
     }
 
     private static int[] permutation(int n, Rng rng) {

@@ -89,13 +89,15 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
     }
 
     /**
-     * GRPO with G = 8, B = 16 prompts, ε = 0.2, no dual clip, token-mean, k3 KL in the loss with
-     * β = 0.01, 2 epochs × 2 minibatches, Adam 2e-4, temperature 1, 200 updates, evaluation every 20
-     * updates on 200 held-out problems with pass@4.
+     * GRPO with G = 8, B = 64 prompts, ε = 0.2, no dual clip, token-mean, k3 KL in the loss with
+     * β = 0.01, 2 epochs × 2 minibatches, Adam 5e-5, temperature 1, 200 updates, evaluation every 20
+     * updates on 200 held-out problems with pass@4. Measured on {@code Arithmetic-v0} from the
+     * default SFT base: with B = 16 and Adam 2e-4–5e-4 the policy drifted away (KL to the
+     * reference 0.1–4 within tens of updates, accuracy down); B = 64 with 5e-5 is stable.
      */
     public static GrpoConfig defaults() {
-        return new GrpoConfig("grpo", 8, 16, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
-                KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 2e-4, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
+        return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
+                KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
                 200, 4, null);
     }
 
@@ -153,6 +155,22 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
                 maxMinutes, evalEvery, evalProblems, evalK, model);
+    }
+
+    /** This config with another number of epochs and minibatches per update. */
+    public GrpoConfig withEpochs(int updateEpochs, int minibatches) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+    }
+
+    /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
+    public GrpoConfig withSampling(double temperature, double topP, int maxNewTokens) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
     }
 
     /** This config with another learning rate. */

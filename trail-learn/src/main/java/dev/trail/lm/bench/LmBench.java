@@ -72,10 +72,18 @@ public final class LmBench {
                         .withEval(Integer.parseInt(o.getOrDefault("evalEvery", "20")),
                                 Integer.parseInt(o.getOrDefault("evalProblems", "200")),
                                 Integer.parseInt(o.getOrDefault("evalK", "4")))
-                        .withLearningRate(Double.parseDouble(o.getOrDefault("lr", "2e-4")));
+                        .withLearningRate(Double.parseDouble(o.getOrDefault("lr", "" + GrpoConfig.defaults().learningRate())));
                 if (o.containsKey("G")) {
-                    c = c.withBatch(Integer.parseInt(o.get("G")), Integer.parseInt(o.get("B")),
-                            Integer.parseInt(o.getOrDefault("minibatches", "2")));
+                    c = c.withBatch(Integer.parseInt(o.get("G")), Integer.parseInt(o.get("B")), c.minibatches());
+                }
+                if (o.containsKey("minibatches")) {
+                    c = c.withEpochs(c.updateEpochs(), Integer.parseInt(o.get("minibatches")));
+                }
+                if (o.containsKey("temperature")) {
+                    c = c.withSampling(Double.parseDouble(o.get("temperature")), c.topP(), c.maxNewTokens());
+                }
+                if (o.containsKey("epochs")) {
+                    c = c.withEpochs(Integer.parseInt(o.get("epochs")), c.minibatches());
                 }
                 if (o.containsKey("kl")) {
                     c = c.withKl(c.klKind(), Double.parseDouble(o.get("kl")), false);
