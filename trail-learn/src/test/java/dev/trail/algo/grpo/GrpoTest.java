@@ -107,6 +107,17 @@ class GrpoTest {
     }
 
     @Test
+    void invalidSettingsAreRefusedNamingTheKey() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GrpoConfig.defaults().withBatch(0, 4, 1));
+        assertTrue(e.getMessage().contains("groupSize"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GrpoConfig.defaults().withLearningRate(-1));
+        assertTrue(e.getMessage().contains("learningRate"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> GrpoConfig.defaults().withSampling(0, 1, 0));
+        assertTrue(e.getMessage().contains("temperature"), e.getMessage());
+    }
+
+    @Test
     void unknownEstimatorIsRefusedListingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GrpoConfig.defaults().withEstimator("nope"));
