@@ -1,0 +1,292 @@
+package dev.trail.lm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.trail.envs.token.Problem;
+import dev.trail.envs.token.ResponseBuilder;
+import dev.trail.envs.token.TokenTask;
+import dev.trail.envs.token.Transcript;
+import dev.trail.envs.token.Vocabulary;
+import dev.trail.nn.Parameters;
+import dev.trail.nn.Tensors;
+import dev.trail.seed.Rng;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Batched decoding of many responses at once (B prompts × G responses are just B·G rows), with
+ * per-row random streams, the task's tool calls resolved between decoding steps, and the
+ * log-probability of every policy token recorded at sampling time.
+ *
+ * <h2>Layout</h2>
+ * Prompts (BOS + prompt) are left-padded to the longest one so that every row feeds its next token
+ * in the same column. Each row carries its own positions ({@code 0} at its BOS) and an attention
+ * bias that hides its padding, so a row's logits do not depend on the other rows. After the
+ * prompt, every decoding step feeds one token per row: a sampled policy token, or the next
+ * pending tool-output token (a {@link ResponseBuilder} appends the tool's observation when a
+ * policy token closes a call; those tokens are fed to the model one per step and never sampled).
+ * Rows that ended feed padding until every row has ended.
+ *
+ * <h2>Log-probabilities</h2>
+ * {@code logProbs[j]} of response token {@code j} is {@code log softmax(logits / τ)[token]} with
+ * τ = {@link SamplingConfig#logProbTemperature()}, computed in double from the float logits; top-p
+ * changes which tokens can be drawn, not the recorded value (as verl). Tool-output tokens get 0
+ * (they are masked out of every loss). The learner recomputes the same quantity with
+ * {@link Transformer#tokenLogProbs}; the two agree to float rounding for the same weights.
+ *
+ * <h2>Determinism</h2>
+ * Row {@code i} draws only from {@code streams[i]}, and the model is evaluated with one libtorch
+ * thread, so the same weights, prompts and streams give the same responses.
+ */
+public final class Sampler {
+
+    /**
+     * One finished response.
+     *
+     * @param problem the problem it answers
+     * @param transcript tokens, loss mask, verdict, termination
+     * @param logProbs {@code [T]} sampling-time log-probabilities of the response tokens (0 at tool outputs)
+     */
+    public record Sample(Problem problem, Transcript transcript, double[] logProbs) {
+    }
+
+    /** What a call produced besides the samples, for throughput figures. */
+    public record Stats(long tokensGenerated, long decodingSteps, long nanos) {
+        /** Response tokens (all rows) per second of wall time. */
+        public double tokensPerSecond() {
+            return nanos == 0 ? 0 : tokensGenerated * 1e9 / nanos;
+        }
+    }
+
+    private final Transformer model;
+    private Stats lastStats = new Stats(0, 0, 0);
+
+    /** A sampler reading {@code model}'s current weights at every call. */
+    public Sampler(Transformer model) {
+        this.model = model;
+    }
+
+    /** Throughput of the last call. */
+    public Stats lastStats() {
+        return lastStats;
+    }
+
+    /**
+     * Samples one response per problem.
+     *
+     * @param task the task (tool, verifier)
+     * @param problems one per row (repeat a problem G times for a group)
+     * @param streams one random stream per row (unused when greedy)
+     * @throws IllegalArgumentException if a prompt does not fit the model's context, naming both lengths
+     */
+    public List<Sample> sample(NDManager manager, TokenTask task, List<? extends Problem> problems, Rng[] streams,
+            SamplingConfig config) {
+        int rows = problems.size();
+        if (streams.length != rows) {
+            throw new IllegalArgumentException("need one random stream per row: " + rows + " problems, "
+                    + streams.length + " streams");
+        }
+        long start = System.nanoTime();
+        int contextLength = model.config().contextLength();
+        ResponseBuilder[] builders = new ResponseBuilder[rows];
+        List<List<Double>> lps = new ArrayList<>();
+        List<ArrayDeque<Integer>> pending = new ArrayList<>();
+        int promptWidth = 0;
+        for (int r = 0; r < rows; r++) {
+            builders[r] = new ResponseBuilder(task, problems.get(r), contextLength, config.maxNewTokens());
+            promptWidth = Math.max(promptWidth, builders[r].promptLength());
+            lps.add(new ArrayList<>());
+            pending.add(new ArrayDeque<>());
+        }
+        int maxSteps = 0;
+        for (ResponseBuilder b : builders) {
+            maxSteps = Math.max(maxSteps, b.budget());
+        }
+        int width = promptWidth + maxSteps;
+        int[][] fed = new int[rows][width];
+        int[] pad = new int[rows];
+        for (int r = 0; r < rows; r++) {
+            int[] prompt = builders[r].context();
+            pad[r] = promptWidth - prompt.length;
+            System.arraycopy(prompt, 0, fed[r], pad[r], prompt.length);
+        }
+        double temperature = config.logProbTemperature();
+        long generated = 0;
+        long steps = 0;
+        try (NDManager sampling = manager.newSubManager()) {
+            Parameters.Bound w = model.parameters().constant(sampling);
+            Transformer.KvCache cache = config.useCache() ? new Transformer.KvCache(sampling, model.config().layers())
+                    : null;
+            int columns = promptWidth; // tokens fed so far per row
+            float[] logits = config.useCache()
+                    ? run(sampling, w, fed, pad, 0, columns, cache)
+                    : run(sampling, w, fed, pad, 0, columns, null);
+            int vocab = model.config().vocabSize();
+            while (true) {
+                boolean any = false;
+                int[] next = new int[rows];
+                for (int r = 0; r < rows; r++) {
+                    ResponseBuilder b = builders[r];
+                    ArrayDeque<Integer> queue = pending.get(r);
+                    if (!queue.isEmpty()) {
+                        next[r] = queue.poll();
+                        lps.get(r).add(0.0);
+                        any = true;
+                        continue;
+                    }
+                    if (b.done()) {
+                        next[r] = Vocabulary.PAD;
+                        continue;
+                    }
+                    int token = choose(logits, r * vocab, vocab, config, streams[r]);
+                    lps.get(r).add(logProb(logits, r * vocab, vocab, token, temperature));
+                    for (int toolToken : b.append(token)) {
+                        queue.add(toolToken);
+                    }
+                    next[r] = token;
+                    generated++;
+                    any = true;
+                }
+                if (!any || columns >= width) {
+                    break;
+                }
+                boolean needMore = false;
+                for (int r = 0; r < rows; r++) {
+                    fed[r][columns] = next[r];
+                    if (!builders[r].done() || !pending.get(r).isEmpty()) {
+                        needMore = true;
+                    }
+                }
+                columns++;
+                steps++;
+                if (!needMore) {
+                    break;
+                }
+                logits = config.useCache()
+                        ? run(sampling, w, fed, pad, columns - 1, columns, cache)
+                        : run(sampling, w, fed, pad, 0, columns, null);
+            }
+            if (cache != null) {
+                cache.close();
+            }
+        }
+        List<Sample> out = new ArrayList<>(rows);
+        for (int r = 0; r < rows; r++) {
+            Transcript t = builders[r].transcript();
+            double[] lp = new double[t.responseLength()];
+            List<Double> rowLps = lps.get(r);
+            for (int j = 0; j < lp.length; j++) {
+                lp[j] = rowLps.get(j);
+            }
+            out.add(new Sample(problems.get(r), t, lp));
+        }
+        lastStats = new Stats(generated, steps, System.nanoTime() - start);
+        return out;
+    }
+
+    /**
+     * Feeds columns {@code [from, to)} of every row (all of them without a cache) and returns the
+     * logits of the last column, {@code [rows * V]}.
+     */
+    private float[] run(NDManager sampling, Parameters.Bound w, int[][] fed, int[] pad, int from, int to,
+            Transformer.KvCache cache) {
+        int rows = fed.length;
+        int t = to - from;
+        int keys = to; // cached (from) + new (t) key columns
+        int maxPosition = model.config().contextLength() - 1;
+        long[] tokens = new long[rows * t];
+        long[] positions = new long[rows * t];
+        float[] bias = new float[rows * t * keys];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < t; i++) {
+                int col = from + i;
+                tokens[r * t + i] = fed[r][col];
+                // finished rows keep feeding padding past their own length: clamp (their outputs are unused)
+                positions[r * t + i] = Math.min(maxPosition, Math.max(0, col - pad[r]));
+                for (int k = 0; k < keys; k++) {
+                    boolean visible = k == col || (k < col && k >= pad[r]);
+                    bias[(r * t + i) * keys + k] = visible ? 0f : Transformer.MASKED;
+                }
+            }
+        }
+        try (NDManager step = sampling.newSubManager()) {
+            NDArray logits = model.forward(w, Tensors.create(step, tokens, rows, t),
+                    Tensors.create(step, positions, rows, t), Tensors.create(step, bias, rows, 1, t, keys), cache);
+            NDArray last = t == 1 ? logits : logits.get(":, -1:, :");
+            return last.toFloatArray();
+        }
+    }
+
+    private static int choose(float[] logits, int offset, int vocab, SamplingConfig config, Rng rng) {
+        if (config.greedy()) {
+            int best = 0;
+            for (int i = 1; i < vocab; i++) {
+                if (logits[offset + i] > logits[offset + best]) {
+                    best = i;
+                }
+            }
+            return best;
+        }
+        double[] p = probabilities(logits, offset, vocab, config.temperature());
+        if (config.topP() < 1.0) {
+            Integer[] order = new Integer[vocab];
+            for (int i = 0; i < vocab; i++) {
+                order[i] = i;
+            }
+            java.util.Arrays.sort(order, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
+            double mass = 0;
+            boolean[] keep = new boolean[vocab];
+            for (int i = 0; i < vocab && mass < config.topP(); i++) {
+                keep[order[i]] = true;
+                mass += p[order[i]];
+            }
+            for (int i = 0; i < vocab; i++) {
+                p[i] = keep[i] ? p[i] / mass : 0;
+            }
+        }
+        double u = rng.nextDouble();
+        double c = 0;
+        int last = 0;
+        for (int i = 0; i < vocab; i++) {
+            if (p[i] > 0) {
+                c += p[i];
+                last = i;
+                if (u < c) {
+                    return i;
+                }
+            }
+        }
+        return last;
+    }
+
+    private static double[] probabilities(float[] logits, int offset, int vocab, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i] / temperature);
+        }
+        double[] p = new double[vocab];
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            p[i] = Math.exp(logits[offset + i] / temperature - max);
+            sum += p[i];
+        }
+        for (int i = 0; i < vocab; i++) {
+            p[i] /= sum;
+        }
+        return p;
+    }
+
+    /** {@code log softmax(logits / τ)[token]} in double. */
+    static double logProb(float[] logits, int offset, int vocab, int token, double temperature) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i] / temperature);
+        }
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            sum += Math.exp(logits[offset + i] / temperature - max);
+        }
+        return logits[offset + token] / temperature - max - Math.log(sum);
+    }
+}
