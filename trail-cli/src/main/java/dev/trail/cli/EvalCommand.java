@@ -2,6 +2,8 @@ package dev.trail.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.trail.envs.token.TokenTasks;
+import dev.trail.lm.LmEvaluation;
 import dev.trail.policy.Evaluation;
 import dev.trail.policy.PolicyCheckpoint;
 import java.io.IOException;
@@ -35,7 +37,8 @@ final class EvalCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--env", paramLabel = "ID", description = "Environment (default: the one the policy was trained on).")
+    @Option(names = "--env", paramLabel = "ID",
+            description = "Environment (default: the one the policy was trained on; required for token tasks).")
     String envId;
 
     @Option(names = "--episodes", defaultValue = "10", paramLabel = "N", description = "Episodes (default: ${DEFAULT-VALUE}).")
@@ -47,9 +50,26 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--deterministic", description = "Take the most likely action instead of sampling.")
     boolean deterministic;
 
+    @Option(names = "--k", defaultValue = "0", paramLabel = "K",
+            description = "Token tasks: samples per held-out problem for pass@k (default: ${DEFAULT-VALUE}, greedy pass@1 only).")
+    int k;
+
     @Override
     public Integer call() throws IOException {
         BenchCommand.positive("--episodes", episodes);
+        if (k < 0) {
+            throw new UserError("--k must be >= 0, got " + k);
+        }
+        if (envId == null && source.run != null
+                && java.nio.file.Files.isRegularFile(source.run.resolve(dev.trail.track.Run.CONFIG_FILE))) {
+            String recorded = ConfigFile.read(source.run.resolve(dev.trail.track.Run.CONFIG_FILE)).get("env");
+            if (recorded != null && TokenTasks.ids().contains(recorded)) {
+                envId = recorded;
+            }
+        }
+        if (envId != null && TokenTasks.ids().contains(envId)) {
+            return evaluateTokenPolicy();
+        }
         Path checkpoint = source.run != null ? Checkpoints.resolve(source.run, "--run")
                 : Checkpoints.resolve(source.checkpoint, "--checkpoint");
         PolicyCheckpoint.Loaded loaded;
@@ -79,6 +99,36 @@ final class EvalCommand implements Callable<Integer> {
             g.writeObjectFieldStart("length");
             stats(g, len);
             g.writeEndObject();
+            g.writeEndObject();
+        }
+        spec.commandLine().getOut().println(sw);
+        spec.commandLine().getOut().flush();
+        return Trail.OK;
+    }
+
+    /** Held-out pass@1 / pass@k of a transformer policy on a token task, as JSON. */
+    private int evaluateTokenPolicy() throws IOException {
+        Path given = source.run != null ? source.run : source.checkpoint;
+        if (!java.nio.file.Files.exists(given)) {
+            throw new UserError((source.run != null ? "--run " : "--checkpoint ") + given + " does not exist");
+        }
+        LmEvaluation.Result r;
+        try {
+            r = LmEvaluation.evaluate(given, envId, episodes, k, seed);
+        } catch (IOException e) {
+            throw new UserError("cannot load checkpoint " + given + ": " + e.getMessage(), e);
+        }
+        StringWriter sw = new StringWriter();
+        try (JsonGenerator g = new JsonFactory().createGenerator(sw)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("env", envId);
+            g.writeStringField("checkpoint", given.toString());
+            g.writeNumberField("problems", r.problems());
+            g.writeNumberField("seed", seed);
+            for (java.util.Map.Entry<String, Double> e : r.metrics().entrySet()) {
+                g.writeNumberField(e.getKey().substring("eval/".length()), e.getValue());
+            }
             g.writeEndObject();
         }
         spec.commandLine().getOut().println(sw);

@@ -4,6 +4,10 @@ import dev.trail.algo.Algorithm;
 import dev.trail.algo.Algorithms;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
+import dev.trail.algo.grpo.Grpo;
+import dev.trail.algo.grpo.GrpoConfig;
+import dev.trail.algo.grpo.GrpoOptions;
+import dev.trail.envs.token.TokenTasks;
 import dev.trail.config.Options;
 import dev.trail.env.Env;
 import dev.trail.envs.Envs;
@@ -43,7 +47,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = {"Train a policy and record the run under --out (default runs/).",
             "Example: trail train --env CartPole-v1 --algo ppo --seed 1",
-            "Resume a stopped run from its last checkpoint: trail train --resume runs/<run-id>"})
+            "Resume a stopped run from its last checkpoint: trail train --resume runs/<run-id>",
+            "Token tasks: trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>"})
 final class TrainCommand implements Callable<Integer> {
 
     private static final Set<String> TOP_LEVEL = Set.of("env", "algo", "seed", "total_steps", "checkpoint_every",
@@ -83,6 +88,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "RUN_DIR", description = "Continue a stopped run from its last checkpoint.")
     Path resume;
 
+    @Option(names = "--init", paramLabel = "RUN_OR_CHECKPOINT",
+            description = "Token-level algorithms: start from this model (e.g. an SFT run).")
+    Path init;
+
     @Option(names = "--list", description = "List the algorithms with their options and exit.")
     boolean list;
 
@@ -115,13 +124,21 @@ final class TrainCommand implements Callable<Integer> {
         if (list) {
             for (String name : Algorithms.names()) {
                 Algorithm a = Algorithms.get(name);
-                w.println(name + " - " + a.description());
-                for (dev.trail.config.Option o : a.options()) {
-                    w.printf("    %s=%s  %s  (%s)%n", o.name(), o.defaultValue(), o.description(), o.rangeText());
-                }
+                printOptions(w, name, a.description(), a.options());
             }
-            w.flush();
+            printOptions(w, String.join("|", GrpoConfig.ESTIMATORS), "token-level RL on token tasks (needs --init "
+                    + "runs/<sft-run>; the name picks the advantage estimator)", GrpoOptions.options());
             return Trail.OK;
+        }
+        String algoName = algo;
+        if (algoName == null && config != null) {
+            algoName = ConfigFile.read(config).get("algo");
+        }
+        if (algoName != null && GrpoConfig.ESTIMATORS.contains(algoName)) {
+            return trainTokenPolicy(algoName);
+        }
+        if (init != null) {
+            throw new UserError("--init is for token-level algorithms (" + String.join(", ", GrpoConfig.ESTIMATORS) + ")");
         }
         Plan plan = plan();
         Files.createDirectories(out);
@@ -184,6 +201,60 @@ final class TrainCommand implements Callable<Integer> {
                 run.finish(status);
             }
         }
+    }
+
+    static void printOptions(PrintWriter w, String name, String description, List<dev.trail.config.Option> options) {
+        w.println(name + " - " + description);
+        for (dev.trail.config.Option o : options) {
+            w.printf("    %s=%s  %s  (%s)%n", o.name(), o.defaultValue(), o.description(), o.rangeText());
+        }
+        w.flush();
+    }
+
+    /** {@code trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>}: the GRPO-family trainer. */
+    private int trainTokenPolicy(String estimator) throws IOException {
+        Map<String, String> file = config == null ? Map.of() : ConfigFile.read(config);
+        String env = first(envId, file.get("env"), null);
+        if (env == null || !TokenTasks.ids().contains(env)) {
+            throw new UserError(estimator + " trains token-level policies on " + TokenTasks.ids() + "; got --env " + env);
+        }
+        if (resume != null) {
+            throw new UserError("--resume is not supported for " + estimator + " yet; start again from --init");
+        }
+        long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : file.entrySet()) {
+            if (e.getKey().startsWith(estimator + ".")) {
+                settings.put(e.getKey().substring(estimator.length() + 1), e.getValue());
+            } else if (!Set.of("env", "algo", "seed", "init").contains(e.getKey())) {
+                throw new UserError("unknown config key '" + e.getKey() + "' in " + config + "; top-level keys: env, algo,"
+                        + " seed, init, and options under '" + estimator + ":'");
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            settings.put(e.getKey().startsWith(estimator + ".") ? e.getKey().substring(estimator.length() + 1) : e.getKey(),
+                    e.getValue());
+        }
+        Options resolved = Options.resolve(estimator, GrpoOptions.options(), settings);
+        GrpoConfig cfg = GrpoOptions.fromOptions(estimator, resolved, settings.keySet());
+        Path initPath = init != null ? init : file.containsKey("init") ? Path.of(file.get("init")) : null;
+        if (initPath != null && !Files.exists(initPath)) {
+            throw new UserError("--init " + initPath + " does not exist");
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("env", env);
+        c.put("algo", estimator);
+        c.put("seed", s);
+        c.put("init", initPath == null ? null : initPath.toString());
+        c.put(estimator, new LinkedHashMap<>(resolved.asMap()));
+        PrintWriter w = spec.commandLine().getOut();
+        return LmTraining.run(w, spec.commandLine().getErr(), out, new RunInfo(env, estimator, s, c, commandLine()),
+                (dir, listener) -> {
+                    Grpo.Result r = Grpo.run(cfg, env, s, initPath, dir, listener);
+                    LmTraining.printEvaluation(w, "before", r.before());
+                    LmTraining.printEvaluation(w, "after " + r.updates() + " updates", r.after());
+                    w.println("checkpoint: " + r.checkpoint());
+                });
     }
 
     private Plan plan() throws IOException {

@@ -1,0 +1,77 @@
+package dev.trail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code trail sft} then {@code trail train --algo grpo --init} then {@code trail eval}, with a tiny model. */
+class TokenRlCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private static final String[] TINY_MODEL = {"--set", "layers=1", "--set", "width=32", "--set", "heads=2"};
+
+    private Path onlyRun(String algo) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+            List<Path> runs = s.filter(p -> p.getFileName().toString().contains("__" + algo + "__")).toList();
+            assertEquals(1, runs.size(), runs.toString());
+            return runs.get(0);
+        }
+    }
+
+    @Test
+    void sftThenGrpoThenEvalWorkFromTheCommandLine() throws IOException {
+        String runs = dir.resolve("runs").toString();
+        String[] sft = Stream.concat(Stream.of("sft", "--env", "Arithmetic-v0", "--seed", "3", "--out", runs,
+                "--set", "steps=10", "--set", "eval_problems=4", "--set", "eval_every=0"), Stream.of(TINY_MODEL))
+                .toArray(String[]::new);
+        CliRunner r = CliRunner.run(sft);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("after SFT: held-out pass@1"), r.out());
+        Path sftRun = onlyRun("sft");
+        assertTrue(Files.readString(sftRun.resolve("metrics.csv")).contains("losses/sft_loss"));
+
+        r = CliRunner.run("train", "--env", "Arithmetic-v0", "--algo", "rloo", "--init", sftRun.toString(), "--out", runs,
+                "--set", "iterations=2", "--set", "prompts_per_batch=2", "--set", "group_size=4", "--set", "minibatches=1",
+                "--set", "eval_problems=4", "--set", "eval_k=0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("after 2 updates: held-out pass@1"), r.out());
+        Path rlRun = onlyRun("rloo");
+        String metrics = Files.readString(rlRun.resolve("metrics.csv"));
+        assertTrue(metrics.contains("losses/policy_loss") && metrics.contains("eval/pass@1"), metrics);
+        assertTrue(Files.readString(rlRun.resolve("config.yaml")).contains("init: "));
+
+        r = CliRunner.run("eval", "--run", rlRun.toString(), "--episodes", "4", "--k", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("\"pass@1\"") && r.out().contains("\"pass@2\""), r.out());
+    }
+
+    @Test
+    void tokenAlgorithmsRefuseBadInput() {
+        String runs = dir.resolve("runs").toString();
+        CliRunner r = CliRunner.run("sft", "--env", "CartPole-v1", "--out", runs);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("CartPole-v1") && r.err().contains("Arithmetic-v0"), r.err());
+        r = CliRunner.run("train", "--env", "CartPole-v1", "--algo", "grpo", "--out", runs);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("grpo") && r.err().contains("CartPole-v1"), r.err());
+        r = CliRunner.run("train", "--env", "Arithmetic-v0", "--algo", "grpo", "--set", "group_sise=4", "--out", runs);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("group_sise"), r.err());
+        r = CliRunner.run("train", "--env", "Arithmetic-v0", "--algo", "grpo", "--init", dir.resolve("none").toString(),
+                "--out", runs);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("none"), r.err());
+        r = CliRunner.run("train", "--env", "CartPole-v1", "--algo", "ppo", "--init", runs, "--out", runs);
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--init"), r.err());
+    }
+}
