@@ -49,7 +49,15 @@ final class TrajectoryJsonl {
     }
 
     /** One input line. */
-    record Line(int lineNo, String text, Trajectory trajectory, boolean hasSteps) {
+    /**
+     * One input line.
+     *
+     * @param insertAt where {@code advantage} and {@code return} go: the offset of each step
+     *        object's closing brace (of the line's closing brace for a line without steps), negated
+     *        minus one for an empty object, which needs no leading comma; null when the line
+     *        already has such fields and is rewritten token by token instead
+     */
+    record Line(int lineNo, String text, Trajectory trajectory, boolean hasSteps, int[] insertAt) {
     }
 
     /**
@@ -107,7 +115,7 @@ final class TrajectoryJsonl {
                 Parsed p = parse(text, lineNo);
                 String group = p.group == null ? "\u0000line-" + lineNo : p.group;
                 Trajectory t = p.toTrajectory(group);
-                lines.add(new Line(lineNo, text, t, p.hasSteps));
+                lines.add(new Line(lineNo, text, t, p.hasSteps, p.insertAt()));
                 byGroup.computeIfAbsent(group, k -> new ArrayList<>()).add(lines.size() - 1);
                 if (!Double.isNaN(p.greedyReward)) {
                     Double prev = greedy.put(group, p.greedyReward);
@@ -165,9 +173,24 @@ final class TrajectoryJsonl {
         int actionCount;
         final Map<String, double[]> extras = new LinkedHashMap<>();
         final Map<String, Integer> extraCounts = new LinkedHashMap<>();
+        int[] stepEnds = new int[16];
+        int rootEnd;
+        boolean rootEmpty = true;
+        boolean hasCreditFields;
 
         Parsed(int lineNo) {
             this.lineNo = lineNo;
+        }
+
+        /** See {@link Line#insertAt()}. */
+        int[] insertAt() {
+            if (hasCreditFields) {
+                return null;
+            }
+            if (!hasSteps) {
+                return new int[] {rootEmpty ? -rootEnd - 1 : rootEnd};
+            }
+            return Arrays.copyOf(stepEnds, steps);
         }
 
         Trajectory toTrajectory(String groupId) {
@@ -246,7 +269,12 @@ final class TrajectoryJsonl {
             while ((tok = jp.nextToken()) == JsonToken.FIELD_NAME) {
                 String f = jp.currentName();
                 JsonToken v = jp.nextToken();
+                p.rootEmpty = false;
                 switch (f) {
+                    case "advantage", "return" -> {
+                        p.hasCreditFields = true;
+                        jp.skipChildren();
+                    }
                     case "id" -> p.id = scalarText(jp, v, p, "id");
                     case "group" -> p.group = scalarText(jp, v, p, "group");
                     case "reward" -> {
@@ -264,6 +292,7 @@ final class TrajectoryJsonl {
             if (tok != JsonToken.END_OBJECT) {
                 throw p.error("malformed line: unexpected " + tok);
             }
+            p.rootEnd = (int) jp.currentTokenLocation().getCharOffset();
             if (jp.nextToken() != null) {
                 throw p.error("malformed line: text after the JSON object");
             }
@@ -291,7 +320,12 @@ final class TrajectoryJsonl {
                 p.rewards = Arrays.copyOf(p.rewards, n);
                 p.hasReward = Arrays.copyOf(p.hasReward, n);
             }
+            if (s == p.stepEnds.length) {
+                p.stepEnds = Arrays.copyOf(p.stepEnds, s * 2);
+            }
+            boolean empty = true;
             while (jp.nextToken() == JsonToken.FIELD_NAME) {
+                empty = false;
                 String f = jp.currentName();
                 JsonToken vt = jp.nextToken();
                 switch (f) {
@@ -331,7 +365,10 @@ final class TrajectoryJsonl {
                             p.actionCount++;
                         }
                     }
-                    case "advantage", "return" -> jp.skipChildren();
+                    case "advantage", "return" -> {
+                        p.hasCreditFields = true;
+                        jp.skipChildren();
+                    }
                     default -> {
                         if (vt == JsonToken.VALUE_NUMBER_INT || vt == JsonToken.VALUE_NUMBER_FLOAT) {
                             double d = jp.getDoubleValue();
@@ -346,6 +383,8 @@ final class TrajectoryJsonl {
                     }
                 }
             }
+            int end = (int) jp.currentTokenLocation().getCharOffset();
+            p.stepEnds[s] = empty ? -end - 1 : end;
         }
         if (p.mask != null && p.mask.length < p.steps) {
             int old = p.mask.length;
@@ -360,13 +399,36 @@ final class TrajectoryJsonl {
      * whitespace removed, strings trimmed), so equal actions get equal keys.
      */
     private static double textKey(JsonParser jp, JsonToken vt) throws IOException {
-        String canon = canonical(jp, vt);
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < canon.length(); i++) {
-            h ^= canon.charAt(i);
-            h *= 0x100000001b3L;
+        long h = FNV_OFFSET;
+        if (vt == JsonToken.VALUE_STRING) {
+            // the common case, hashed in place: the same value as hashing canonical(...) = "\"" + strip + "\""
+            char[] buf = jp.getTextCharacters();
+            int from = jp.getTextOffset();
+            int to = from + jp.getTextLength();
+            while (from < to && Character.isWhitespace(buf[from])) {
+                from++;
+            }
+            while (to > from && Character.isWhitespace(buf[to - 1])) {
+                to--;
+            }
+            h = fnv(h, '"');
+            for (int i = from; i < to; i++) {
+                h = fnv(h, buf[i]);
+            }
+            h = fnv(h, '"');
+        } else {
+            String canon = canonical(jp, vt);
+            for (int i = 0; i < canon.length(); i++) {
+                h = fnv(h, canon.charAt(i));
+            }
         }
         return (double) (h >>> 12);
+    }
+
+    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
+
+    private static long fnv(long h, char c) {
+        return (h ^ c) * 0x100000001b3L;
     }
 
     private static String canonical(JsonParser jp, JsonToken vt) throws IOException {
@@ -452,6 +514,55 @@ final class TrajectoryJsonl {
      * names are replaced.
      */
     static void writeWithCredit(Batch batch, AdvantageResult byLine, OutputStream os) throws IOException {
+        boolean allFast = batch.lines().stream().allMatch(l -> l.insertAt() != null);
+        if (allFast) {
+            writeBySplicing(batch, byLine, os);
+            return;
+        }
+        writeByTokens(batch, byLine, os);
+    }
+
+    /**
+     * The fast path: each line's text is copied as it is, with {@code ,"advantage":A,"return":R}
+     * spliced in before the closing brace of every step (offsets recorded while parsing).
+     */
+    private static void writeBySplicing(Batch batch, AdvantageResult byLine, OutputStream os) throws IOException {
+        java.io.Writer out = new java.io.BufferedWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), 1 << 16);
+        StringBuilder sb = new StringBuilder(1024);
+        for (int li = 0; li < batch.lines().size(); li++) {
+            Line line = batch.lines().get(li);
+            double[] adv = byLine.advantages()[li];
+            double[] ret = byLine.returns()[li];
+            int[] at = line.insertAt();
+            String text = line.text();
+            sb.setLength(0);
+            int last = 0;
+            for (int s = 0; s < at.length; s++) {
+                int pos = at[s] >= 0 ? at[s] : -at[s] - 1;
+                sb.append(text, last, pos);
+                if (at[s] >= 0) {
+                    sb.append(',');
+                }
+                appendNumber(sb.append("\"advantage\":"), adv[s], line, "advantage");
+                appendNumber(sb.append(",\"return\":"), ret[s], line, "return");
+                last = pos;
+            }
+            sb.append(text, last, text.length()).append('\n');
+            out.append(sb);
+        }
+        out.flush();
+    }
+
+    private static void appendNumber(StringBuilder sb, double v, Line line, String what) {
+        if (!Double.isFinite(v)) {
+            throw new UserError("line " + line.lineNo() + " (trajectory " + line.trajectory().id() + "): the estimator"
+                    + " produced a non-finite " + what + " (" + v + ")");
+        }
+        sb.append(v);
+    }
+
+    /** The general path: re-reads each line token by token, replacing existing credit fields. */
+    private static void writeByTokens(Batch batch, AdvantageResult byLine, OutputStream os) throws IOException {
         JsonGenerator g = FACTORY.createGenerator(os, JsonEncoding.UTF8);
         g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
         g.setRootValueSeparator(null);

@@ -107,6 +107,29 @@ class CreditCommandTest {
     }
 
     @Test
+    void emptyStepObjectsAndExistingCreditFieldsGiveValidJson() throws IOException {
+        // empty step objects get the fields without a leading comma; old advantage/return fields are replaced
+        Path in = write("in.jsonl",
+                "{\"id\":\"a\",\"group\":\"g\",\"reward\":1,\"steps\":[{},{ }]}",
+                "{\"id\":\"b\",\"group\":\"g\",\"reward\":0,\"steps\":[{\"advantage\":9,\"return\":9}]}",
+                "{}".replace("{}", "{\"id\":\"c\",\"group\":\"g\",\"reward\":0,\"advantage\":7}"));
+        Path out = dir.resolve("out.jsonl");
+        CliRunner r = CliRunner.run("credit", "--estimator", "rloo", "--in", in.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<double[]> adv = column(out, "advantage");
+        // RLOO on R = [1, 0, 0]: 1 - 0 = 1; 0 - 0.5 = -0.5; 0 - 0.5 = -0.5
+        assertArrayEquals(new double[] {1, 1}, adv.get(0), 1e-12);
+        assertArrayEquals(new double[] {-0.5}, adv.get(1), 1e-12);
+        assertArrayEquals(new double[] {-0.5}, adv.get(2), 1e-12);
+        assertFalse(Files.readString(out).contains(":9") || Files.readString(out).contains(":7,"), Files.readString(out));
+        Path single = write("single.jsonl", "{\"group\":\"g\",\"reward\":1,\"steps\":[{},{\"x\":[1,{\"y\":2}]}]}");
+        r = CliRunner.run("credit", "--estimator", "grpo", "--in", single.toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("{\"group\":\"g\",\"reward\":1,\"steps\":[{\"advantage\":1.0,\"return\":1.0},"
+                + "{\"x\":[1,{\"y\":2}],\"advantage\":1.0,\"return\":1.0}]}", Files.readString(out).strip());
+    }
+
+    @Test
     void listPrintsEveryRegisteredEstimatorWithItsOptions() {
         CliRunner r = CliRunner.run("credit", "--list");
         assertEquals(0, r.code(), r.err());
