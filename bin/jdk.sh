@@ -7,7 +7,9 @@ trail_java_major() { # the major version of the java binary $1, or nothing
 
 trail_jdk_ok() { # succeeds if $1 is a JDK home of version >= 21
   [ -n "$1" ] && [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] || return 1
-  _trail_v="$(trail_java_major "$1/bin/java")"
+  # the JDK's release file names its version without starting a JVM; ask java itself otherwise
+  _trail_v="$(sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$1/release" 2>/dev/null | head -n 1)"
+  [ -n "$_trail_v" ] || _trail_v="$(trail_java_major "$1/bin/java")"
   [ -n "$_trail_v" ] && [ "$_trail_v" -ge 21 ] 2>/dev/null
 }
 

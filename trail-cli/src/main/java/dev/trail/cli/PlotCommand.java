@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code trail plot}: learning curves of recorded runs. */
 @Command(name = "plot", mixinStandardHelpOptions = true,
-        description = "Plot a metric of recorded runs: the mean across seeds with a 95% confidence band, one colour per group.")
+        description = "Plot a metric of recorded runs: the mean across seeds with a 95%% confidence band, one colour per group.")
 final class PlotCommand implements Callable<Integer> {
 
     @Spec

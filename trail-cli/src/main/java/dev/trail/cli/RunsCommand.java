@@ -94,7 +94,7 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
-            description = "Final metric mean ± std and 95% CI over seeds, and steps/time to a threshold, per group.")
+            description = "Final metric mean ± std and 95%% CI over seeds, and steps/time to a threshold, per group.")
     static final class Compare implements Callable<Integer> {
         @Spec
         CommandSpec spec;
