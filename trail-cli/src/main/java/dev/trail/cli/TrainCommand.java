@@ -167,7 +167,12 @@ final class TrainCommand implements Callable<Integer> {
             @Override
             public void onUpdate(int update, long globalStep, Map<String, Double> values) {
                 lastStep[0] = globalStep;
-                metrics.onUpdate(globalStep, values);
+                // episodes are recorded one by one (onEpisode); the update's mean of them would mix
+                // two meanings under one metric name
+                Map<String, Double> perUpdate = new LinkedHashMap<>(values);
+                perUpdate.remove(dev.trail.algo.Metrics.EPISODIC_RETURN);
+                perUpdate.remove(dev.trail.algo.Metrics.EPISODIC_LENGTH);
+                metrics.onUpdate(globalStep, perUpdate);
                 progress.update(globalStep, false);
             }
 

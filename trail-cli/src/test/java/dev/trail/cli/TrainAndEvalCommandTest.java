@@ -63,6 +63,9 @@ class TrainAndEvalCommandTest {
             assertTrue(metrics.contains(m), m + " not recorded");
         }
         assertTrue(Files.readString(run.resolve("config.yaml")).contains("num_envs: 2"));
+        // one charts/episodic_return value per finished episode, as the summary line counts them
+        long episodes = Long.parseLong(r.out().replaceAll("(?s).*done: ([0-9,]+) episodes.*", "$1").replace(",", ""));
+        assertEquals(episodes, metrics.lines().filter(l -> l.contains(",charts/episodic_return,")).count());
 
         CliRunner e = CliRunner.run("eval", "--run", run.toString(), "--episodes", "3", "--seed", "1", "--deterministic");
         assertEquals(0, e.code(), e.err());
