@@ -253,7 +253,7 @@ public final class Grpo {
                                     // trainers skip inf steps), record where it was, stop only if it keeps happening
                                     skippedSteps++;
                                     consecutiveSkips++;
-                                    lastBadTensor = firstNonFinite(policy.parameters(), grads);
+                                    lastBadTensor = nonFiniteTensors(policy.parameters(), grads);
                                     if (consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
                                         throw new TrainingDivergedException("GRPO", "gradient of " + lastBadTensor,
                                                 update, norm);
@@ -429,15 +429,18 @@ public final class Grpo {
         return Map.of();
     }
 
-    private static String firstNonFinite(Parameters parameters, float[][] grads) {
+    /** The names of every tensor whose gradient has a NaN or infinity, comma-separated (for diagnosis). */
+    private static String nonFiniteTensors(Parameters parameters, float[][] grads) {
+        StringBuilder names = new StringBuilder();
         for (int i = 0; i < grads.length; i++) {
             for (float g : grads[i]) {
                 if (!Float.isFinite(g)) {
-                    return parameters.get(i).name();
+                    names.append(names.length() == 0 ? "" : ",").append(parameters.get(i).name());
+                    break;
                 }
             }
         }
-        return "none";
+        return names.length() == 0 ? "none" : names.toString();
     }
 
     private static int[] permutation(int n, Rng rng) {

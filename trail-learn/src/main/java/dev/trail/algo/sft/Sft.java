@@ -74,6 +74,8 @@ public final class Sft {
         Rng data = Seeds.stream(seed, "sft-data");
         LmEvaluation.Result eval = null;
         long tokens = 0;
+        int skippedSteps = 0;
+        int consecutiveSkips = 0;
         long start = System.nanoTime();
         try (NDManager manager = Torch.newManager()) {
             for (int step = 0; step < config.steps(); step++) {
@@ -97,11 +99,18 @@ public final class Sft {
                     loss = nll.getFloat();
                     float[][] grads = w.gradients();
                     gradNorm = GradientClipping.clipGlobalNorm(grads, config.maxGradNorm());
-                    if (!Double.isFinite(loss) || !Double.isFinite(gradNorm)) {
-                        throw new TrainingDivergedException("SFT", Double.isFinite(loss) ? "losses/grad_norm"
-                                : SFT_LOSS, step + 1, Double.isFinite(loss) ? gradNorm : loss);
+                    if (!Double.isFinite(loss)) {
+                        throw new TrainingDivergedException("SFT", SFT_LOSS, step + 1, loss);
                     }
-                    adam.step(model.parameters(), grads, lr);
+                    if (Double.isFinite(gradNorm)) {
+                        adam.step(model.parameters(), grads, lr);
+                        consecutiveSkips = 0;
+                    } else if (++consecutiveSkips > 8) {
+                        // a rare non-finite gradient with a finite loss is skipped (see Grpo); a run of them is not
+                        throw new TrainingDivergedException("SFT", "losses/grad_norm", step + 1, gradNorm);
+                    } else {
+                        skippedSteps++;
+                    }
                 }
                 tokens += batch.maskedTokens();
                 boolean last = step + 1 == config.steps();
@@ -110,6 +119,7 @@ public final class Sft {
                     Map<String, Double> metrics = new LinkedHashMap<>();
                     metrics.put(SFT_LOSS, loss);
                     metrics.put("losses/grad_norm", gradNorm);
+                    metrics.put("losses/skipped_steps", (double) skippedSteps);
                     metrics.put("charts/learning_rate", lr);
                     metrics.put("time/tokens_per_second", tokens * 1e9 / (System.nanoTime() - start));
                     if (evalNow) {
@@ -126,6 +136,7 @@ public final class Sft {
         meta.put("envId", envId);
         meta.put("seed", seed);
         meta.put("steps", config.steps());
+        meta.put("skippedSteps", skippedSteps);
         meta.put("eval/pass@1", eval.passAt1());
         LmCheckpoint.save(dir, model, meta);
         listener.onCheckpoint(config.steps(), dir);
