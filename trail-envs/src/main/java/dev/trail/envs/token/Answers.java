@@ -10,6 +10,28 @@ final class Answers {
     static final int MAX_SAMPLING_ATTEMPTS = 100_000;
 
     /**
+     * Draws problems until one falls in {@code split} (the split is a property of the problem, so
+     * train and held-out never share one); {@code draw} may return null for a rejected draw.
+     *
+     * @throws IllegalArgumentException if the held-out split is empty by configuration
+     * @throws IllegalStateException if no problem of the split turns up in {@link #MAX_SAMPLING_ATTEMPTS} draws
+     */
+    static <P extends Problem> P sampleInSplit(String id, double heldOutFraction, Split split,
+            java.util.function.Supplier<P> draw, java.util.function.Function<P, Split> splitOf, Object config) {
+        if (split == Split.HELD_OUT && heldOutFraction == 0) {
+            throw new IllegalArgumentException("the held-out split of " + id + " is empty (heldOutFraction = 0)");
+        }
+        for (int attempt = 0; attempt < MAX_SAMPLING_ATTEMPTS; attempt++) {
+            P p = draw.get();
+            if (p != null && splitOf.apply(p) == split) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("found no " + split + " problem of " + id + " in " + MAX_SAMPLING_ATTEMPTS
+                + " draws; the problem space is too small for heldOutFraction " + heldOutFraction + " with " + config);
+    }
+
+    /**
      * The value of {@code text} if it is a canonical integer: an optional {@code -} followed by
      * {@code 0} or a digit string without leading zero, at most 18 digits, and not {@code -0};
      * otherwise null. No spaces, no {@code +}.

@@ -187,21 +187,14 @@ public final class ArithmeticTask implements TokenTask {
 
     @Override
     public Problem sample(Rng rng, Split split) {
-        if (split == Split.HELD_OUT && config.heldOutFraction() == 0) {
-            throw new IllegalArgumentException("the held-out split of " + ID + " is empty (heldOutFraction = 0)");
-        }
-        for (int attempt = 0; attempt < Answers.MAX_SAMPLING_ATTEMPTS; attempt++) {
-            Operation op = pick(rng);
-            long a = rng.nextLong(Answers.low(op.leftDigits()), Answers.high(op.leftDigits()) + 1);
-            long b = rng.nextLong(Answers.low(op.rightDigits()), Answers.high(op.rightDigits()) + 1);
-            Arithmetic p = new Arithmetic(op.operator(), a, b);
-            if (splitOf(p) == split) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("found no " + split + " problem of " + ID + " in "
-                + Answers.MAX_SAMPLING_ATTEMPTS + " draws; the problem space is too small for heldOutFraction "
-                + config.heldOutFraction());
+        return Answers.sampleInSplit(ID, config.heldOutFraction(), split, () -> draw(rng), this::splitOf, config);
+    }
+
+    private Arithmetic draw(Rng rng) {
+        Operation op = pick(rng);
+        long a = rng.nextLong(Answers.low(op.leftDigits()), Answers.high(op.leftDigits()) + 1);
+        long b = rng.nextLong(Answers.low(op.rightDigits()), Answers.high(op.rightDigits()) + 1);
+        return new Arithmetic(op.operator(), a, b);
     }
 
     private Operation pick(Rng rng) {

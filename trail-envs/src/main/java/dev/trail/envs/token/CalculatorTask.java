@@ -183,22 +183,15 @@ public final class CalculatorTask implements TokenTask {
 
     @Override
     public Problem sample(Rng rng, Split split) {
-        if (split == Split.HELD_OUT && config.heldOutFraction() == 0) {
-            throw new IllegalArgumentException("the held-out split of " + ID + " is empty (heldOutFraction = 0)");
-        }
+        return Answers.sampleInSplit(ID, config.heldOutFraction(), split, () -> draw(rng), this::splitOf, config);
+    }
+
+    private Calculation draw(Rng rng) {
         boolean addend = config.addendDigits() > 0;
-        for (int attempt = 0; attempt < Answers.MAX_SAMPLING_ATTEMPTS; attempt++) {
-            long a = rng.nextLong(Answers.low(config.leftDigits()), Answers.high(config.leftDigits()) + 1);
-            long b = rng.nextLong(Answers.low(config.rightDigits()), Answers.high(config.rightDigits()) + 1);
-            long c = addend ? rng.nextLong(Answers.low(config.addendDigits()), Answers.high(config.addendDigits()) + 1)
-                    : 0;
-            Calculation p = new Calculation(a, b, c, addend);
-            if (splitOf(p) == split) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("found no " + split + " problem of " + ID + " in "
-                + Answers.MAX_SAMPLING_ATTEMPTS + " draws with " + config);
+        long a = rng.nextLong(Answers.low(config.leftDigits()), Answers.high(config.leftDigits()) + 1);
+        long b = rng.nextLong(Answers.low(config.rightDigits()), Answers.high(config.rightDigits()) + 1);
+        long c = addend ? rng.nextLong(Answers.low(config.addendDigits()), Answers.high(config.addendDigits()) + 1) : 0;
+        return new Calculation(a, b, c, addend);
     }
 
     @Override

@@ -152,17 +152,7 @@ public final class CountdownTask implements TokenTask {
 
     @Override
     public Problem sample(Rng rng, Split split) {
-        if (split == Split.HELD_OUT && config.heldOutFraction() == 0) {
-            throw new IllegalArgumentException("the held-out split of " + ID + " is empty (heldOutFraction = 0)");
-        }
-        for (int attempt = 0; attempt < Answers.MAX_SAMPLING_ATTEMPTS; attempt++) {
-            Countdown p = draw(rng);
-            if (p != null && splitOf(p) == split) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("found no " + split + " problem of " + ID + " in "
-                + Answers.MAX_SAMPLING_ATTEMPTS + " draws with " + config);
+        return Answers.sampleInSplit(ID, config.heldOutFraction(), split, () -> draw(rng), this::splitOf, config);
     }
 
     /** A sub-expression being built: its value, its text and the precedence of its top operator. */

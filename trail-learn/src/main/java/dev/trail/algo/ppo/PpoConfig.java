@@ -75,22 +75,8 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         }
     }
 
-    /** Parses {@code "64,64"} into widths, each in [1, 65536]; throws naming {@code hidden_sizes}. */
     static int[] parseLayers(String text) {
-        String[] parts = text.replace("[", "").replace("]", "").split(",");
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                out[i] = -1;
-            }
-            if (out[i] < 1 || out[i] > 65536) {
-                throw new IllegalArgumentException("hidden_sizes=" + text
-                        + " must be comma-separated widths in [1, 65536], e.g. 64,64");
-            }
-        }
-        return out;
+        return dev.trail.nn.HiddenSizes.parse(text, "64,64");
     }
 
     /** The hidden layer widths as numbers. */

@@ -56,20 +56,7 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
     }
 
     private static int[] hiddenLayersOf(String text) {
-        String[] parts = text.replace("[", "").replace("]", "").split(",");
-        int[] out = new int[parts.length];
-        for (int i = 0; i < parts.length; i++) {
-            try {
-                out[i] = Integer.parseInt(parts[i].trim());
-            } catch (NumberFormatException e) {
-                out[i] = -1;
-            }
-            if (out[i] < 1 || out[i] > 65536) {
-                throw new IllegalArgumentException("hidden_sizes=" + text
-                        + " must be comma-separated widths in [1, 65536], e.g. 256,256");
-            }
-        }
-        return out;
+        return dev.trail.nn.HiddenSizes.parse(text, "256,256");
     }
 
     /** The hidden layer widths as numbers. */
