@@ -69,10 +69,10 @@ final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            positive("--envs", envs);
-            positive("--threads", threads);
-            positive("--steps", steps);
-            positive("--repeats", repeats);
+            UserError.requirePositive("--envs", envs);
+            UserError.requirePositive("--threads", threads);
+            UserError.requirePositive("--steps", steps);
+            UserError.requirePositive("--repeats", repeats);
             Envs.spec(envId);
             PrintWriter w = spec.commandLine().getOut();
             try (VectorEnv vec = new VectorEnv(() -> Envs.makeArray(envId), envs, threads)) {
@@ -130,12 +130,6 @@ final class BenchCommand implements Callable<Integer> {
                     vec.step(actions);
                 }
             }
-        }
-    }
-
-    static void positive(String option, long value) {
-        if (value < 1) {
-            throw new UserError(option + " must be at least 1, got " + value);
         }
     }
 }

@@ -43,10 +43,10 @@ final class CreditBenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BenchCommand.positive("--steps", steps);
-        BenchCommand.positive("--length", length);
-        BenchCommand.positive("--group-size", groupSize);
-        BenchCommand.positive("--repeats", repeats);
+        UserError.requirePositive("--steps", steps);
+        UserError.requirePositive("--length", length);
+        UserError.requirePositive("--group-size", groupSize);
+        UserError.requirePositive("--repeats", repeats);
         PrintWriter w = spec.commandLine().getOut();
         Path dir = Files.createTempDirectory("trail-bench-credit");
         Path in = dir.resolve("in.jsonl");
@@ -55,14 +55,14 @@ final class CreditBenchCommand implements Callable<Integer> {
             int trajectories = Math.max(groupSize, steps / length / groupSize * groupSize);
             generate(in, trajectories, length, groupSize);
             long bytes = Files.size(in);
-            CliRunner.run("credit", "--estimator", estimator, "--in", in.toString(), "--out", out.toString()); // warm-up
+            credit(in, out); // warm-up
             double[] rates = new double[repeats];
             for (int r = 0; r < repeats; r++) {
                 long t0 = System.nanoTime();
-                CliRunner res = CliRunner.run("credit", "--estimator", estimator, "--in", in.toString(), "--out", out.toString());
+                String failure = credit(in, out);
                 double secs = (System.nanoTime() - t0) / 1e9;
-                if (res.code() != 0) {
-                    throw new IllegalStateException("trail credit failed: " + res.err());
+                if (failure != null) {
+                    throw new IllegalStateException("trail credit failed: " + failure);
                 }
                 rates[r] = (double) trajectories * length / secs;
             }
@@ -101,12 +101,11 @@ final class CreditBenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the command in-process, as the user would with {@code ./trail credit}. */
-    record CliRunner(int code, String err) {
-        static CliRunner run(String... args) {
-            StringWriter err = new StringWriter();
-            int code = Trail.run(new PrintWriter(new StringWriter()), new PrintWriter(err), args);
-            return new CliRunner(code, err.toString());
-        }
+    /** Runs {@code trail credit} in-process, as a user would; returns its error output if it failed. */
+    private String credit(Path in, Path out) {
+        StringWriter err = new StringWriter();
+        int code = Trail.run(new PrintWriter(new StringWriter()), new PrintWriter(err), "credit", "--estimator", estimator,
+                "--in", in.toString(), "--out", out.toString());
+        return code == 0 ? null : err.toString();
     }
 }

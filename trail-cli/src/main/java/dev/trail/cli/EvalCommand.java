@@ -56,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        BenchCommand.positive("--episodes", episodes);
+        UserError.requirePositive("--episodes", episodes);
         if (k < 0) {
             throw new UserError("--k must be >= 0, got " + k);
         }

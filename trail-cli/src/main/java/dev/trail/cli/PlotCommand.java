@@ -45,7 +45,7 @@ final class PlotCommand implements Callable<Integer> {
         if (!java.nio.file.Files.isDirectory(dir)) {
             throw new UserError("runs folder " + dir + " does not exist (train something first, or pass --dir)");
         }
-        BenchCommand.positive("--smooth", smooth);
+        UserError.requirePositive("--smooth", smooth);
         Outputs.checkWritable(out, "--out");
         RunFilter filter = runs == null || runs.isEmpty() ? RunFilter.ALL : RunFilter.ids(runs);
         Plots.PlotResult r = Plots.learningCurve(dir, Plots.PlotRequest.of(filter, out).withMetric(metric)

@@ -65,9 +65,7 @@ final class RolloutCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (episodes < 1) {
-            throw new UserError("--episodes must be at least 1, got " + episodes);
-        }
+        UserError.requirePositive("--episodes", episodes);
         if (out != null) {
             Outputs.checkWritable(out, "--out");
         }

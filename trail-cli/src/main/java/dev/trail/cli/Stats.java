@@ -1,5 +1,7 @@
 package dev.trail.cli;
 
+import dev.trail.advantage.GroupStats;
+
 /** Summary statistics of a sample (population std, as episode summaries usually report). */
 record Stats(double mean, double std, double min, double max, int n) {
 
@@ -7,19 +9,12 @@ record Stats(double mean, double std, double min, double max, int n) {
         if (xs.length == 0) {
             return new Stats(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0);
         }
-        double sum = 0;
         double min = Double.POSITIVE_INFINITY;
         double max = Double.NEGATIVE_INFINITY;
         for (double x : xs) {
-            sum += x;
             min = Math.min(min, x);
             max = Math.max(max, x);
         }
-        double mean = sum / xs.length;
-        double ss = 0;
-        for (double x : xs) {
-            ss += (x - mean) * (x - mean);
-        }
-        return new Stats(mean, Math.sqrt(ss / xs.length), min, max, xs.length);
+        return new Stats(GroupStats.mean(xs), GroupStats.std(xs, 0), min, max, xs.length);
     }
 }

@@ -142,7 +142,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Plan plan = plan();
         Files.createDirectories(out);
-        long unit = stepsPerCheckpointUnit(plan);
+        long unit = plan.algorithm().stepsPerCheckpointUnit(plan.resolved());
         int every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps() / unit));
         RunInfo info = new RunInfo(plan.env(), plan.algorithm().name(), plan.seed(), plan.toConfig(), commandLine());
         Progress progress = new Progress(w, Progress.stdoutIsTerminal(), plan.totalSteps());
@@ -227,19 +227,7 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--resume is not supported for " + estimator + " yet; start again from --init");
         }
         long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : file.entrySet()) {
-            if (e.getKey().startsWith(estimator + ".")) {
-                settings.put(e.getKey().substring(estimator.length() + 1), e.getValue());
-            } else if (!Set.of("env", "algo", "seed", "init").contains(e.getKey())) {
-                throw new UserError("unknown config key '" + e.getKey() + "' in " + config + "; top-level keys: env, algo,"
-                        + " seed, init, and options under '" + estimator + ":'");
-            }
-        }
-        for (Map.Entry<String, String> e : overrides.entrySet()) {
-            settings.put(e.getKey().startsWith(estimator + ".") ? e.getKey().substring(estimator.length() + 1) : e.getKey(),
-                    e.getValue());
-        }
+        Map<String, String> settings = algorithmSettings(file, estimator, Set.of("env", "algo", "seed", "init"), config);
         Options resolved = Options.resolve(estimator, GrpoOptions.options(), settings);
         GrpoConfig cfg = GrpoOptions.fromOptions(estimator, resolved, settings.keySet());
         Path initPath = init != null ? init : file.containsKey("init") ? Path.of(file.get("init")) : null;
@@ -300,25 +288,37 @@ final class TrainCommand implements Callable<Integer> {
         if (evals < 0) {
             throw new UserError("--eval-episodes must be >= 0, got " + evals);
         }
+        Set<String> topLevel = new java.util.HashSet<>(TOP_LEVEL);
+        topLevel.add("resumed_from");
+        Map<String, String> settings = algorithmSettings(file, algorithm.name(), topLevel, config != null ? config : resume);
+        Options resolved = Options.resolve(algorithm.name(), algorithm.options(env), settings);
+        if (resumeFrom != null && !overrides.isEmpty()) {
+            throw new UserError("--set cannot change a resumed run (it continues with its own config)");
+        }
+        return new Plan(env, algorithm, s, total, ckpt, evals, settings, resolved, resumeFrom);
+    }
+
+    /**
+     * The algorithm's options from a config file (the section named after it; any other key must
+     * be one of {@code topLevel}) with {@code --set} applied on top ({@code algo.key} or {@code key}).
+     */
+    private Map<String, String> algorithmSettings(Map<String, String> file, String algoName, Set<String> topLevel,
+            Path source) {
+        String prefix = algoName + ".";
         Map<String, String> settings = new LinkedHashMap<>();
-        String prefix = algorithm.name() + ".";
         for (Map.Entry<String, String> e : file.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 settings.put(e.getKey().substring(prefix.length()), e.getValue());
-            } else if (!TOP_LEVEL.contains(e.getKey()) && !e.getKey().equals("resumed_from")) {
-                throw new UserError("unknown config key '" + e.getKey() + "' in " + (config != null ? config : resume)
-                        + "; top-level keys: " + TOP_LEVEL + ", and options under '" + algorithm.name() + ":'");
+            } else if (!topLevel.contains(e.getKey())) {
+                throw new UserError("unknown config key '" + e.getKey() + "' in " + source + "; top-level keys: "
+                        + new java.util.TreeSet<>(topLevel) + ", and options under '" + algoName + ":'");
             }
         }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String k = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : e.getKey();
             settings.put(k, e.getValue());
         }
-        Options resolved = Options.resolve(algorithm.name(), algorithm.options(env), settings);
-        if (resumeFrom != null && !overrides.isEmpty()) {
-            throw new UserError("--set cannot change a resumed run (it continues with its own config)");
-        }
-        return new Plan(env, algorithm, s, total, ckpt, evals, settings, resolved, resumeFrom);
+        return settings;
     }
 
     private static void checkSpaces(String env, Algorithm algorithm) {
@@ -331,15 +331,6 @@ final class TrainCommand implements Callable<Integer> {
                         + ")");
             }
         }
-    }
-
-    /** Environment steps per unit of the algorithm's checkpoint period (PPO: one update's batch; SAC: one step). */
-    private static long stepsPerCheckpointUnit(Plan plan) {
-        Map<String, Object> v = plan.resolved().asMap();
-        if (v.containsKey("num_envs") && v.containsKey("num_steps")) {
-            return ((Number) v.get("num_envs")).longValue() * ((Number) v.get("num_steps")).longValue();
-        }
-        return 1;
     }
 
     private void evaluate(Path checkpoint, Plan plan, long globalStep, Run run) {

@@ -10,4 +10,11 @@ public final class UserError extends RuntimeException {
     public UserError(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /** Throws naming {@code option} and the value unless {@code value >= 1}. */
+    static void requirePositive(String option, long value) {
+        if (value < 1) {
+            throw new UserError(option + " must be at least 1, got " + value);
+        }
+    }
 }

@@ -29,6 +29,14 @@ public interface Algorithm {
         return options();
     }
 
+    /**
+     * Environment steps per unit of {@code checkpointEvery} under these resolved options (PPO:
+     * one update's batch, {@code num_envs × num_steps}; SAC: one step).
+     */
+    default long stepsPerCheckpointUnit(dev.trail.config.Options resolved) {
+        return 1;
+    }
+
     /** Whether it can train on an action space of this kind. */
     boolean supportsDiscreteActions();
 

@@ -64,6 +64,11 @@ public final class Algorithms {
         }
 
         @Override
+        public long stepsPerCheckpointUnit(dev.trail.config.Options resolved) {
+            return (long) resolved.getInt("num_envs") * resolved.getInt("num_steps");
+        }
+
+        @Override
         public List<Option> options(String envId) {
             try (dev.trail.env.Env<?, ?> env = dev.trail.envs.Envs.make(envId)) {
                 return env.actionSpace() instanceof dev.trail.space.Box
