@@ -32,6 +32,40 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * The global step a checkpoint was written at ({@code globalStep} in its metadata: environment
+     * steps, or sampled tokens for token-level runs).
+     *
+     * @throws UserError if the metadata cannot be read or has no step
+     */
+    static long globalStep(Path checkpoint) {
+        Path meta = checkpoint.resolve(METADATA);
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(meta.toFile());
+            if (!node.path("globalStep").canConvertToLong()) {
+                throw new UserError("checkpoint " + checkpoint + " records no globalStep in " + METADATA);
+            }
+            return node.path("globalStep").asLong();
+        } catch (IOException e) {
+            throw new UserError("cannot read " + meta + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the run folder's {@code summary.json} says it finished. */
+    static boolean finished(Path runDir) {
+        Path summary = runDir.resolve("summary.json");
+        if (!Files.isRegularFile(summary)) {
+            return false;
+        }
+        try {
+            return "finished".equals(new com.fasterxml.jackson.databind.ObjectMapper().readTree(summary.toFile())
+                    .path("status").asText());
+        } catch (IOException e) {
+            throw new UserError("cannot read " + summary + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A checkpoint path as given, or the latest one inside a run directory; a clear error if none. */
     static Path resolve(Path given, String option) throws IOException {
         if (Files.isRegularFile(given.resolve(METADATA))) {

@@ -79,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new UserError("cannot load checkpoint " + checkpoint + ": " + e.getMessage(), e);
         }
         String env = envId != null ? envId : loaded.envId();
-        Evaluation.Result r = Evaluation.evaluate(loaded, env, episodes, seed, deterministic);
+        Evaluation.Result r = Evaluation.evaluate(loaded, TrainCommand.envSpec(env), episodes, seed, deterministic);
         double[] lengths = Arrays.stream(r.lengths()).asDoubleStream().toArray();
         Stats ret = Stats.of(r.returns());
         Stats len = Stats.of(lengths);
@@ -114,7 +114,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         LmEvaluation.Result r;
         try {
-            r = LmEvaluation.evaluate(given, envId, episodes, k, seed);
+            r = LmEvaluation.evaluate(given, TrainCommand.envSpec(envId), episodes, k, seed);
         } catch (IOException e) {
             throw new UserError("cannot load checkpoint " + given + ": " + e.getMessage(), e);
         }

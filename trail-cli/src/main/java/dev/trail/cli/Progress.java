@@ -5,7 +5,9 @@ import java.util.Locale;
 
 /**
  * Training progress for people: a one-line bar redrawn in place on a terminal (steps, episodes,
- * mean return, steps/s, ETA), plain log lines every few seconds otherwise (files, CI).
+ * mean return, steps/s, ETA), plain log lines every few seconds otherwise (files, CI). Runs whose
+ * budget is not in environment steps (token-level RL: {@code totalSteps} 0) get a line per update
+ * every few seconds, and at every evaluation, with the headline metrics.
  */
 final class Progress {
 
@@ -62,6 +64,9 @@ final class Progress {
 
     /** Redraws or logs if the interval passed (or {@code force}). */
     void update(long globalStep, boolean force) {
+        if (totalSteps == 0) {
+            return;
+        }
         long now = System.nanoTime();
         if (!force && now - lastPrint < intervalNanos) {
             return;
@@ -84,9 +89,22 @@ final class Progress {
         out.flush();
     }
 
+    /** For runs counted in updates: a line with the update's headline metrics, every few seconds and at evaluations. */
+    void log(int update, java.util.Map<String, Double> values) {
+        long now = System.nanoTime();
+        boolean eval = values.keySet().stream().anyMatch(k -> k.startsWith("eval/"));
+        if (!eval && now - lastPrint < 5_000_000_000L) {
+            return;
+        }
+        lastPrint = now;
+        out.println(String.format(Locale.ROOT, "update %d  %s  %s", update, duration((now - startNanos) / 1e9),
+                LmTraining.brief(values)));
+        out.flush();
+    }
+
     /** Ends the bar's line on a terminal. */
     void close() {
-        if (terminal) {
+        if (terminal && totalSteps > 0) {
             out.println();
             out.flush();
         }

@@ -62,7 +62,7 @@ final class SftCommand implements Callable<Integer> {
         cmd.addAll(spec.commandLine().getParseResult().originalArgs());
         return LmTraining.run(spec.commandLine().getOut(), spec.commandLine().getErr(), out,
                 new RunInfo(envId, "sft", seed, c, cmd), (dir, listener) -> {
-                    Sft.Result r = Sft.run(config, envId, seed, dir, listener);
+                    Sft.Result r = Sft.run(config, TrainCommand.envSpec(envId), seed, dir, listener);
                     LmTraining.printEvaluation(spec.commandLine().getOut(), "after SFT", r.evaluation());
                     spec.commandLine().getOut().println("checkpoint: " + r.checkpoint());
                 });

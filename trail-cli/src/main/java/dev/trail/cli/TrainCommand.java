@@ -4,16 +4,9 @@ import dev.trail.algo.Algorithm;
 import dev.trail.algo.Algorithms;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
-import dev.trail.algo.grpo.Grpo;
-import dev.trail.algo.grpo.GrpoConfig;
-import dev.trail.algo.grpo.GrpoOptions;
-import dev.trail.envs.token.TokenTasks;
 import dev.trail.config.Options;
-import dev.trail.env.Env;
+import dev.trail.env.EnvSpec;
 import dev.trail.envs.Envs;
-import dev.trail.policy.Evaluation;
-import dev.trail.space.Box;
-import dev.trail.space.Discrete;
 import dev.trail.track.MetricsListener;
 import dev.trail.track.Run;
 import dev.trail.track.RunInfo;
@@ -48,7 +41,8 @@ import picocli.CommandLine.Spec;
         description = {"Train a policy and record the run under --out (default runs/).",
             "Example: trail train --env CartPole-v1 --algo ppo --seed 1",
             "Resume a stopped run from its last checkpoint: trail train --resume runs/<run-id>",
-            "Token tasks: trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>"})
+            "Token tasks: trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>",
+            "Your own environment: trail train --env class:com.acme.MyEnv --algo ppo (jar on TRAIL_CLASSPATH)"})
 final class TrainCommand implements Callable<Integer> {
 
     private static final Set<String> TOP_LEVEL = Set.of("env", "algo", "seed", "total_steps", "checkpoint_every",
@@ -99,19 +93,22 @@ final class TrainCommand implements Callable<Integer> {
     boolean noTrack;
 
     /** The fully resolved settings of a training run. */
-    record Plan(String env, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
-            int evalEpisodes, Map<String, String> algoSettings, Options resolved, Path resumeFrom) {
+    record Plan(String env, EnvSpec spec, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
+            int evalEpisodes, Map<String, String> algoSettings, Options resolved, Path init, Path resumeFrom,
+            long resumeStep) {
 
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("env", env);
             c.put("algo", algorithm.name());
             c.put("seed", seed);
-            c.put("total_steps", totalSteps);
+            if (algorithm.countsEnvironmentSteps()) {
+                c.put("total_steps", totalSteps);
+            }
             c.put("checkpoint_every", checkpointEverySteps);
             c.put("eval_episodes", evalEpisodes);
-            if (resumeFrom != null) {
-                c.put("resumed_from", resumeFrom.toString());
+            if (init != null) {
+                c.put("init", init.toString());
             }
             c.put(algorithm.name(), new LinkedHashMap<>(resolved.asMap()));
             return c;
@@ -126,37 +123,40 @@ final class TrainCommand implements Callable<Integer> {
                 Algorithm a = Algorithms.get(name);
                 printOptions(w, name, a.description(), a.options());
             }
-            printOptions(w, String.join("|", GrpoConfig.ESTIMATORS), "token-level RL on token tasks (needs --init "
-                    + "runs/<sft-run>; the name picks the advantage estimator)", GrpoOptions.options());
             return Trail.OK;
-        }
-        String algoName = algo;
-        if (algoName == null && config != null) {
-            algoName = ConfigFile.read(config).get("algo");
-        }
-        if (algoName != null && GrpoConfig.ESTIMATORS.contains(algoName)) {
-            return trainTokenPolicy(algoName);
-        }
-        if (init != null) {
-            throw new UserError("--init is for token-level algorithms (" + String.join(", ", GrpoConfig.ESTIMATORS) + ")");
         }
         Plan plan = plan();
         Files.createDirectories(out);
         long unit = plan.algorithm().stepsPerCheckpointUnit(plan.resolved());
         int every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps() / unit));
+        if (!plan.algorithm().countsEnvironmentSteps()) {
+            every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps()));
+        }
         RunInfo info = new RunInfo(plan.env(), plan.algorithm().name(), plan.seed(), plan.toConfig(), commandLine());
-        Progress progress = new Progress(w, Progress.stdoutIsTerminal(), plan.totalSteps());
-        Run run = noTrack ? null : Run.start(out, info);
+        Progress progress = new Progress(w, Progress.stdoutIsTerminal(),
+                plan.algorithm().countsEnvironmentSteps() ? plan.totalSteps() : 0);
+        Run run;
+        if (noTrack) {
+            run = null;
+        } else if (plan.resumeFrom() != null) {
+            run = Run.resume(resume, plan.resumeStep(), plan.resumeFrom(), commandLine(),
+                    Run.Options.defaults());
+        } else {
+            run = Run.start(out, info);
+        }
         MetricsListener metrics = run == null ? MetricsListener.NONE : MetricsListener.recordingTo(run);
         Path checkpointDir = run == null ? Files.createTempDirectory("trail-checkpoints") : run.dir().resolve("checkpoints");
         if (run != null) {
-            w.println("run " + run.id() + " -> " + run.dir());
+            w.println((plan.resumeFrom() != null ? "resuming run " : "run ") + run.id() + " -> " + run.dir()
+                    + (plan.resumeFrom() != null ? " from " + plan.resumeFrom().getFileName() : ""));
         }
-        w.printf(Locale.ROOT, "training %s on %s, seed %d, %,d steps%n", plan.algorithm().name(), plan.env(), plan.seed(),
-                plan.totalSteps());
+        w.printf(Locale.ROOT, "training %s on %s, seed %d%s%n", plan.algorithm().name(), plan.env(), plan.seed(),
+                plan.algorithm().countsEnvironmentSteps() ? String.format(Locale.ROOT, ", %,d steps", plan.totalSteps())
+                        : "");
         w.flush();
         long[] lastStep = {0};
         Path[] lastCheckpoint = {null};
+        boolean evaluateAtCheckpoints = plan.evalEpisodes() > 0 && !plan.algorithm().evaluatesDuringTraining();
         TrainingListener listener = new TrainingListener() {
             @Override
             public void onEpisode(long globalStep, int envIndex, double episodicReturn, int length) {
@@ -173,24 +173,46 @@ final class TrainCommand implements Callable<Integer> {
                 perUpdate.remove(dev.trail.algo.Metrics.EPISODIC_RETURN);
                 perUpdate.remove(dev.trail.algo.Metrics.EPISODIC_LENGTH);
                 metrics.onUpdate(globalStep, perUpdate);
-                progress.update(globalStep, false);
+                progress.update(plan.algorithm().countsEnvironmentSteps() ? globalStep : update, false);
+                if (!plan.algorithm().countsEnvironmentSteps()) {
+                    progress.log(update, values);
+                }
             }
 
             @Override
-            public void onCheckpoint(int update, Path path) {
+            public void beforeCheckpoint(long iteration, long globalStep) {
+                if (run != null) {
+                    try {
+                        run.flush();
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            }
+
+            @Override
+            public void onCheckpoint(long iteration, long globalStep, Path path) {
                 lastCheckpoint[0] = path;
-                if (plan.evalEpisodes() > 0) {
-                    evaluate(path, plan, lastStep[0], run);
+                if (evaluateAtCheckpoints) {
+                    Map<String, Double> r = evaluate(path, plan);
+                    if (run != null) {
+                        run.log(globalStep, r);
+                    }
                 }
             }
         };
         RunStatus status = RunStatus.FAILED;
         try {
+            if (run != null && plan.resumeFrom() != null && evaluateAtCheckpoints
+                    && run.lastStep("eval/mean_return") != plan.resumeStep()) {
+                // the stopped process wrote the checkpoint but was killed before its evaluation was on disk
+                run.log(plan.resumeStep(), evaluate(plan.resumeFrom(), plan));
+            }
             Path last = plan.resumeFrom() != null
-                    ? plan.algorithm().resume(plan.resumeFrom(), listener, checkpointDir, every)
-                    : plan.algorithm().train(plan.algoSettings(), plan.env(), plan.seed(), plan.totalSteps(), listener,
-                            checkpointDir, every);
-            status = RunStatus.FINISHED;
+                    ? plan.algorithm().resume(plan.resumeFrom(), plan.spec(), listener, checkpointDir, every)
+                    : plan.algorithm().train(plan.algoSettings(), plan.spec(), plan.seed(), plan.totalSteps(),
+                            plan.init(), listener, checkpointDir, every);
+            status = Thread.currentThread().isInterrupted() ? RunStatus.INTERRUPTED : RunStatus.FINISHED;
             progress.update(lastStep[0], true);
             progress.close();
             summary(w, plan, progress, last == null ? lastCheckpoint[0] : last, run);
@@ -216,86 +238,103 @@ final class TrainCommand implements Callable<Integer> {
         w.flush();
     }
 
-    /** {@code trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>}: the GRPO-family trainer. */
-    private int trainTokenPolicy(String estimator) throws IOException {
-        Map<String, String> file = config == null ? Map.of() : ConfigFile.read(config);
-        String env = first(envId, file.get("env"), null);
-        if (env == null || !TokenTasks.ids().contains(env)) {
-            throw new UserError(estimator + " trains token-level policies on " + TokenTasks.ids() + "; got --env " + env);
+    /** The registry entry of {@code id} ({@code class:NAME} for a user environment class); a bad id is a usage error. */
+    static EnvSpec envSpec(String id) {
+        try {
+            return Envs.spec(id);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
         }
-        if (resume != null) {
-            throw new UserError("--resume is not supported for " + estimator + " yet; start again from --init");
-        }
-        long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
-        Map<String, String> settings = algorithmSettings(file, estimator, Set.of("env", "algo", "seed", "init"), config);
-        Options resolved = Options.resolve(estimator, GrpoOptions.options(), settings);
-        GrpoConfig cfg = GrpoOptions.fromOptions(estimator, resolved, settings.keySet());
-        Path initPath = init != null ? init : file.containsKey("init") ? Path.of(file.get("init")) : null;
-        if (initPath != null && !Files.exists(initPath)) {
-            throw new UserError("--init " + initPath + " does not exist");
-        }
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("env", env);
-        c.put("algo", estimator);
-        c.put("seed", s);
-        c.put("init", initPath == null ? null : initPath.toString());
-        c.put(estimator, new LinkedHashMap<>(resolved.asMap()));
-        PrintWriter w = spec.commandLine().getOut();
-        return LmTraining.run(w, spec.commandLine().getErr(), out, new RunInfo(env, estimator, s, c, commandLine()),
-                (dir, listener) -> {
-                    Grpo.Result r = Grpo.run(cfg, env, s, initPath, dir, listener);
-                    LmTraining.printEvaluation(w, "before", r.before());
-                    LmTraining.printEvaluation(w, "after " + r.updates() + " updates", r.after());
-                    w.println("checkpoint: " + r.checkpoint());
-                });
     }
 
     private Plan plan() throws IOException {
         Map<String, String> file = config == null ? Map.of() : ConfigFile.read(config);
         Path resumeFrom = null;
+        long resumeStep = 0;
         if (resume != null) {
             if (!Files.isDirectory(resume)) {
                 throw new UserError("--resume " + resume + " is not a run folder");
             }
+            if (!overrides.isEmpty() || envId != null || algo != null || seed != null || totalSteps != null
+                    || init != null) {
+                throw new UserError("--resume continues a run with its own config; --set, --env, --algo, --seed, "
+                        + "--total-steps and --init cannot change it");
+            }
+            if (Checkpoints.finished(resume)) {
+                throw new UserError("--resume " + resume + ": run " + resume.getFileName() + " has finished; there is "
+                        + "nothing to resume (start a new run with --config " + resume.resolve(Run.CONFIG_FILE) + ")");
+            }
             resumeFrom = Checkpoints.latest(resume).orElseThrow(() -> new UserError("--resume " + resume
                     + " has no checkpoint to resume from (checkpoints/ is empty)"));
+            resumeStep = Checkpoints.globalStep(resumeFrom);
             Path runConfig = resume.resolve(Run.CONFIG_FILE);
-            if (config == null && Files.isRegularFile(runConfig)) {
-                file = ConfigFile.read(runConfig);
+            if (config != null) {
+                throw new UserError("--config cannot change a resumed run (it continues with its own config.yaml)");
             }
+            if (!Files.isRegularFile(runConfig)) {
+                throw new UserError("--resume " + resume + " has no " + Run.CONFIG_FILE);
+            }
+            file = ConfigFile.read(runConfig);
         }
         String env = first(envId, file.get("env"), null);
         String algoName = first(algo, file.get("algo"), null);
         if (env == null) {
-            throw new UserError("--env is required (see `trail envs`)");
+            throw new UserError("--env is required (see `trail envs`, or class:NAME for your own Env class)");
         }
         if (algoName == null) {
             throw new UserError("--algo is required; known: " + String.join(", ", Algorithms.names()));
         }
         Algorithm algorithm = Algorithms.get(algoName);
-        checkSpaces(env, algorithm);
+        EnvSpec envSpec = envSpec(env);
+        try {
+            algorithm.checkEnvironment(envSpec);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
         long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
-        long total = totalSteps != null ? totalSteps : parseLong(file.get("total_steps"), "total_steps", 500_000);
-        if (total < 1) {
-            throw new UserError("--total-steps must be at least 1, got " + total);
+        long total;
+        if (algorithm.countsEnvironmentSteps()) {
+            total = totalSteps != null ? totalSteps : parseLong(file.get("total_steps"), "total_steps", 500_000);
+            if (total < 1) {
+                throw new UserError("--total-steps must be at least 1, got " + total);
+            }
+        } else {
+            if (totalSteps != null || file.containsKey("total_steps")) {
+                throw new UserError(algorithm.name() + " counts its budget in updates, not environment steps: use "
+                        + "--set iterations=N instead of --total-steps");
+            }
+            total = 0;
         }
         long ckpt = checkpointEvery != null ? checkpointEvery
-                : parseLong(file.get("checkpoint_every"), "checkpoint_every", Math.max(1, total / 10));
-        if (ckpt < 1) {
+                : parseLong(file.get("checkpoint_every"), "checkpoint_every",
+                        algorithm.countsEnvironmentSteps() ? Math.max(1, total / 10) : 0);
+        if (ckpt < 0 || ckpt == 0 && algorithm.countsEnvironmentSteps()) {
             throw new UserError("--checkpoint-every must be at least 1, got " + ckpt);
         }
         int evals = evalEpisodes != null ? evalEpisodes : (int) parseLong(file.get("eval_episodes"), "eval_episodes", 10);
         if (evals < 0) {
             throw new UserError("--eval-episodes must be >= 0, got " + evals);
         }
-        Set<String> topLevel = new java.util.HashSet<>(TOP_LEVEL);
-        topLevel.add("resumed_from");
-        Map<String, String> settings = algorithmSettings(file, algorithm.name(), topLevel, config != null ? config : resume);
-        Options resolved = Options.resolve(algorithm.name(), algorithm.options(env), settings);
-        if (resumeFrom != null && !overrides.isEmpty()) {
-            throw new UserError("--set cannot change a resumed run (it continues with its own config)");
+        Path initPath = init != null ? init : file.containsKey("init") && !file.get("init").equals("none")
+                ? Path.of(file.get("init")) : null;
+        if (initPath != null && !algorithm.takesInit()) {
+            throw new UserError("--init is for the token-level algorithms; " + algorithm.name() + " starts fresh");
         }
-        return new Plan(env, algorithm, s, total, ckpt, evals, settings, resolved, resumeFrom);
+        if (initPath != null && !Files.exists(initPath)) {
+            throw new UserError("--init " + initPath + " does not exist");
+        }
+        Set<String> topLevel = new java.util.HashSet<>(TOP_LEVEL);
+        topLevel.add("init");
+        Map<String, String> settings = algorithmSettings(file, algorithm.name(), topLevel, config != null ? config : resume);
+        Options resolved;
+        try {
+            resolved = Options.resolve(algorithm.name(), algorithm.options(envSpec), settings);
+            algorithm.validate(settings, envSpec);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        return new Plan(env, envSpec, algorithm, s, total, ckpt, evals, settings, resolved, initPath, resumeFrom,
+                resumeStep);
     }
 
     /**
@@ -321,39 +360,28 @@ final class TrainCommand implements Callable<Integer> {
         return settings;
     }
 
-    private static void checkSpaces(String env, Algorithm algorithm) {
-        try (Env<?, ?> e = Envs.make(env)) {
-            boolean discrete = e.actionSpace() instanceof Discrete;
-            boolean box = e.actionSpace() instanceof Box;
-            if (discrete && !algorithm.supportsDiscreteActions() || box && !algorithm.supportsContinuousActions()
-                    || !discrete && !box) {
-                throw new UserError(algorithm.name() + " cannot train on " + env + " (actions in " + e.actionSpace()
-                        + ")");
-            }
-        }
-    }
-
-    private void evaluate(Path checkpoint, Plan plan, long globalStep, Run run) {
+    private Map<String, Double> evaluate(Path checkpoint, Plan plan) {
         try {
-            Evaluation.Result r = Evaluation.evaluate(checkpoint, plan.env(), plan.evalEpisodes(), plan.seed() + 1_000_003L,
-                    true);
-            if (run != null) {
-                run.log(globalStep, Map.of("eval/mean_return", r.meanReturn(), "eval/std_return", r.stdReturn(),
-                        "eval/mean_length", r.meanLength()));
-            }
+            return plan.algorithm().evaluate(checkpoint, plan.spec(), plan.evalEpisodes(), plan.seed() + 1_000_003L);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
     }
 
     private void summary(PrintWriter w, Plan plan, Progress progress, Path lastCheckpoint, Run run) throws IOException {
-        w.printf(Locale.ROOT, "done: %,d episodes, mean return of the last 100: %.2f, %.1f s%n", progress.episodes(),
-                progress.recentMean(), progress.elapsedSeconds());
-        if (lastCheckpoint != null && plan.evalEpisodes() > 0) {
-            Evaluation.Result r = Evaluation.evaluate(lastCheckpoint, plan.env(), plan.evalEpisodes(),
-                    plan.seed() + 1_000_003L, true);
-            w.printf(Locale.ROOT, "evaluation (%d episodes, deterministic): mean return %.2f ± %.2f, mean length %.1f%n",
-                    plan.evalEpisodes(), r.meanReturn(), r.stdReturn(), r.meanLength());
+        if (plan.algorithm().countsEnvironmentSteps()) {
+            w.printf(Locale.ROOT, "done: %,d episodes, mean return of the last 100: %.2f, %.1f s%n", progress.episodes(),
+                    progress.recentMean(), progress.elapsedSeconds());
+        } else {
+            w.printf(Locale.ROOT, "done in %.1f s%n", progress.elapsedSeconds());
+        }
+        if (lastCheckpoint != null && plan.evalEpisodes() > 0 && !plan.algorithm().evaluatesDuringTraining()) {
+            Map<String, Double> r = evaluate(lastCheckpoint, plan);
+            if (r.containsKey("eval/mean_return")) {
+                w.printf(Locale.ROOT, "evaluation (%d episodes, deterministic): mean return %.2f ± %.2f, mean length %.1f%n",
+                        plan.evalEpisodes(), r.get("eval/mean_return"), r.get("eval/std_return"),
+                        r.get("eval/mean_length"));
+            }
         }
         if (lastCheckpoint != null) {
             w.println("checkpoint: " + lastCheckpoint);

@@ -101,14 +101,16 @@ class TrainAndEvalCommandTest {
     }
 
     @Test
-    void resumeContinuesFromTheLastCheckpoint() throws IOException {
+    void resumeRefusesAFinishedRunAndChangedSettings() throws IOException {
         assertEquals(0, train("--checkpoint-every", "256").code());
         Path first = runs().get(0);
         CliRunner r = CliRunner.run("train", "--resume", first.toString(), "--out", runsDir().toString());
-        assertEquals(0, r.code(), r.err());
-        assertEquals(2, runs().size());
-        Path resumed = runs().stream().filter(p -> !p.equals(first)).findFirst().orElseThrow();
-        assertTrue(Files.readString(resumed.resolve("config.yaml")).contains("resumed_from"));
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("finished") && r.err().contains(first.getFileName().toString()), r.err());
+        r = CliRunner.run("train", "--resume", first.toString(), "--set", "gamma=0.9");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--set"), r.err());
+        assertEquals(1, runs().size(), "no new run folder");
     }
 
     @Test

@@ -5,8 +5,10 @@ import dev.trail.config.Options;
 import dev.trail.trajectory.TrajectoryGroup;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -24,12 +26,30 @@ public final class AdvantageEstimators {
      * @param description one-line description with the source (paper or spec section)
      * @param options declared options with defaults
      * @param factory builds an estimator from resolved options
+     * @param capabilities what it needs from a trainer or does itself (at its default options)
      */
     public record Entry(String name, String description, List<Option> options,
-            Function<Options, AdvantageEstimator> factory) {
+            Function<Options, AdvantageEstimator> factory, Set<Capability> capabilities) {
 
         public Entry {
             options = List.copyOf(options);
+            capabilities = capabilities.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(capabilities));
+        }
+
+        /** An entry that needs nothing but rewards (and groups of one). */
+        public Entry(String name, String description, List<Option> options,
+                Function<Options, AdvantageEstimator> factory) {
+            this(name, description, options, factory, Set.of());
+        }
+
+        /** Whether it declares {@code c}. */
+        public boolean has(Capability c) {
+            return capabilities.contains(c);
+        }
+
+        /** Whether it declares an option named {@code option}. */
+        public boolean declares(String option) {
+            return options.stream().anyMatch(o -> o.name().equals(option));
         }
 
         /** An estimator with these settings over the defaults. */
@@ -70,7 +90,8 @@ public final class AdvantageEstimators {
      */
     static void register(String name, String description, List<Option> options,
             Function<Options, Function<List<TrajectoryGroup>, AdvantageResult>> build) {
-        register(new Entry(name, description, options, o -> new Named(name, build.apply(o))));
+        register(new Entry(name, description, options, o -> new Named(name, build.apply(o)),
+                BuiltinEstimators.capabilities(name)));
     }
 
     /** An estimator that is its name and a function of the batch. */

@@ -11,7 +11,8 @@ import java.util.List;
 final class TrajectoryInputs {
 
     /** The extra column holding the reference policy's log-probabilities. */
-    static final String REF_LOG_PROB = "refLogProb";
+    /** The extra column holding the frozen reference policy's per-step log-probabilities. */
+    static final String REF_LOG_PROB = dev.trail.trajectory.Trajectory.REF_LOG_PROB;
 
     private TrajectoryInputs() {
     }

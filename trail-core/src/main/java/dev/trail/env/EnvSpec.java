@@ -29,4 +29,21 @@ public record EnvSpec(String id, int maxEpisodeSteps, double rewardThreshold, Su
     public Env<?, ?> make() {
         return factory.get();
     }
+
+    /**
+     * A new environment with the primitive-array fast path, as vector environments and the
+     * learners of array observations need.
+     *
+     * @throws IllegalArgumentException if this id's environments are not {@link ArrayEnv}s, naming the id and class
+     */
+    public ArrayEnv<?> makeArray() {
+        Env<?, ?> env = factory.get();
+        if (env instanceof ArrayEnv<?> array) {
+            return array;
+        }
+        String type = env.getClass().getName();
+        env.close();
+        throw new IllegalArgumentException("environment " + id + " (" + type + ") is not an ArrayEnv: it has no "
+                + "primitive-array fast path, which vector environments and array-observation learners need");
+    }
 }

@@ -42,6 +42,9 @@ public record Trajectory(String id, String groupId, long seed,
         boolean terminated, boolean truncated, double bootstrapValue,
         Map<String, double[]> extras) {
 
+    /** The extras column with the frozen reference policy's per-step log-probabilities (KL terms). */
+    public static final String REF_LOG_PROB = "refLogProb";
+
     public Trajectory {
         if (rewards == null) {
             throw new IllegalArgumentException("trajectory " + id + " needs rewards");

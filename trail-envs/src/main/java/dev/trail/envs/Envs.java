@@ -36,13 +36,23 @@ import java.util.function.Supplier;
  * <p>{@code Envs.make("CartPole-v1")} returns a new, independent environment with the time limit
  * applied; call {@code reset(seed)} before stepping it. An unknown id is an
  * {@link IllegalArgumentException} that lists the known ids.
+ *
+ * <p>User environments: {@link #register(EnvSpec)} adds an entry under a new id, and an id of the
+ * form {@code class:com.acme.MyEnv} names a class on the classpath that implements
+ * {@link Env} (an {@link ArrayEnv} to train with the array learners, or a
+ * {@link dev.trail.token.TokenEnv} subclass) and has a public no-argument constructor; each
+ * {@code make} calls it once. Such an environment applies its own time limit (e.g. by passing one to
+ * {@code ArrayEnv}'s constructor), which becomes the entry's {@code maxEpisodeSteps}.
  */
 public final class Envs {
 
     private record Entry(EnvSpec spec, Supplier<? extends Env<?, ?>> factory) {
     }
 
-    private static final Map<String, Entry> REGISTRY = build();
+    /** The prefix of ids that name an environment class on the classpath. */
+    public static final String CLASS_PREFIX = "class:";
+
+    private static final Map<String, Entry> REGISTRY = Collections.synchronizedMap(build());
 
     private Envs() {
     }
@@ -66,7 +76,25 @@ public final class Envs {
             }
             registry.put(tokenTask.id(), new Entry(tokenTask, tokenTask.factory()));
         }
-        return Collections.unmodifiableMap(registry);
+        return registry;
+    }
+
+    /**
+     * Adds a user environment under {@code spec.id()}.
+     *
+     * @throws IllegalArgumentException if the id is taken or uses the {@code class:} prefix
+     */
+    public static void register(EnvSpec spec) {
+        if (spec.id().startsWith(CLASS_PREFIX)) {
+            throw new IllegalArgumentException("ids starting with '" + CLASS_PREFIX + "' name classes and cannot be "
+                    + "registered: " + spec.id());
+        }
+        synchronized (REGISTRY) {
+            if (REGISTRY.containsKey(spec.id())) {
+                throw new IllegalArgumentException("environment id " + spec.id() + " is already registered");
+            }
+            REGISTRY.put(spec.id(), new Entry(spec, spec.factory()));
+        }
     }
 
     private static void register(Map<String, Entry> registry, String id, int maxEpisodeSteps,
@@ -108,7 +136,20 @@ public final class Envs {
 
     /** @return the ids whose environments are {@link ArrayEnv}s (usable in a {@code VectorEnv}), sorted */
     public static List<String> arrayIds() {
-        return REGISTRY.keySet().stream().filter(id -> !TokenTasks.ids().contains(id)).toList();
+        synchronized (REGISTRY) {
+            return REGISTRY.entrySet().stream().filter(e -> !TokenTasks.ids().contains(e.getKey()))
+                    .filter(e -> BUILT_IN_ARRAY.contains(e.getKey()) || isArray(e.getValue().spec()))
+                    .map(Map.Entry::getKey).toList();
+        }
+    }
+
+    private static final java.util.Set<String> BUILT_IN_ARRAY = java.util.Set.of(CartPole.ID, Acrobot.ID,
+            MountainCar.ID, MountainCarContinuous.ID, Pendulum.ID);
+
+    private static boolean isArray(EnvSpec spec) {
+        try (Env<?, ?> e = spec.make()) {
+            return e instanceof ArrayEnv<?>;
+        }
     }
 
     /**
@@ -124,20 +165,66 @@ public final class Envs {
 
     /** @return the registered ids, sorted */
     public static List<String> ids() {
-        return List.copyOf(REGISTRY.keySet());
+        synchronized (REGISTRY) {
+            return List.copyOf(REGISTRY.keySet());
+        }
     }
 
     /** @return all registry entries, sorted by id */
     public static List<EnvSpec> specs() {
-        return REGISTRY.values().stream().map(Entry::spec).toList();
+        synchronized (REGISTRY) {
+            return REGISTRY.values().stream().map(Entry::spec).toList();
+        }
     }
 
     private static Entry entry(String id) {
+        if (id != null && id.startsWith(CLASS_PREFIX)) {
+            EnvSpec spec = classSpec(id);
+            return new Entry(spec, spec.factory());
+        }
         Entry entry = id == null ? null : REGISTRY.get(id);
         if (entry == null) {
             throw new IllegalArgumentException("unknown environment id '" + id + "'; known ids: "
-                    + String.join(", ", REGISTRY.keySet()));
+                    + String.join(", ", ids()) + " (or class:NAME for an Env class on the classpath)");
         }
         return entry;
+    }
+
+    /** The entry of {@code class:NAME}: the class must be an {@link Env} with a public no-argument constructor. */
+    private static EnvSpec classSpec(String id) {
+        String name = id.substring(CLASS_PREFIX.length());
+        Class<?> type;
+        try {
+            type = Class.forName(name, true, Thread.currentThread().getContextClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new IllegalArgumentException("environment class " + name + " is not on the classpath (" + e
+                    + "); put its jar on TRAIL_CLASSPATH");
+        }
+        if (!Env.class.isAssignableFrom(type)) {
+            throw new IllegalArgumentException("environment class " + name + " does not implement "
+                    + Env.class.getName());
+        }
+        java.lang.reflect.Constructor<?> constructor;
+        try {
+            constructor = type.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new IllegalArgumentException("environment class " + name + " has no public no-argument constructor");
+        }
+        Supplier<Env<?, ?>> factory = () -> {
+            try {
+                return (Env<?, ?>) constructor.newInstance();
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                Throwable cause = e.getCause();
+                throw new IllegalArgumentException("environment class " + name + " failed to construct: " + cause,
+                        cause);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalArgumentException("environment class " + name + " cannot be constructed: " + e, e);
+            }
+        };
+        int maxSteps;
+        try (Env<?, ?> probe = factory.get()) {
+            maxSteps = probe instanceof ArrayEnv<?> a ? Math.max(0, a.maxEpisodeSteps()) : 0;
+        }
+        return new EnvSpec(id, maxSteps, Double.NaN, factory);
     }
 }

@@ -14,7 +14,7 @@ import dev.trail.envs.classic.CartPole;
 import dev.trail.envs.classic.MountainCar;
 import dev.trail.envs.classic.MountainCarContinuous;
 import dev.trail.envs.classic.Pendulum;
-import dev.trail.envs.token.TokenEnv;
+import dev.trail.token.TokenEnv;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

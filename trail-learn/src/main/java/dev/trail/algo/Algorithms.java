@@ -1,17 +1,34 @@
 package dev.trail.algo;
 
+import dev.trail.algo.grpo.Grpo;
+import dev.trail.algo.grpo.GrpoConfig;
+import dev.trail.algo.grpo.GrpoOptions;
 import dev.trail.algo.ppo.Ppo;
 import dev.trail.algo.ppo.PpoConfig;
 import dev.trail.algo.sac.Sac;
 import dev.trail.algo.sac.SacConfig;
 import dev.trail.config.Option;
+import dev.trail.config.Options;
+import dev.trail.env.Env;
+import dev.trail.env.EnvSpec;
+import dev.trail.lm.LmEvaluation;
+import dev.trail.policy.Evaluation;
+import dev.trail.space.Box;
+import dev.trail.space.Discrete;
+import dev.trail.token.TokenEnv;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** The registry of training algorithms by name ({@code ppo}, {@code sac}). */
+/**
+ * The registry of training algorithms by name: {@code ppo}, {@code sac}, and the GRPO family
+ * ({@code grpo}, {@code dr-grpo}, {@code rloo}, {@code remax}, {@code reinforce++},
+ * {@code reinforce++-baseline}, {@code lite-ppo}: one trainer, the name presets its advantage
+ * estimator).
+ */
 public final class Algorithms {
 
     private static final Map<String, Algorithm> ENTRIES = new TreeMap<>();
@@ -19,6 +36,9 @@ public final class Algorithms {
     static {
         register(new PpoAlgorithm());
         register(new SacAlgorithm());
+        for (String estimator : GrpoConfig.ESTIMATORS) {
+            register(new GrpoAlgorithm(estimator));
+        }
     }
 
     private Algorithms() {
@@ -46,6 +66,29 @@ public final class Algorithms {
         return List.copyOf(ENTRIES.keySet());
     }
 
+    /** The deterministic evaluation of an array-observation policy checkpoint, as {@code eval/*} metrics. */
+    static Map<String, Double> evaluatePolicy(Path checkpoint, EnvSpec env, int episodes, long seed)
+            throws IOException {
+        Evaluation.Result r = Evaluation.evaluate(checkpoint, env, episodes, seed, true);
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("eval/mean_return", r.meanReturn());
+        m.put("eval/std_return", r.stdReturn());
+        m.put("eval/mean_length", r.meanLength());
+        return m;
+    }
+
+    /** Refuses environments whose actions are not of the supported kinds. */
+    static void checkActions(String algorithm, EnvSpec env, boolean discrete, boolean box) {
+        try (Env<?, ?> e = env.make()) {
+            boolean isDiscrete = e.actionSpace() instanceof Discrete && !(e instanceof TokenEnv);
+            boolean isBox = e.actionSpace() instanceof Box;
+            if (!(isDiscrete && discrete || isBox && box)) {
+                throw new IllegalArgumentException(algorithm + " cannot train on " + env.id() + " (actions in "
+                        + e.actionSpace() + (e instanceof TokenEnv ? ", a token task" : "") + ")");
+            }
+        }
+    }
+
     private static final class PpoAlgorithm implements Algorithm {
         @Override
         public String name() {
@@ -64,39 +107,48 @@ public final class Algorithms {
         }
 
         @Override
-        public long stepsPerCheckpointUnit(dev.trail.config.Options resolved) {
+        public long stepsPerCheckpointUnit(Options resolved) {
             return (long) resolved.getInt("num_envs") * resolved.getInt("num_steps");
         }
 
         @Override
-        public List<Option> options(String envId) {
-            try (dev.trail.env.Env<?, ?> env = dev.trail.envs.Envs.make(envId)) {
-                return env.actionSpace() instanceof dev.trail.space.Box
-                        ? PpoConfig.options(PpoConfig.continuousDefaults()) : PpoConfig.options();
+        public List<Option> options(EnvSpec env) {
+            try (Env<?, ?> e = env.make()) {
+                return e.actionSpace() instanceof Box ? PpoConfig.options(PpoConfig.continuousDefaults())
+                        : PpoConfig.options();
             }
         }
 
         @Override
-        public boolean supportsDiscreteActions() {
-            return true;
+        public void checkEnvironment(EnvSpec env) {
+            checkActions(name(), env, true, true);
+        }
+
+        private PpoConfig config(Map<String, String> settings, EnvSpec env) {
+            return PpoConfig.fromOptions(Options.resolve("ppo", options(env), settings));
         }
 
         @Override
-        public boolean supportsContinuousActions() {
-            return true;
+        public void validate(Map<String, String> settings, EnvSpec env) {
+            Ppo.checkCredit(config(settings, env));
         }
 
         @Override
-        public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
+        public Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
                 TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            PpoConfig config = PpoConfig.fromOptions(dev.trail.config.Options.resolve("ppo", options(envId), settings));
-            return Ppo.train(config, envId, seed, totalSteps, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+            PpoConfig config = config(settings, env);
+            return Ppo.train(config, env, seed, totalSteps, listener, checkpointDir, checkpointEvery).lastCheckpoint();
         }
 
         @Override
-        public Path resume(Path checkpoint, TrainingListener listener, Path checkpointDir, int checkpointEvery)
-                throws IOException {
-            return Ppo.resume(checkpoint, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+        public Path resume(Path checkpoint, EnvSpec env, TrainingListener listener, Path checkpointDir,
+                int checkpointEvery) throws IOException {
+            return Ppo.resume(checkpoint, env, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+        }
+
+        @Override
+        public Map<String, Double> evaluate(Path checkpoint, EnvSpec env, int episodes, long seed) throws IOException {
+            return evaluatePolicy(checkpoint, env, episodes, seed);
         }
     }
 
@@ -117,29 +169,111 @@ public final class Algorithms {
         }
 
         @Override
-        public boolean supportsDiscreteActions() {
+        public void checkEnvironment(EnvSpec env) {
+            checkActions(name(), env, false, true);
+        }
+
+        @Override
+        public void validate(Map<String, String> settings, EnvSpec env) {
+            SacConfig.fromSettings(settings);
+        }
+
+        @Override
+        public Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
+                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+            try (Sac sac = new Sac(SacConfig.fromSettings(settings), env, seed, totalSteps)) {
+                return sac.run(listener, checkpointDir, checkpointEvery);
+            }
+        }
+
+        @Override
+        public Path resume(Path checkpoint, EnvSpec env, TrainingListener listener, Path checkpointDir,
+                int checkpointEvery) throws IOException {
+            try (Sac sac = Sac.load(checkpoint, env)) {
+                return sac.run(listener, checkpointDir, checkpointEvery);
+            }
+        }
+
+        @Override
+        public Map<String, Double> evaluate(Path checkpoint, EnvSpec env, int episodes, long seed) throws IOException {
+            return evaluatePolicy(checkpoint, env, episodes, seed);
+        }
+    }
+
+    /** One registry entry of the GRPO family: the trainer {@link Grpo} with its estimator preset. */
+    private static final class GrpoAlgorithm implements Algorithm {
+        private final String estimator;
+
+        GrpoAlgorithm(String estimator) {
+            this.estimator = estimator;
+        }
+
+        @Override
+        public String name() {
+            return estimator;
+        }
+
+        @Override
+        public String description() {
+            return "token-level " + estimator + " (the GRPO-family trainer with the " + estimator
+                    + " estimator; ALGORITHMS.md §1, §2.3); start from an SFT run with --init; exact resume";
+        }
+
+        @Override
+        public List<Option> options() {
+            return GrpoOptions.options();
+        }
+
+        @Override
+        public boolean countsEnvironmentSteps() {
             return false;
         }
 
         @Override
-        public boolean supportsContinuousActions() {
+        public boolean takesInit() {
             return true;
         }
 
         @Override
-        public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
-                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            try (Sac sac = new Sac(SacConfig.fromSettings(settings), envId, seed, totalSteps)) {
-                return sac.run(listener, checkpointDir, checkpointEvery);
-            }
+        public boolean evaluatesDuringTraining() {
+            return true;
         }
 
         @Override
-        public Path resume(Path checkpoint, TrainingListener listener, Path checkpointDir, int checkpointEvery)
-                throws IOException {
-            try (Sac sac = Sac.load(checkpoint)) {
-                return sac.run(listener, checkpointDir, checkpointEvery);
+        public void checkEnvironment(EnvSpec env) {
+            try {
+                TokenEnv.taskOf(env);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(estimator + " trains token-level policies: " + e.getMessage(), e);
             }
+        }
+
+        private GrpoConfig config(Map<String, String> settings) {
+            Options resolved = Options.resolve(estimator, options(), settings);
+            return GrpoOptions.fromOptions(estimator, resolved, settings.keySet());
+        }
+
+        @Override
+        public void validate(Map<String, String> settings, EnvSpec env) {
+            Grpo.checkCredit(config(settings));
+        }
+
+        @Override
+        public Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
+                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+            GrpoConfig config = config(settings);
+            return Grpo.train(config, env, seed, init, listener, checkpointDir, checkpointEvery).checkpoint();
+        }
+
+        @Override
+        public Path resume(Path checkpoint, EnvSpec env, TrainingListener listener, Path checkpointDir,
+                int checkpointEvery) throws IOException {
+            return Grpo.resume(checkpoint, env, listener, checkpointDir, checkpointEvery).checkpoint();
+        }
+
+        @Override
+        public Map<String, Double> evaluate(Path checkpoint, EnvSpec env, int episodes, long seed) throws IOException {
+            return LmEvaluation.evaluate(checkpoint, env, episodes, 0, seed).metrics();
         }
     }
 }

@@ -34,11 +34,20 @@ public interface TrainingListener {
     }
 
     /**
+     * A checkpoint is about to be written after {@code iteration}: everything reported so far
+     * belongs before it (trackers flush here, so that a run killed right after the checkpoint
+     * has every metric up to it on disk).
+     */
+    default void beforeCheckpoint(long iteration, long globalStep) {
+    }
+
+    /**
      * A checkpoint was written.
      *
-     * @param update the update it follows
+     * @param iteration the iteration it follows (update or step, the algorithm's unit)
+     * @param globalStep environment steps (token tasks: sampled policy tokens) so far
      * @param path its directory
      */
-    default void onCheckpoint(int update, java.nio.file.Path path) {
+    default void onCheckpoint(long iteration, long globalStep, java.nio.file.Path path) {
     }
 }

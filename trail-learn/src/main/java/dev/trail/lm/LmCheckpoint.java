@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trail.checkpoint.Checkpoint;
-import dev.trail.envs.token.Vocabulary;
+import dev.trail.token.Vocabulary;
 import dev.trail.nn.Parameters;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +72,15 @@ public final class LmCheckpoint {
 
     /** Writes {@code model} to {@code dir} atomically, with {@code extra} merged into the metadata. */
     public static void save(Path dir, Transformer model, ObjectNode extra) throws IOException {
+        save(dir, model, extra, Map.of());
+    }
+
+    /**
+     * {@link #save(Path, Transformer, ObjectNode)} with further tensor files beside the model's
+     * {@code parameters} (a trainer's optimizer state, a reference model).
+     */
+    public static void save(Path dir, Transformer model, ObjectNode extra, Map<String, Parameters> files)
+            throws IOException {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.put("kind", KIND);
         meta.set("transformer", model.config().toJson());
@@ -79,12 +88,16 @@ public final class LmCheckpoint {
         if (extra != null) {
             meta.setAll(extra);
         }
-        Checkpoint.write(dir, meta, Map.of("parameters", model.parameters()));
+        Map<String, Parameters> all = new java.util.LinkedHashMap<>();
+        all.put("parameters", model.parameters());
+        all.putAll(files);
+        Checkpoint.write(dir, meta, all);
     }
 
     /**
      * The checkpoint directory for {@code path}: {@code path} itself if it holds
-     * {@code checkpoint.json}, else {@code path/checkpoints/final} (a run directory).
+     * {@code checkpoint.json}, else (a run directory) {@code path/checkpoints/final} if it exists
+     * (an SFT run), else the latest {@code path/checkpoints/update-*} (a GRPO run).
      */
     public static Path resolve(Path path) throws IOException {
         if (Files.isRegularFile(path.resolve(Checkpoint.METADATA_FILE))) {
@@ -94,8 +107,21 @@ public final class LmCheckpoint {
         if (Files.isRegularFile(fin.resolve(Checkpoint.METADATA_FILE))) {
             return fin;
         }
+        Path checkpoints = path.resolve("checkpoints");
+        if (Files.isDirectory(checkpoints)) {
+            try (var dirs = Files.list(checkpoints)) {
+                java.util.Optional<Path> latest = dirs
+                        .filter(d -> d.getFileName().toString().startsWith("update-"))
+                        .filter(d -> Files.isRegularFile(d.resolve(Checkpoint.METADATA_FILE)))
+                        .max(java.util.Comparator.comparing(d -> d.getFileName().toString()));
+                if (latest.isPresent()) {
+                    return latest.get();
+                }
+            }
+        }
         throw new IOException("no language-model checkpoint at " + path + ": neither " + path.resolve(
-                Checkpoint.METADATA_FILE) + " nor " + fin.resolve(Checkpoint.METADATA_FILE) + " exists");
+                Checkpoint.METADATA_FILE) + " nor " + fin.resolve(Checkpoint.METADATA_FILE)
+                + " nor a checkpoints/update-* folder exists");
     }
 
     /**

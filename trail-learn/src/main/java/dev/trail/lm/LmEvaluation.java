@@ -1,11 +1,12 @@
 package dev.trail.lm;
 
 import ai.djl.ndarray.NDManager;
-import dev.trail.envs.token.Problem;
-import dev.trail.envs.token.Split;
-import dev.trail.envs.token.TokenTask;
-import dev.trail.envs.token.TokenTasks;
-import dev.trail.envs.token.Transcript;
+import dev.trail.token.Problem;
+import dev.trail.token.Split;
+import dev.trail.token.TokenTask;
+import dev.trail.env.EnvSpec;
+import dev.trail.token.TokenEnv;
+import dev.trail.token.Transcript;
 import dev.trail.nn.Torch;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
@@ -68,9 +69,9 @@ public final class LmEvaluation {
      * @param episodes held-out problems
      * @param k samples per problem for pass@k (0 for greedy pass@1 only)
      */
-    public static Result evaluate(Path checkpoint, String envId, int episodes, int k, long seed) throws IOException {
+    public static Result evaluate(Path checkpoint, EnvSpec env, int episodes, int k, long seed) throws IOException {
         LmCheckpoint.Loaded loaded = LmCheckpoint.load(checkpoint);
-        TokenTask task = TokenTasks.task(envId);
+        TokenTask task = TokenEnv.taskOf(env);
         try (NDManager manager = Torch.newManager()) {
             return evaluate(manager, loaded.model(), task, episodes, k, 1.0, seed);
         }

@@ -2,11 +2,11 @@ package dev.trail.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.trail.envs.token.Problem;
-import dev.trail.envs.token.ResponseBuilder;
-import dev.trail.envs.token.TokenTask;
-import dev.trail.envs.token.Transcript;
-import dev.trail.envs.token.Vocabulary;
+import dev.trail.token.Problem;
+import dev.trail.token.ResponseBuilder;
+import dev.trail.token.TokenTask;
+import dev.trail.token.Transcript;
+import dev.trail.token.Vocabulary;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.seed.Rng;

@@ -2,8 +2,8 @@ package dev.trail.lm;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.trail.envs.token.Transcript;
-import dev.trail.envs.token.Vocabulary;
+import dev.trail.token.Transcript;
+import dev.trail.token.Vocabulary;
 import dev.trail.nn.Tensors;
 import java.util.List;
 

@@ -3,7 +3,7 @@ package dev.trail.lm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trail.envs.token.Vocabulary;
+import dev.trail.token.Vocabulary;
 
 /**
  * The shape of a decoder-only {@link Transformer}.

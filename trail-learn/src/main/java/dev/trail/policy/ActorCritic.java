@@ -5,6 +5,7 @@ import dev.trail.dist.Categorical;
 import dev.trail.dist.DiagGaussian;
 import dev.trail.nn.Mlp;
 import dev.trail.nn.Parameters;
+import dev.trail.rollout.VectorPolicy;
 import dev.trail.seed.Rng;
 
 /**
@@ -19,7 +20,7 @@ import dev.trail.seed.Rng;
  *
  * <p>Not thread-safe (the Java pass reuses scratch buffers).
  */
-public final class ActorCritic implements Actor {
+public final class ActorCritic implements Actor, VectorPolicy {
 
     /** Name of the continuous policy's log standard deviation parameter. */
     public static final String LOG_STD = "actor.logstd";
@@ -111,21 +112,11 @@ public final class ActorCritic implements Actor {
     // ---- actor API (plain Java) ----------------------------------------------------------------
 
     /**
-     * The outcome of acting on {@code n} observations.
-     *
-     * @param discreteActions chosen categories ({@code [n]}), or null for continuous policies
-     * @param continuousActions sampled actions ({@code [n * actionSize]}, unclipped), or null
-     * @param logProbs {@code log π(a|s)} per row
-     * @param values the critic's {@code V(s)} per row
-     */
-    public record Acted(int[] discreteActions, float[] continuousActions, float[] logProbs, float[] values) {
-    }
-
-    /**
      * Samples actions for {@code n} observations ({@code obs} is {@code [n * observationSize]}),
      * drawing from {@code rng} row by row; returns the actions, their log-probabilities and the
      * critic's values.
      */
+    @Override
     public Acted act(float[] obs, int n, Rng rng) {
         return act(obs, n, rng, false);
     }
@@ -164,6 +155,7 @@ public final class ActorCritic implements Actor {
     }
 
     /** The critic's {@code V(s)} for {@code n} observations (a new array). */
+    @Override
     public float[] values(float[] obs, int n) {
         checkObservations(obs, n);
         if (valueOut.length < n) {

@@ -4,7 +4,7 @@ import dev.trail.env.ArrayEnv;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.space.Box;
-import dev.trail.envs.Envs;
+import dev.trail.env.EnvSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -61,20 +61,21 @@ public final class Evaluation {
      * @param deterministic take the most likely action (argmax or Gaussian mean) instead of sampling
      * @throws IllegalArgumentException if the policy does not fit the environment's spaces (naming both shapes)
      */
-    public static Result evaluate(Path policyCheckpoint, String envId, int episodes, long seed, boolean deterministic)
+    public static Result evaluate(Path policyCheckpoint, EnvSpec env, int episodes, long seed, boolean deterministic)
             throws IOException {
-        return evaluate(PolicyCheckpoint.load(policyCheckpoint), envId, episodes, seed, deterministic);
+        return evaluate(PolicyCheckpoint.load(policyCheckpoint), env, episodes, seed, deterministic);
     }
 
-    /** {@link #evaluate(Path, String, int, long, boolean)} for an already loaded policy. */
-    public static Result evaluate(PolicyCheckpoint.Loaded loaded, String envId, int episodes, long seed,
+    /** {@link #evaluate(Path, EnvSpec, int, long, boolean)} for an already loaded policy. */
+    public static Result evaluate(PolicyCheckpoint.Loaded loaded, EnvSpec envSpec, int episodes, long seed,
             boolean deterministic) {
+        String envId = envSpec.id();
         if (episodes < 1) {
             throw new IllegalArgumentException("episodes must be >= 1, got " + episodes);
         }
         Actor policy = loaded.policy();
         PolicySpec spec = loaded.spec();
-        try (ArrayEnv<?> env = Envs.makeArray(envId)) {
+        try (ArrayEnv<?> env = envSpec.makeArray()) {
             PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(), spec.hidden(),
                     spec.activation());
             if (!expected.equals(spec)) {

@@ -8,7 +8,7 @@ import dev.trail.checkpoint.Checkpoint;
 import dev.trail.env.ArrayEnv;
 import dev.trail.env.wrappers.ObservationNormalizer;
 import dev.trail.env.wrappers.RunningMeanStd;
-import dev.trail.envs.Envs;
+import dev.trail.env.EnvSpec;
 import dev.trail.nn.Activation;
 import dev.trail.nn.Parameters;
 import java.io.IOException;
@@ -68,9 +68,9 @@ public final class PolicyCheckpoint {
     }
 
     /** The metadata describing {@code policy} trained by {@code algorithm} on {@code envId}. */
-    public static ObjectNode describe(String algorithm, String envId, ActorCritic policy,
+    public static ObjectNode describe(String algorithm, EnvSpec env, ActorCritic policy,
             RunningMeanStd.State observationStatistics, double clipObservations) {
-        return describe(algorithm, envId, ACTOR_CRITIC, policy.spec(), policy.parameters(), observationStatistics,
+        return describe(algorithm, env, ACTOR_CRITIC, policy.spec(), policy.parameters(), observationStatistics,
                 clipObservations);
     }
 
@@ -78,15 +78,15 @@ public final class PolicyCheckpoint {
      * The metadata describing a policy of {@code type} ({@link #ACTOR_CRITIC} or
      * {@link #SQUASHED_GAUSSIAN}) shaped {@code s} with weights {@code parameters}.
      */
-    public static ObjectNode describe(String algorithm, String envId, String type, PolicySpec s, Parameters parameters,
-            RunningMeanStd.State observationStatistics, double clipObservations) {
+    public static ObjectNode describe(String algorithm, EnvSpec envSpec, String type, PolicySpec s,
+            Parameters parameters, RunningMeanStd.State observationStatistics, double clipObservations) {
         ObjectNode meta = JsonNodeFactory.instance.objectNode();
         meta.put("algorithm", algorithm);
-        meta.put("envId", envId);
-        ArrayEnv<?> env = Envs.makeArray(envId);
-        meta.put("observationSpace", env.observationSpace().toString());
-        meta.put("actionSpace", env.actionSpace().toString());
-        env.close();
+        meta.put("envId", envSpec.id());
+        try (ArrayEnv<?> env = envSpec.makeArray()) {
+            meta.put("observationSpace", env.observationSpace().toString());
+            meta.put("actionSpace", env.actionSpace().toString());
+        }
         ObjectNode p = meta.putObject("policy");
         p.put("type", type);
         p.put("observationSize", s.observationSize());

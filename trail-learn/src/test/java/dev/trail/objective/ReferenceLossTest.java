@@ -17,7 +17,7 @@ import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The tensor objectives against the reference math on double arrays in {@code dev.trail.loss}. */
+/** The tensor loss module against the reference math on double arrays in {@code dev.trail.loss} (every step valid). */
 class ReferenceLossTest {
 
     @ParameterizedTest
@@ -44,18 +44,18 @@ class ReferenceLossTest {
         PolicyLoss.Result pRef = PolicyLoss.compute(lp, old, adv, mask, n, PolicyLoss.Clip.ppo(0.2), Aggregation.TOKEN_MEAN);
         ValueLoss.Result vRef = ValueLoss.compute(v, vOld, ret, mask, n, 0.2, Aggregation.TOKEN_MEAN);
         try (NDManager m = Torch.newManager()) {
-            NDArray[] s = PolicyObjectives.clippedSurrogate(m.create(lp).toType(ai.djl.ndarray.types.DataType.FLOAT32, false),
-                    m.create(old).toType(ai.djl.ndarray.types.DataType.FLOAT32, false),
-                    m.create(adv).toType(ai.djl.ndarray.types.DataType.FLOAT32, false), 0.2, 0.2);
-            assertEquals(pRef.loss(), s[0].mean().getFloat(), 1e-5);
-            NDArray e = PolicyObjectives.clippedSquaredError(f(m, v), f(m, vOld), f(m, ret), 0.2);
-            assertEquals(vRef.loss(), 0.5 * e.mean().getFloat(), 1e-5);
-            float[] logRatio = s[1].toFloatArray();
+            Losses.PolicyTerms terms = Losses.policyLoss(f(m, lp), floats(old), floats(adv), Losses.Reduction.mean(n),
+                    PolicyLoss.Clip.ppo(0.2));
+            assertEquals(pRef.loss(), terms.loss().getFloat(), 1e-5);
+            assertEquals(pRef.clipFraction(), terms.clipFraction(), 1e-9);
+            assertEquals(pRef.approxKl(), terms.oldApproxKl(), 1e-5);
+            NDArray e = Losses.valueLoss(f(m, v), f(m, vOld), f(m, ret), true, 0.2);
+            assertEquals(vRef.loss(), e.getFloat(), 1e-5);
             double k3 = 0;
             for (int i = 0; i < n; i++) {
                 k3 += KlEstimators.k3(old[i], lp[i]) / n;
             }
-            assertEquals(k3, PolicyObjectives.approxKl(logRatio), 1e-6);
+            assertEquals(k3, terms.approxKl(), 1e-5);
         }
     }
 
@@ -73,6 +73,14 @@ class ReferenceLossTest {
         try (NDManager m = Torch.newManager()) {
             assertEquals(Entropy.ofLogits(d), Categorical.entropy(m.create(logits, new Shape(1, 5))).getFloat(0), 1e-5);
         }
+    }
+
+    private static float[] floats(double[] a) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) a[i];
+        }
+        return out;
     }
 
     private static NDArray f(NDManager m, double[] a) {

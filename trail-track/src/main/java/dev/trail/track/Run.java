@@ -304,6 +304,161 @@ public final class Run implements AutoCloseable {
         }
     }
 
+    /**
+     * Reopens an existing run directory to continue it from a checkpoint at {@code fromStep}: one
+     * run, one curve. Rows of {@code metrics.csv} after {@code fromStep} (what the stopped process
+     * logged past its last checkpoint, and a line cut by a kill) are dropped, so no step appears
+     * twice once the continuation logs them again; the TensorBoard events are rewritten from the
+     * kept rows; {@code provenance.json} gets an entry under {@code resumes} (time, checkpoint, step,
+     * command line, rows dropped); {@code summary.json} says {@code running} again, with this
+     * process's pid. Wall times continue from the last kept row. {@code config.yaml} is kept as it is.
+     *
+     * @param fromCheckpoint the checkpoint the run continues from (recorded)
+     * @throws IOException if the folder is not a run folder or cannot be rewritten
+     */
+    public static Run resume(Path dir, long fromStep, Path fromCheckpoint, List<String> commandLine, Options options)
+            throws IOException {
+        Path summaryFile = dir.resolve(SUMMARY_FILE);
+        Path provenanceFile = dir.resolve(PROVENANCE_FILE);
+        Path metricsFile = dir.resolve(METRICS_FILE);
+        for (Path required : List.of(summaryFile, provenanceFile, metricsFile)) {
+            if (!Files.isRegularFile(required)) {
+                throw new IOException(dir + " is not a run folder: " + required.getFileName() + " is missing");
+            }
+        }
+        Map<String, Object> summary = Json.readMap(summaryFile);
+        Map<String, Object> provenance = new LinkedHashMap<>(Json.readMap(provenanceFile));
+        String id = Json.string(summary, "run_id");
+        List<Long> seeds = new ArrayList<>();
+        if (summary.get("seeds") instanceof List<?> list) {
+            for (Object o : list) {
+                seeds.add(((Number) o).longValue());
+            }
+        } else {
+            seeds.add(Json.longValue(summary, "seed", 0));
+        }
+        Map<String, Object> config = readConfig(dir.resolve(CONFIG_FILE));
+        RunInfo info = new RunInfo(Json.string(summary, "env"), Json.string(summary, "algo"), seeds, config, commandLine);
+        Instant startTime = Instant.parse(Json.string(summary, "start_time"));
+
+        // keep the header and the well-formed rows up to the checkpoint's step
+        byte[] old = Files.readAllBytes(metricsFile);
+        String text = new String(old, StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder(MetricsFile.HEADER).append('\n');
+        List<String[]> keptRows = new ArrayList<>();
+        long dropped = 0;
+        int pos = text.indexOf('\n') + 1;
+        while (pos > 0 && pos < text.length()) {
+            int end = text.indexOf('\n', pos);
+            if (end < 0) {
+                dropped++; // an unterminated last line: cut by the kill
+                break;
+            }
+            String line = text.substring(pos, end);
+            pos = end + 1;
+            String[] f = line.split(",", -1);
+            long step;
+            try {
+                step = f.length == 4 ? Long.parseLong(f[0]) : Long.MAX_VALUE;
+                if (f.length == 4) {
+                    Double.parseDouble(f[1]);
+                    Double.parseDouble(f[3]);
+                }
+            } catch (NumberFormatException e) {
+                step = Long.MAX_VALUE;
+            }
+            if (step <= fromStep) {
+                kept.append(line).append('\n');
+                keptRows.add(f);
+            } else {
+                dropped++;
+            }
+        }
+        byte[] keptBytes = kept.toString().getBytes(StandardCharsets.UTF_8);
+        AtomicFiles.write(metricsFile, keptBytes);
+
+        Map<String, Object> resume = new LinkedHashMap<>();
+        resume.put("time", timestamp(Instant.now()));
+        resume.put("from_checkpoint", fromCheckpoint == null ? null : fromCheckpoint.toString());
+        resume.put("from_step", fromStep);
+        resume.put("rows_dropped", dropped);
+        resume.put("command_line", commandLine);
+        resume.put("pid", ProcessHandle.current().pid());
+        List<Object> resumes = new ArrayList<>();
+        if (provenance.get("resumes") instanceof List<?> earlier) {
+            resumes.addAll(earlier);
+        }
+        resumes.add(resume);
+        provenance.put("resumes", resumes);
+        provenance.remove("end_time");
+        provenance.remove("exit_status");
+        Json.writeAtomic(provenanceFile, provenance);
+
+        TensorBoardWriter tb = null;
+        if (options.tensorBoard()) {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.filter(f -> f.getFileName().toString().startsWith("events.out.tfevents.")).toList()) {
+                    Files.delete(f);
+                }
+            }
+            tb = TensorBoardWriter.create(dir, startTime.toEpochMilli() / 1000.0, Provenance.hostName());
+        }
+        FileChannel channel = FileChannel.open(metricsFile, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        double lastWall = 0;
+        for (String[] f : keptRows) {
+            lastWall = Math.max(lastWall, Double.parseDouble(f[1]));
+        }
+        long startNanos = System.nanoTime() - (long) (lastWall * 1e9);
+        try {
+            Run run = new Run(id, dir, info, options, startTime, startNanos, provenance, channel, tb);
+            synchronized (run.io) {
+                run.metricsCrc.update(keptBytes, 0, keptBytes.length);
+                run.metricsBytes = keptBytes.length;
+                for (String[] f : keptRows) {
+                    long step = Long.parseLong(f[0]);
+                    double wall = Double.parseDouble(f[1]);
+                    double value = Double.parseDouble(f[3]);
+                    int index = run.index(f[2]);
+                    while (run.stats.size() <= index) {
+                        run.stats.add(new MetricStat(run.names.get(run.stats.size())));
+                    }
+                    run.stats.get(index).add(step, value);
+                    run.lastStep = Math.max(run.lastStep, step);
+                    run.lastWall = Math.max(run.lastWall, wall);
+                    run.rows++;
+                    if (tb != null) {
+                        tb.scalar(f[2], step, startTime.toEpochMilli() / 1000.0 + wall, value);
+                    }
+                }
+                if (tb != null) {
+                    tb.flush();
+                }
+                run.writeSummary();
+            }
+            return run;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (tb != null) {
+                tb.close();
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #resume(Path, long, Path, List, Options)} with {@link Options#defaults()}. */
+    public static Run resume(Path dir, long fromStep, Path fromCheckpoint, List<String> commandLine)
+            throws IOException {
+        return resume(dir, fromStep, fromCheckpoint, commandLine, Options.defaults());
+    }
+
+    /** A run's {@code config.yaml} as a map (empty when absent). */
+    static Map<String, Object> readConfig(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        return SimpleYaml.read(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);
 
     /**
@@ -355,6 +510,18 @@ public final class Run implements AutoCloseable {
     /** Seconds since the run started (monotonic clock). */
     public double elapsedSeconds() {
         return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** The last step at which {@code metric} was written to {@code metrics.csv}, or -1 if never. */
+    public long lastStep(String metric) {
+        synchronized (io) {
+            for (MetricStat m : stats) {
+                if (m.name.equals(metric)) {
+                    return m.count == 0 ? -1 : m.lastStep;
+                }
+            }
+            return -1;
+        }
     }
 
     /** Problems met while recording that did not stop the run (e.g. the end-of-run plot failed). */

@@ -1,5 +1,9 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.Problem;
+import dev.trail.token.Verdict;
+import dev.trail.token.Split;
+
 /** Parsing of integer answers in their one canonical form, shared by the verifiers. */
 final class Answers {
 
@@ -82,12 +86,6 @@ final class Answers {
     static void checkFormatReward(double formatReward) {
         if (!(formatReward >= 0 && formatReward < 1)) {
             throw new IllegalArgumentException("formatReward must be in [0, 1), got " + formatReward);
-        }
-    }
-
-    static void checkMaxResponseTokens(int maxResponseTokens) {
-        if (maxResponseTokens < 1) {
-            throw new IllegalArgumentException("maxResponseTokens must be >= 1, got " + maxResponseTokens);
         }
     }
 

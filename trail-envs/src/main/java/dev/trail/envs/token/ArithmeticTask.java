@@ -1,5 +1,10 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.TokenTask;
+import dev.trail.token.Problem;
+import dev.trail.token.Verdict;
+import dev.trail.token.Split;
+
 import dev.trail.seed.Rng;
 import java.util.List;
 
@@ -108,7 +113,7 @@ public final class ArithmeticTask implements TokenTask {
             operations = List.copyOf(operations);
             Answers.checkFormatReward(formatReward);
             Split.checkFraction(heldOutFraction);
-            Answers.checkMaxResponseTokens(maxResponseTokens);
+            TokenTask.checkMaxResponseTokens(maxResponseTokens);
         }
 
         /** 3-digit addition and 2-digit multiplication, no format reward, 10% held out, 16 tokens. */

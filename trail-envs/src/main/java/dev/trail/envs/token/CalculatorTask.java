@@ -1,5 +1,11 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.TokenTask;
+import dev.trail.token.Problem;
+import dev.trail.token.Verdict;
+import dev.trail.token.Tool;
+import dev.trail.token.Split;
+
 import dev.trail.seed.Rng;
 
 /**
@@ -66,7 +72,7 @@ public final class CalculatorTask implements TokenTask {
             }
             Answers.checkFormatReward(formatReward);
             Split.checkFraction(heldOutFraction);
-            Answers.checkMaxResponseTokens(maxResponseTokens);
+            TokenTask.checkMaxResponseTokens(maxResponseTokens);
         }
 
         /** 3-digit times 2-digit plus 3-digit, 3 tool calls, 10% held out, 64 tokens. */

@@ -1,5 +1,10 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.TokenTask;
+import dev.trail.token.Problem;
+import dev.trail.token.Verdict;
+import dev.trail.token.Split;
+
 import dev.trail.seed.Rng;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,7 +75,7 @@ public final class CountdownTask implements TokenTask {
             }
             Answers.checkFormatReward(formatReward);
             Split.checkFraction(heldOutFraction);
-            Answers.checkMaxResponseTokens(maxResponseTokens);
+            TokenTask.checkMaxResponseTokens(maxResponseTokens);
         }
 
         /** 4 numbers in [1, 50], targets in [10, 999] from at least 3 numbers, exact division, 10% held out, 32 tokens. */

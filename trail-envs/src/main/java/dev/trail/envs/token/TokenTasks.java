@@ -1,5 +1,9 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.TokenTask;
+import dev.trail.token.Split;
+import dev.trail.token.TokenEnv;
+
 import dev.trail.config.Option;
 import dev.trail.config.Options;
 import dev.trail.env.EnvSpec;

@@ -2,7 +2,7 @@
  * Token-level tasks with verifiable rewards: problems generated from a seed, a held-out split
  * disjoint from training by construction, and exact verifiers.
  *
- * <p>Everything is spelled in one fixed character-level {@link dev.trail.envs.token.Vocabulary}
+ * <p>Everything is spelled in one fixed character-level {@link dev.trail.token.Vocabulary}
  * (PAD=0, BOS=1, EOS=2, digits, <code>" +-&#42;/=()&lt;&gt;:,.?"</code>, {@code a-z}; 53 ids). A context is
  * BOS, the prompt, then the response, which ends with EOS.
  *
@@ -16,13 +16,13 @@
  *       the tool's output, appended by the environment and never trained on</td></tr>
  * </table>
  *
- * <p>A {@link dev.trail.envs.token.TokenTask} generates problems, writes prompts and reference
+ * <p>A {@link dev.trail.token.TokenTask} generates problems, writes prompts and reference
  * responses and verifies answers ({@link dev.trail.envs.token.ArithmeticTask},
  * {@link dev.trail.envs.token.CountdownTask}, {@link dev.trail.envs.token.CalculatorTask}).
- * A {@link dev.trail.envs.token.ResponseBuilder} appends a policy's tokens one at a time, runs
- * tool calls, and yields a {@link dev.trail.envs.token.Transcript} (token ids, loss mask,
+ * A {@link dev.trail.token.ResponseBuilder} appends a policy's tokens one at a time, runs
+ * tool calls, and yields a {@link dev.trail.token.Transcript} (token ids, loss mask,
  * verdict) that converts to a {@link dev.trail.trajectory.Trajectory}: batch trainers that sample
- * B prompts × G responses use it directly. {@link dev.trail.envs.token.TokenEnv} wraps the same
+ * B prompts × G responses use it directly. {@link dev.trail.token.TokenEnv} wraps the same
  * machinery as an {@link dev.trail.env.Env} with one token per step, and
  * {@link dev.trail.envs.token.TokenTasks} lists the ids with their options and registry entries.
  */

@@ -1,5 +1,8 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.Verdict;
+import dev.trail.token.Split;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

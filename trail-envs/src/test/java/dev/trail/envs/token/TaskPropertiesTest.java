@@ -1,5 +1,11 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.TokenTask;
+import dev.trail.token.Problem;
+import dev.trail.token.Transcript;
+import dev.trail.token.Split;
+import dev.trail.token.ResponseBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

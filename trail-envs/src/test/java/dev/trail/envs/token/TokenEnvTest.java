@@ -1,5 +1,10 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.Transcript;
+import dev.trail.token.Vocabulary;
+import dev.trail.token.Split;
+import dev.trail.token.TokenEnv;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

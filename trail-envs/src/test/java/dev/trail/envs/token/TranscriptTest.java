@@ -1,5 +1,9 @@
 package dev.trail.envs.token;
 
+import dev.trail.token.Transcript;
+import dev.trail.token.Vocabulary;
+import dev.trail.token.ResponseBuilder;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

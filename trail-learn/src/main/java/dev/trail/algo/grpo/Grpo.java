@@ -3,34 +3,45 @@ package dev.trail.algo.grpo;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trail.advantage.AdvantageEstimator;
 import dev.trail.advantage.AdvantageEstimators;
 import dev.trail.advantage.AdvantageResult;
+import dev.trail.advantage.Capability;
+import dev.trail.algo.Credit;
+import dev.trail.algo.OnPolicyAlgorithm;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
-import dev.trail.envs.token.Problem;
-import dev.trail.envs.token.Split;
-import dev.trail.envs.token.TokenTask;
-import dev.trail.envs.token.TokenTasks;
-import dev.trail.envs.token.Transcript;
+import dev.trail.algo.TrainingLoop;
+import dev.trail.checkpoint.Checkpoint;
+import dev.trail.checkpoint.CollectorState;
+import dev.trail.env.EnvSpec;
 import dev.trail.lm.LmCheckpoint;
 import dev.trail.lm.LmEvaluation;
 import dev.trail.lm.Sampler;
 import dev.trail.lm.SamplingConfig;
-import dev.trail.lm.TensorLosses;
 import dev.trail.lm.TokenBatch;
 import dev.trail.lm.Transformer;
 import dev.trail.lm.TransformerConfig;
+import dev.trail.loss.Aggregation;
 import dev.trail.loss.Dapo;
 import dev.trail.loss.KlEstimators;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Torch;
+import dev.trail.objective.Losses;
 import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
+import dev.trail.rollout.GroupCollector;
+import dev.trail.rollout.GroupRollout;
+import dev.trail.rollout.ResponseSampler;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
+import dev.trail.token.Problem;
+import dev.trail.token.TokenEnv;
+import dev.trail.token.TokenTask;
+import dev.trail.token.Transcript;
 import dev.trail.trajectory.Trajectory;
 import dev.trail.trajectory.TrajectoryGroup;
 import java.io.IOException;
@@ -39,47 +50,110 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Critic-free trajectory-level RL on a token task (ALGORITHMS.md §1, §2.3): GRPO and its family.
- * One update:
+ * One update ({@link OnPolicyAlgorithm}):
  * <ol>
- *   <li><b>Sample</b> B training prompts × G responses with the current policy (temperature τ, KV cache,
- *       tool calls resolved), recording the sampling log-probs; for {@code remax} also one greedy
- *       response per prompt, whose reward is the group's baseline.</li>
- *   <li><b>Reward</b> each response by the task's verifier (+ DAPO's overlong penalty if on). With
- *       dynamic sampling, groups whose rewards are all equal are dropped and more prompts are
- *       sampled (up to {@code maxGenBatches} rounds) until B groups are kept.</li>
- *   <li><b>Credit</b>: trajectories (one step per response token, tool outputs masked, reward on the
- *       last policy token; minus β·k(t) per token when the KL is in the reward) go to the registry
- *       estimator, whose per-token advantages are used as they are.</li>
- *   <li><b>Update</b>: {@code updateEpochs} passes of {@code minibatches} minibatches; per token the
- *       clipped surrogate of {@code dev.trail.loss.PolicyLoss} with the ratio against the sampling
- *       policy, plus β·KL(π_θ ‖ π_ref) to the frozen initial model when the KL is in the loss,
- *       aggregated by the configured mode (tensor forms in {@link TensorLosses}); Adam.</li>
+ *   <li><b>Collect</b> B training prompts × G responses with the current policy through a
+ *       {@link GroupCollector} (temperature τ, KV cache, tool calls resolved, sampling log-probs
+ *       recorded; a greedy response per prompt when the estimator needs a greedy baseline; DAPO's
+ *       dynamic sampling drops equal-reward groups and refills). Rewards are the verifier's, plus
+ *       DAPO's overlong penalty if on.</li>
+ *   <li><b>Credit</b>: the groups as trajectories (one step per response token, tool outputs masked,
+ *       reward on the last policy token; minus β·k(t) per token when the KL is in the reward and the
+ *       estimator does not shape it itself) go to the registry estimator; any estimator whose inputs
+ *       this trainer can supply (groups, log-probs, reference log-probs, a greedy baseline) works.</li>
+ *   <li><b>Update</b>: {@code update_epochs} passes of {@code minibatches} minibatches; per token the
+ *       clipped surrogate of the shared loss module {@link Losses} with the ratio against the sampling
+ *       policy, plus β·KL(π_θ ‖ π_ref) to the frozen initial model when the KL is in the loss, minus
+ *       the entropy bonus, aggregated by the configured mode; Adam. A rare non-finite gradient with a
+ *       finite loss skips that step (recorded); more than {@value #MAX_CONSECUTIVE_SKIPS} in a row stop
+ *       training.</li>
  * </ol>
- * Every {@code evalEvery} updates (and before the first and after the last) the policy is
- * evaluated on held-out problems ({@link LmEvaluation}). Metrics go to the listener with
- * namespaced names; the final model is written to {@code outDir/checkpoints/final}.
+ * Every {@code eval_every} updates and after the last, the policy is evaluated on held-out problems
+ * ({@link LmEvaluation}); {@link #run} also evaluates the initial policy of a fresh run (update 0).
+ * Checkpoints ({@code update-000012/}: policy, frozen reference, Adam moments, random streams,
+ * counters) let {@link #load} continue a run exactly.
  *
  * <p>Streams: {@code init} (only without {@code --init}), {@code prompts}, {@code sampling},
  * {@code minibatches}; evaluation uses the held-out split with the run's seed.
  */
-public final class Grpo {
+public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     /** Non-finite gradient steps in a row after which training stops. */
     static final int MAX_CONSECUTIVE_SKIPS = 8;
 
-    private Grpo() {
+    /** What this trainer can feed an estimator. */
+    static final Set<Capability> SUPPLIED = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
+            Capability.NEEDS_GREEDY_BASELINE, Capability.SHAPES_KL_INTO_REWARDS);
+
+    private final GrpoConfig config;
+    private final EnvSpec env;
+    private final TokenTask task;
+    private final long seed;
+    private final Transformer policy;
+    private final Transformer reference;
+    private final AdvantageEstimators.Entry estimatorEntry;
+    private final AdvantageEstimator estimator;
+    private final boolean klInReward;
+    private final boolean klInLoss;
+    private final int maxNew;
+    private final SamplingConfig sampling;
+    private final Adam adam;
+    private final GroupCollector collector;
+    private Rng shuffle;
+    private final NDManager manager;
+    private final Sampler sampler;
+
+    private long generatedTokens;
+    private int skippedSteps;
+    private int consecutiveSkips;
+    private String lastBadTensor = "";
+    private final long startNanos = System.nanoTime();
+    private double minutesBefore;
+    private LmEvaluation.Result lastEvaluation;
+
+    // the batch being trained on (set by credit, read by optimize)
+    private List<Transcript> transcripts;
+    private double[][] oldLogProbs;
+    private double[][] refLogProbs;
+    private double klRewardPenalty;
+
+    Grpo(GrpoConfig config, EnvSpec env, long seed, Transformer initial) {
+        this.config = config;
+        this.env = env;
+        this.task = TokenEnv.taskOf(env);
+        this.seed = seed;
+        this.policy = initial;
+        this.reference = initial.copy();
+        this.estimatorEntry = AdvantageEstimators.entry(config.estimator());
+        this.estimator = Credit.estimator("grpo", config.estimator(), SUPPLIED, Set.of(), estimatorSettings());
+        this.klInReward = config.klCoef() > 0 && config.klInReward()
+                && !estimatorEntry.has(Capability.SHAPES_KL_INTO_REWARDS);
+        this.klInLoss = config.klCoef() > 0 && !config.klInReward();
+        this.maxNew = config.maxNewTokens() > 0 ? config.maxNewTokens() : task.defaultMaxResponseTokens();
+        this.sampling = new SamplingConfig(config.temperature(), config.topP(), false, maxNew, true);
+        this.adam = new Adam(policy.parameters(), 0.9, 0.999, 1e-8);
+        this.collector = new GroupCollector(task, new GroupCollector.Settings(config.groupSize(),
+                config.promptsPerBatch(), estimatorEntry.has(Capability.NEEDS_GREEDY_BASELINE),
+                config.dynamicSampling(), config.maxGenBatches()), this::reward, Seeds.stream(seed, "prompts"),
+                Seeds.stream(seed, "sampling"));
+        this.shuffle = Seeds.stream(seed, "minibatches");
+        this.manager = Torch.newManager();
+        this.sampler = new Sampler(policy);
     }
+
+    // ---- entry points ---------------------------------------------------------------------------------
 
     /**
      * What a run produced.
      *
-     * @param checkpoint the final checkpoint directory
-     * @param before held-out evaluation of the initial policy
+     * @param checkpoint the last checkpoint directory, or null
+     * @param before held-out evaluation of the initial policy (null for a resumed run)
      * @param after held-out evaluation of the final policy
-     * @param updates updates run
+     * @param updates updates run in total
      * @param model the trained policy
      */
     public record Result(Path checkpoint, LmEvaluation.Result before, LmEvaluation.Result after, int updates,
@@ -87,15 +161,13 @@ public final class Grpo {
     }
 
     /**
-     * Trains from {@code init} (a checkpoint or run directory, e.g. an SFT run) or, when null, from a
-     * fresh model of {@code config.model()}: the CLI's {@code trail train --env ID --algo grpo --init DIR}.
+     * A fresh run from {@code init} (a checkpoint or run directory, e.g. an SFT run) or, when null,
+     * from a new model of {@code config.model()}.
      *
-     * @throws IllegalArgumentException if the init checkpoint's vocabulary or shape differs from
-     *         what this run uses, naming both
+     * @throws IllegalArgumentException if the init checkpoint's vocabulary or shape differs from what
+     *     this run uses, naming both, or if the estimator needs inputs this trainer cannot supply
      */
-    public static Result run(GrpoConfig config, String envId, long seed, Path init, Path outDir,
-            TrainingListener listener) throws IOException {
-        TokenTask task = TokenTasks.task(envId);
+    public static Grpo create(GrpoConfig config, EnvSpec env, long seed, Path init) throws IOException {
         Transformer policy;
         if (init != null) {
             LmCheckpoint.Loaded loaded = LmCheckpoint.load(init);
@@ -105,264 +177,64 @@ public final class Grpo {
             TransformerConfig shape = config.model() != null ? config.model() : TransformerConfig.defaults();
             policy = Transformer.initialize(shape, Seeds.stream(seed, "init"));
         }
-        Transformer reference = policy.copy();
-        int maxNew = config.maxNewTokens() > 0 ? config.maxNewTokens() : task.defaultMaxResponseTokens();
-        SamplingConfig sampling = new SamplingConfig(config.temperature(), config.topP(), false, maxNew, true);
-        AdvantageEstimator estimator = AdvantageEstimators.create(config.estimator(), estimatorSettings(config));
-        boolean klInLoss = config.klCoef() > 0 && !config.klInReward();
-        Adam adam = new Adam(policy.parameters(), 0.9, 0.999, 1e-8);
-        Rng prompts = Seeds.stream(seed, "prompts");
-        Rng samplingRng = Seeds.stream(seed, "sampling");
-        Rng shuffle = Seeds.stream(seed, "minibatches");
-        Sampler sampler = new Sampler(policy);
-        long start = System.nanoTime();
-        long generatedTokens = 0;
-        LmEvaluation.Result before;
-        LmEvaluation.Result after = null;
-        int update = 0;
-        int skippedSteps = 0;
-        int consecutiveSkips = 0;
-        String lastBadTensor = "";
-        try (NDManager manager = Torch.newManager()) {
-            before = LmEvaluation.evaluate(manager, policy, task, config.evalProblems(), config.evalK(),
-                    config.temperature(), seed);
+        return new Grpo(config, env, seed, policy);
+    }
+
+    /** Refuses a config whose advantage estimator this trainer cannot feed, naming what it lacks (no work done). */
+    public static void checkCredit(GrpoConfig config) {
+        Credit.estimator("grpo", config.estimator(), SUPPLIED, Set.of(), Map.of());
+    }
+
+    /** Trains a fresh run to its end: {@code trail train --env ID --algo grpo --init DIR}. */
+    public static Result train(GrpoConfig config, EnvSpec env, long seed, Path init, TrainingListener listener,
+            Path checkpointDir, int checkpointEvery) throws IOException {
+        try (Grpo grpo = create(config, env, seed, init)) {
+            return grpo.run(listener, checkpointDir, checkpointEvery);
+        }
+    }
+
+    /** Continues the run saved in {@code checkpoint} exactly as if it had not stopped. */
+    public static Result resume(Path checkpoint, EnvSpec env, TrainingListener listener, Path checkpointDir,
+            int checkpointEvery) throws IOException {
+        try (Grpo grpo = load(checkpoint, env)) {
+            return grpo.run(listener, checkpointDir, checkpointEvery);
+        }
+    }
+
+    /**
+     * Runs the remaining updates through {@link TrainingLoop}; a fresh run first evaluates the
+     * initial policy and reports it as update 0.
+     */
+    public Result run(TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+        LmEvaluation.Result before = null;
+        if (update == 0) {
+            before = evaluate();
             listener.onUpdate(0, 0, before.metrics());
-            while (update < config.iterations()) {
-                update++;
-                Map<String, Double> metrics = new LinkedHashMap<>();
-
-                // ---- 1-2. sample and reward (with dynamic-sampling refill) ----
-                long sampleStart = System.nanoTime();
-                long sampleTokens = 0;
-                List<Group> groups = new ArrayList<>();
-                int rounds = 0;
-                int seenGroups = 0;
-                double rewardSum = 0, correct = 0, length = 0, toolUse = 0, truncated = 0, malformed = 0;
-                int responses = 0;
-                while (groups.size() < config.promptsPerBatch() && rounds < (config.dynamicSampling()
-                        ? config.maxGenBatches() : 1)) {
-                    rounds++;
-                    Round round = sampleGroups(manager, sampler, task, config, sampling, prompts, samplingRng,
-                            maxNew, update, rounds);
-                    sampleTokens += round.tokens();
-                    for (Group g : round.groups()) {
-                        seenGroups++;
-                        for (int i = 0; i < g.samples.size(); i++) {
-                            Transcript t = g.samples.get(i).transcript();
-                            rewardSum += t.reward();
-                            correct += t.verdict().correct() ? 1 : 0;
-                            malformed += t.verdict().formatOk() ? 0 : 1;
-                            length += t.responseLength();
-                            toolUse += t.toolCalls() > 0 ? 1 : 0;
-                            truncated += t.truncated() ? 1 : 0;
-                            responses++;
-                        }
-                        if (!config.dynamicSampling() || Dapo.keepGroup(g.rewards)) {
-                            if (groups.size() < config.promptsPerBatch()) {
-                                groups.add(g);
-                            }
-                        }
-                    }
-                }
-                double sampleSeconds = (System.nanoTime() - sampleStart) / 1e9;
-                generatedTokens += sampleTokens;
-                metrics.put("charts/reward_mean", rewardSum / responses);
-                metrics.put("charts/accuracy", correct / responses);
-                metrics.put("charts/response_length", length / responses);
-                metrics.put("charts/tool_call_rate", toolUse / responses);
-                metrics.put("charts/truncation_rate", truncated / responses);
-                metrics.put("charts/format_error_rate", malformed / responses);
-                metrics.put("charts/kept_groups", (double) groups.size());
-                metrics.put("charts/generation_rounds", (double) rounds);
-                metrics.put("time/sample_tokens_per_second", sampleTokens / sampleSeconds);
-
-                if (!groups.isEmpty()) {
-                    // ---- 3. credit ----
-                    List<Sampler.Sample> samples = new ArrayList<>();
-                    for (Group g : groups) {
-                        samples.addAll(g.samples);
-                    }
-                    List<Transcript> transcripts = samples.stream().map(Sampler.Sample::transcript).toList();
-                    int n = samples.size();
-                    double[][] oldLogProbs = new double[n][];
-                    for (int i = 0; i < n; i++) {
-                        oldLogProbs[i] = samples.get(i).logProbs();
-                    }
-                    double[][] refLogProbs = config.klCoef() > 0
-                            ? referenceLogProbs(manager, reference, transcripts, config.temperature())
-                            : null;
-                    List<TrajectoryGroup> batch = trajectories(groups, oldLogProbs, refLogProbs, config, maxNew);
-                    AdvantageResult credit = estimator.estimate(batch);
-                    double[][] advantages = credit.advantages();
-
-                    // ---- 4. update ----
-                    long updateStart = System.nanoTime();
-                    long updateTokens = 0;
-                    double policyLoss = 0, kl = 0, clipFraction = 0, approxKl = 0, entropy = 0, gradNorm = 0;
-                    int steps = 0;
-                    for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
-                        int[] order = permutation(n, shuffle);
-                        int size = (n + config.minibatches() - 1) / config.minibatches();
-                        for (int from = 0; from < n; from += size) {
-                            int to = Math.min(n, from + size);
-                            List<Transcript> mbTranscripts = new ArrayList<>();
-                            double[][] mbOld = new double[to - from][];
-                            double[][] mbRef = new double[to - from][];
-                            double[][] mbAdv = new double[to - from][];
-                            for (int k = from; k < to; k++) {
-                                int i = order[k];
-                                mbTranscripts.add(transcripts.get(i));
-                                mbOld[k - from] = oldLogProbs[i];
-                                mbRef[k - from] = refLogProbs == null ? oldLogProbs[i] : refLogProbs[i];
-                                mbAdv[k - from] = advantages[i];
-                            }
-                            TokenBatch mb = TokenBatch.of(mbTranscripts);
-                            try (NDManager sub = manager.newSubManager();
-                                    GradientCollector collector = Torch.engine().newGradientCollector()) {
-                                Parameters.Bound w = policy.parameters().bind(sub);
-                                Transformer.TokenLogProbs lp = policy.tokenLogProbs(w, mb.inputsTensor(sub),
-                                        mb.targetsTensor(sub), config.temperature(), true);
-                                NDArray mask = mb.tensor(sub, mb.mask());
-                                TensorLosses.PolicyTerms terms = TensorLosses.policyLoss(lp.logProbs(),
-                                        mb.tensor(sub, mb.scatter(mbOld)), mb.tensor(sub, mb.scatter(mbAdv)), mask,
-                                        mb.mask(), mb.width(), config.clip(), config.aggregation(), maxNew);
-                                NDArray loss = terms.loss();
-                                NDArray klTerm = null;
-                                if (config.klCoef() > 0) {
-                                    klTerm = TensorLosses.aggregate(TensorLosses.klPerToken(config.klKind(),
-                                            lp.logProbs(), mb.tensor(sub, mb.scatter(mbRef)), mask), mb.mask(),
-                                            mb.width(), config.aggregation(), maxNew);
-                                    if (klInLoss) {
-                                        loss = loss.add(klTerm.mul((float) config.klCoef()));
-                                    }
-                                }
-                                NDArray entropyMean = TensorLosses.aggregate(lp.entropy().mul(mask), mb.mask(),
-                                        mb.width(), dev.trail.loss.Aggregation.TOKEN_MEAN, maxNew);
-                                if (config.entropyCoef() > 0) {
-                                    loss = loss.sub(entropyMean.mul((float) config.entropyCoef()));
-                                }
-                                collector.backward(loss);
-                                float[][] grads = w.gradients();
-                                double norm = GradientClipping.clipGlobalNorm(grads, config.maxGradNorm());
-                                double lossValue = terms.loss().getFloat();
-                                if (!Double.isFinite(lossValue)) {
-                                    throw new TrainingDivergedException("GRPO", "losses/policy_loss", update, lossValue);
-                                }
-                                if (!Double.isFinite(norm)) {
-                                    // a rare non-finite gradient with a finite loss: skip this step (as mixed-precision
-                                    // trainers skip inf steps), record where it was, stop only if it keeps happening
-                                    skippedSteps++;
-                                    consecutiveSkips++;
-                                    lastBadTensor = nonFiniteTensors(policy.parameters(), grads);
-                                    if (consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
-                                        throw new TrainingDivergedException("GRPO", "gradient of " + lastBadTensor,
-                                                update, norm);
-                                    }
-                                    continue;
-                                }
-                                consecutiveSkips = 0;
-                                adam.step(policy.parameters(), grads, config.learningRate());
-                                policyLoss += lossValue;
-                                kl += klTerm == null ? 0 : klTerm.getFloat();
-                                clipFraction += terms.clipFraction();
-                                approxKl += terms.approxKl();
-                                entropy += entropyMean.getFloat();
-                                gradNorm += norm;
-                                steps++;
-                                updateTokens += mb.maskedTokens();
-                            }
-                        }
-                    }
-                    double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
-                    int done = Math.max(1, steps);
-                    metrics.put("losses/policy_loss", policyLoss / done);
-                    metrics.put("losses/kl", kl / done);
-                    metrics.put("losses/clipfrac", clipFraction / done);
-                    metrics.put("losses/approx_kl", approxKl / done);
-                    metrics.put("losses/entropy", entropy / done);
-                    metrics.put("losses/grad_norm", gradNorm / done);
-                    metrics.put("losses/skipped_steps", (double) skippedSteps);
-                    metrics.put("charts/advantage_abs_mean", meanAbs(advantages, transcripts));
-                    metrics.put("time/update_tokens_per_second", updateTokens / updateSeconds);
-                }
-                metrics.put("charts/learning_rate", config.learningRate());
-                double minutes = (System.nanoTime() - start) / 60e9;
-                metrics.put("time/elapsed_minutes", minutes);
-                boolean last = update == config.iterations() || (config.maxMinutes() > 0 && minutes >= config.maxMinutes());
-                if (last || (config.evalEvery() > 0 && update % config.evalEvery() == 0)) {
-                    after = LmEvaluation.evaluate(manager, policy, task, config.evalProblems(), config.evalK(),
-                            config.temperature(), seed);
-                    metrics.putAll(after.metrics());
-                }
-                listener.onUpdate(update, generatedTokens, metrics);
-                if (last) {
-                    break;
-                }
-            }
         }
-        Path dir = outDir.resolve(LmCheckpoint.FINAL);
-        ObjectNode meta = JsonNodeFactory.instance.objectNode();
-        meta.put("algorithm", config.estimator());
-        meta.put("envId", envId);
-        meta.put("seed", seed);
-        meta.put("updates", update);
-        meta.put("skippedSteps", skippedSteps);
-        meta.put("lastNonFiniteGradient", lastBadTensor);
-        meta.put("eval/pass@1", after.passAt1());
-        LmCheckpoint.save(dir, policy, meta);
-        listener.onCheckpoint(update, dir);
-        return new Result(dir, before, after, update, policy);
+        TrainingLoop.Result r = TrainingLoop.run(this, listener, checkpointDir, checkpointEvery);
+        return new Result(r.lastCheckpoint(), before, lastEvaluation, update, policy);
     }
 
-    /** The G responses to one prompt, their rewards (shaped) and the greedy baseline reward (remax). */
-    private record Group(String id, Problem problem, List<Sampler.Sample> samples, double[] rewards,
-            double greedyReward) {
+    @Override
+    public boolean done() {
+        return update >= config.iterations() || (config.maxMinutes() > 0 && minutes() >= config.maxMinutes());
     }
 
-    /** One generation round: B groups and the policy tokens sampled for them. */
-    private record Round(List<Group> groups, long tokens) {
+    /** Minutes of training so far, over every process of the run (the budget {@code max_minutes} counts). */
+    private double minutes() {
+        return minutesBefore + (System.nanoTime() - startNanos) / 60e9;
     }
 
-    private static Round sampleGroups(NDManager manager, Sampler sampler, TokenTask task, GrpoConfig config,
-            SamplingConfig sampling, Rng prompts, Rng samplingRng, int maxNew, int update, int round) {
-        int b = config.promptsPerBatch(), g = config.groupSize();
-        List<Problem> problems = new ArrayList<>(b);
-        List<Problem> rows = new ArrayList<>(b * g);
-        for (int i = 0; i < b; i++) {
-            Problem p = task.sample(prompts, Split.TRAIN);
-            problems.add(p);
-            for (int j = 0; j < g; j++) {
-                rows.add(p);
-            }
-        }
-        Rng[] streams = samplingRng.split(rows.size());
-        List<Sampler.Sample> samples = sampler.sample(manager, task, rows, streams, sampling);
-        long tokens = sampler.lastStats().tokensGenerated();
-        double[] greedy = new double[b];
-        java.util.Arrays.fill(greedy, Double.NaN);
-        if (config.estimator().equals("remax")) {
-            List<Sampler.Sample> baseline = sampler.sample(manager, task, problems, samplingRng.split(b),
-                    SamplingConfig.greedy(maxNew));
-            for (int i = 0; i < b; i++) {
-                greedy[i] = reward(baseline.get(i).transcript(), config, maxNew);
-            }
-        }
-        List<Group> out = new ArrayList<>(b);
-        for (int i = 0; i < b; i++) {
-            List<Sampler.Sample> members = samples.subList(i * g, (i + 1) * g);
-            double[] rewards = new double[g];
-            for (int j = 0; j < g; j++) {
-                rewards[j] = reward(members.get(j).transcript(), config, maxNew);
-            }
-            out.add(new Group(update + "." + round + "." + i, problems.get(i), List.copyOf(members), rewards,
-                    greedy[i]));
-        }
-        // throughput counts the G sampled responses; the greedy baseline of remax is extra work on top
-        return new Round(out, tokens);
+    private LmEvaluation.Result evaluate() {
+        lastEvaluation = LmEvaluation.evaluate(manager, policy, task, config.evalProblems(), config.evalK(),
+                config.temperature(), seed);
+        return lastEvaluation;
     }
+
+    // ---- one update -----------------------------------------------------------------------------------
 
     /** The verifier's reward, plus DAPO's overlong penalty on the response length when shaping is on. */
-    private static double reward(Transcript t, GrpoConfig config, int maxNew) {
+    private double reward(Transcript t) {
         double r = t.reward();
         if (config.overlongShaping()) {
             r += Dapo.overlongPenalty(t.responseLength(), maxNew, Math.min(config.overlongCache(), maxNew));
@@ -370,14 +242,235 @@ public final class Grpo {
         return r;
     }
 
+    private final ResponseSampler responses = new ResponseSampler() {
+        @Override
+        public List<Response> sample(TokenTask t, List<? extends Problem> problems, Rng[] streams, boolean greedy) {
+            List<Sampler.Sample> samples = sampler.sample(manager, t, problems, streams,
+                    greedy ? SamplingConfig.greedy(maxNew) : sampling);
+            List<Response> out = new ArrayList<>(samples.size());
+            for (Sampler.Sample s : samples) {
+                out.add(new Response(s.transcript(), s.logProbs()));
+            }
+            return out;
+        }
+
+        @Override
+        public long lastTokens() {
+            return sampler.lastStats().tokensGenerated();
+        }
+    };
+
+    @Override
+    protected GroupRollout collect(TrainingListener listener) {
+        GroupRollout rollout = collector.collect(responses);
+        generatedTokens += rollout.stats().tokens();
+        return rollout;
+    }
+
+    @Override
+    protected AdvantageResult credit(GroupRollout rollout) {
+        List<ResponseSampler.Response> all = rollout.responses();
+        transcripts = all.stream().map(ResponseSampler.Response::transcript).toList();
+        int n = all.size();
+        oldLogProbs = new double[n][];
+        for (int i = 0; i < n; i++) {
+            oldLogProbs[i] = all.get(i).logProbs();
+        }
+        klRewardPenalty = 0;
+        if (n == 0) {
+            refLogProbs = null;
+            return new AdvantageResult(new double[0][], new double[0][]);
+        }
+        refLogProbs = config.klCoef() > 0 ? referenceLogProbs(transcripts) : null;
+        return estimator.estimate(withReference(rollout.groups()));
+    }
+
+    /** The groups with the reference log-probs as an extra column, and KL-penalised rewards when the KL is in the reward. */
+    private List<TrajectoryGroup> withReference(List<TrajectoryGroup> groups) {
+        if (refLogProbs == null) {
+            return groups;
+        }
+        List<TrajectoryGroup> out = new ArrayList<>(groups.size());
+        int row = 0;
+        double penalty = 0;
+        for (TrajectoryGroup g : groups) {
+            List<Trajectory> members = new ArrayList<>(g.size());
+            for (Trajectory t : g.trajectories()) {
+                double[] rewards = t.rewards();
+                if (klInReward) {
+                    double[] mask = new double[rewards.length];
+                    for (int s = 0; s < mask.length; s++) {
+                        mask[s] = t.valid(s) ? 1 : 0;
+                    }
+                    double[] k = KlEstimators.perToken(config.klKind(), oldLogProbs[row], refLogProbs[row], mask);
+                    double[] shaped = KlEstimators.penalizeRewards(rewards, k, mask, config.klCoef());
+                    for (int s = 0; s < shaped.length; s++) {
+                        penalty += rewards[s] - shaped[s];
+                    }
+                    rewards = shaped;
+                }
+                Map<String, double[]> extras = new LinkedHashMap<>(t.extras());
+                extras.put(Trajectory.REF_LOG_PROB, refLogProbs[row]);
+                members.add(new Trajectory(t.id(), t.groupId(), t.seed(), t.observations(), t.observationSize(),
+                        t.actions(), t.actionSize(), rewards, t.logProbs(), t.values(), t.mask(), t.terminated(),
+                        t.truncated(), t.bootstrapValue(), extras));
+                row++;
+            }
+            out.add(new TrajectoryGroup(g.groupId(), members, g.greedyReward(), g.tree()));
+        }
+        klRewardPenalty = row == 0 ? 0 : penalty / row;
+        return out;
+    }
+
+    /** Registry options this trainer sets: the KL coefficient of an estimator that shapes the KL itself. */
+    private Map<String, String> estimatorSettings() {
+        if (estimatorEntry.has(Capability.SHAPES_KL_INTO_REWARDS)) {
+            double beta = config.klInReward() ? config.klCoef() : 0.0;
+            return Map.of(klOption(estimatorEntry), Double.toString(beta));
+        }
+        return Map.of();
+    }
+
+    private static String klOption(AdvantageEstimators.Entry e) {
+        return e.declares("kl_coef") ? "kl_coef" : "klCoef";
+    }
+
+    @Override
+    protected Map<String, Double> optimize(GroupRollout rollout, AdvantageResult credit) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        int n = transcripts.size();
+        if (n > 0) {
+            double[][] advantages = credit.advantages();
+            long updateStart = System.nanoTime();
+            long updateTokens = 0;
+            double policyLoss = 0, kl = 0, clipFraction = 0, approxKl = 0, entropy = 0, gradNorm = 0;
+            int steps = 0;
+            for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
+                int[] order = permutation(n, shuffle);
+                int size = (n + config.minibatches() - 1) / config.minibatches();
+                for (int from = 0; from < n; from += size) {
+                    int to = Math.min(n, from + size);
+                    List<Transcript> mbTranscripts = new ArrayList<>();
+                    double[][] mbOld = new double[to - from][];
+                    double[][] mbRef = new double[to - from][];
+                    double[][] mbAdv = new double[to - from][];
+                    for (int k = from; k < to; k++) {
+                        int i = order[k];
+                        mbTranscripts.add(transcripts.get(i));
+                        mbOld[k - from] = oldLogProbs[i];
+                        mbRef[k - from] = refLogProbs == null ? oldLogProbs[i] : refLogProbs[i];
+                        mbAdv[k - from] = advantages[i];
+                    }
+                    TokenBatch mb = TokenBatch.of(mbTranscripts);
+                    try (NDManager sub = manager.newSubManager();
+                            GradientCollector collector = Torch.engine().newGradientCollector()) {
+                        Parameters.Bound w = policy.parameters().bind(sub);
+                        Transformer.TokenLogProbs lp = policy.tokenLogProbs(w, mb.inputsTensor(sub),
+                                mb.targetsTensor(sub), config.temperature(), true);
+                        Losses.Reduction reduction = Losses.Reduction.masked(config.aggregation(), mb.mask(),
+                                mb.width(), maxNew);
+                        Losses.PolicyTerms terms = Losses.policyLoss(lp.logProbs(), floats(mb.scatter(mbOld)),
+                                floats(mb.scatter(mbAdv)), reduction, config.clip());
+                        NDArray loss = terms.loss();
+                        NDArray klTerm = null;
+                        if (config.klCoef() > 0) {
+                            klTerm = Losses.kl(config.klKind(), lp.logProbs(), mb.tensor(sub, mb.scatter(mbRef)),
+                                    reduction);
+                            if (klInLoss) {
+                                loss = loss.add(klTerm.mul((float) config.klCoef()));
+                            }
+                        }
+                        NDArray entropyMean = reduction.withMode(Aggregation.TOKEN_MEAN).masked(lp.entropy());
+                        if (config.entropyCoef() > 0) {
+                            loss = loss.sub(entropyMean.mul((float) config.entropyCoef()));
+                        }
+                        collector.backward(loss);
+                        float[][] grads = w.gradients();
+                        double norm = GradientClipping.clipGlobalNorm(grads, config.maxGradNorm());
+                        double lossValue = terms.loss().getFloat();
+                        if (!Double.isFinite(lossValue)) {
+                            throw new TrainingDivergedException("GRPO", "losses/policy_loss", update, lossValue);
+                        }
+                        if (!Double.isFinite(norm)) {
+                            // a rare non-finite gradient with a finite loss: skip this step (as mixed-precision
+                            // trainers skip inf steps), record where it was, stop only if it keeps happening
+                            skippedSteps++;
+                            consecutiveSkips++;
+                            lastBadTensor = nonFiniteTensors(policy.parameters(), grads);
+                            if (consecutiveSkips > MAX_CONSECUTIVE_SKIPS) {
+                                throw new TrainingDivergedException("GRPO", "gradient of " + lastBadTensor, update,
+                                        norm);
+                            }
+                            continue;
+                        }
+                        consecutiveSkips = 0;
+                        adam.step(policy.parameters(), grads, config.learningRate());
+                        policyLoss += lossValue;
+                        kl += klTerm == null ? 0 : klTerm.getFloat();
+                        clipFraction += terms.clipFraction();
+                        approxKl += terms.approxKl();
+                        entropy += entropyMean.getFloat();
+                        gradNorm += norm;
+                        steps++;
+                        updateTokens += mb.maskedTokens();
+                    }
+                }
+            }
+            double updateSeconds = (System.nanoTime() - updateStart) / 1e9;
+            int done = Math.max(1, steps);
+            metrics.put("losses/policy_loss", policyLoss / done);
+            metrics.put("losses/kl", kl / done);
+            metrics.put("losses/clipfrac", clipFraction / done);
+            metrics.put("losses/approx_kl", approxKl / done);
+            metrics.put("losses/entropy", entropy / done);
+            metrics.put("losses/grad_norm", gradNorm / done);
+            metrics.put("losses/skipped_steps", (double) skippedSteps);
+            metrics.put("charts/advantage_abs_mean", meanAbs(advantages, transcripts));
+            if (klInReward) {
+                metrics.put("charts/kl_reward_penalty", klRewardPenalty);
+            }
+            metrics.put("time/update_tokens_per_second", updateTokens / updateSeconds);
+        }
+        metrics.put("charts/learning_rate", config.learningRate());
+        return metrics;
+    }
+
+    @Override
+    protected Map<String, Double> rolloutMetrics(GroupRollout rollout) {
+        GroupRollout.Stats s = rollout.stats();
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("charts/reward_mean", s.rewardSum() / s.responses());
+        m.put("charts/accuracy", (double) s.correct() / s.responses());
+        m.put("charts/response_length", (double) s.responseTokens() / s.responses());
+        m.put("charts/tool_call_rate", (double) s.withToolCalls() / s.responses());
+        m.put("charts/truncation_rate", (double) s.truncated() / s.responses());
+        m.put("charts/format_error_rate", (double) s.malformed() / s.responses());
+        m.put("charts/kept_groups", (double) rollout.kept().size());
+        m.put("charts/generation_rounds", (double) s.rounds());
+        m.put("time/sample_tokens_per_second", s.tokens() / s.seconds());
+        return m;
+    }
+
+    @Override
+    protected void afterUpdate(Map<String, Double> metrics) {
+        metrics.put("time/elapsed_minutes", minutes());
+        if (done() || (config.evalEvery() > 0 && update % config.evalEvery() == 0)) {
+            metrics.putAll(evaluate().metrics());
+        }
+    }
+
+    @Override
+    public long globalStep() {
+        return generatedTokens;
+    }
+
     /** Reference log-probs of every response token, {@code [n][T_i]} (no gradient). */
-    private static double[][] referenceLogProbs(NDManager manager, Transformer reference, List<Transcript> transcripts,
-            double temperature) {
-        TokenBatch all = TokenBatch.of(transcripts);
+    private double[][] referenceLogProbs(List<Transcript> batch) {
+        TokenBatch all = TokenBatch.of(batch);
         try (NDManager sub = manager.newSubManager()) {
             Parameters.Bound w = reference.parameters().constant(sub);
-            float[] lp = reference.tokenLogProbs(w, all.inputsTensor(sub), all.targetsTensor(sub), temperature, false)
-                    .logProbs().toFloatArray();
+            float[] lp = reference.tokenLogProbs(w, all.inputsTensor(sub), all.targetsTensor(sub),
+                    config.temperature(), false).logProbs().toFloatArray();
             double[] flat = new double[lp.length];
             for (int i = 0; i < lp.length; i++) {
                 flat[i] = lp[i];
@@ -386,48 +479,94 @@ public final class Grpo {
         }
     }
 
-    /** The groups as trajectory records for the estimators (KL penalised rewards when the KL is in the reward). */
-    private static List<TrajectoryGroup> trajectories(List<Group> groups, double[][] oldLogProbs,
-            double[][] refLogProbs, GrpoConfig config, int maxNew) {
-        boolean klInReward = config.klCoef() > 0 && config.klInReward() && !config.estimator().startsWith("reinforce++");
-        List<TrajectoryGroup> out = new ArrayList<>(groups.size());
-        int row = 0;
-        for (Group g : groups) {
-            List<Trajectory> members = new ArrayList<>();
-            for (int j = 0; j < g.samples.size(); j++, row++) {
-                Transcript t = g.samples.get(j).transcript();
-                Trajectory base = t.toTrajectory(g.id + "." + j, g.id, 0, oldLogProbs[row]);
-                double[] rewards = new double[t.responseLength()];
-                rewards[t.lastTrainedIndex()] = g.rewards[j];
-                double[] mask = new double[rewards.length];
-                boolean[] trained = t.trained();
-                for (int s = 0; s < mask.length; s++) {
-                    mask[s] = trained[s] ? 1 : 0;
-                }
-                if (klInReward) {
-                    double[] k = KlEstimators.perToken(config.klKind(), oldLogProbs[row], refLogProbs[row], mask);
-                    rewards = KlEstimators.penalizeRewards(rewards, k, mask, config.klCoef());
-                }
-                Map<String, double[]> extras = new LinkedHashMap<>();
-                if (refLogProbs != null) {
-                    extras.put("refLogProb", refLogProbs[row]);
-                }
-                members.add(new Trajectory(base.id(), base.groupId(), base.seed(), null, 0, base.actions(), 1, rewards,
-                        base.logProbs(), null, base.mask(), base.terminated(), base.truncated(), Double.NaN, extras));
-            }
-            out.add(new TrajectoryGroup(g.id, members, g.greedyReward, null));
+    // ---- checkpoints ------------------------------------------------------------------------------------
+
+    /**
+     * Writes the whole run state to {@code dir} (atomically): {@code parameters.bin} (the policy, as
+     * {@link LmCheckpoint#load} reads it for evaluation or {@code --init}), {@code reference.bin} (the
+     * frozen reference), {@code optimizer.bin} (Adam's moments) and in {@code checkpoint.json} the
+     * config, counters, Adam's step count and the random streams.
+     */
+    @Override
+    public void save(Path dir) throws IOException {
+        ObjectNode meta = JsonNodeFactory.instance.objectNode();
+        meta.put("algorithm", config.estimator());
+        meta.put("envId", env.id());
+        meta.put("seed", seed);
+        meta.put("updates", update);
+        meta.put("generatedTokens", generatedTokens);
+        meta.put("globalStep", generatedTokens);
+        meta.put("skippedSteps", skippedSteps);
+        meta.put("consecutiveSkips", consecutiveSkips);
+        meta.put("lastNonFiniteGradient", lastBadTensor);
+        meta.put("minutes", minutes());
+        if (lastEvaluation != null) {
+            meta.put("eval/pass@1", lastEvaluation.passAt1());
         }
-        return out;
+        meta.set("config", GrpoCheckpointConfig.toJson(config));
+        ObjectNode rng = meta.putObject("rng");
+        CollectorState.putLongs(rng.putArray("prompts"), collector.problemRng().state());
+        CollectorState.putLongs(rng.putArray("sampling"), collector.samplingRng().state());
+        CollectorState.putLongs(rng.putArray("minibatches"), shuffle.state());
+        meta.put("collections", collector.collections());
+        meta.put("adamStep", adam.stepCount());
+        Parameters moments = new Parameters();
+        Parameters params = policy.parameters();
+        for (int i = 0; i < params.count(); i++) {
+            Parameters.Tensor t = params.get(i);
+            moments.add("m/" + t.name(), t.shape(), adam.firstMoments()[i].clone());
+            moments.add("v/" + t.name(), t.shape(), adam.secondMoments()[i].clone());
+        }
+        Map<String, Parameters> files = new LinkedHashMap<>();
+        files.put("reference", reference.parameters());
+        files.put("optimizer", moments);
+        LmCheckpoint.save(dir, policy, meta, files);
     }
 
-    /** Registry options this trainer sets: the KL coefficient of REINFORCE++'s reward shaping. */
-    static Map<String, String> estimatorSettings(GrpoConfig config) {
-        if (config.estimator().startsWith("reinforce++")) {
-            double beta = config.klInReward() ? config.klCoef() : 0.0;
-            return Map.of("klCoef", Double.toString(beta));
+    /** A run restored from a checkpoint written by {@link #save}, on the task it was trained on. */
+    public static Grpo load(Path dir, EnvSpec env) throws IOException {
+        LmCheckpoint.Loaded loaded = LmCheckpoint.load(dir);
+        JsonNode meta = loaded.metadata();
+        if (!meta.has("adamStep")) {
+            throw new IllegalArgumentException(dir + " is not a resumable GRPO checkpoint (no optimizer state)");
         }
-        return Map.of();
+        if (!meta.path("envId").asText().equals(env.id())) {
+            throw new IllegalArgumentException(dir + " was trained on " + meta.path("envId").asText() + ", not on "
+                    + env.id());
+        }
+        GrpoConfig config = GrpoCheckpointConfig.fromJson(meta.path("config"));
+        Checkpoint cp = Checkpoint.read(loaded.directory());
+        Grpo grpo = new Grpo(config, env, meta.path("seed").asLong(), loaded.model());
+        try {
+            grpo.reference.parameters().copyFrom(cp.tensors("reference"));
+            Parameters opt = cp.tensors("optimizer");
+            int count = grpo.policy.parameters().count();
+            float[][] m = new float[count][];
+            float[][] v = new float[count][];
+            for (int i = 0; i < count; i++) {
+                String name = grpo.policy.parameters().get(i).name();
+                m[i] = opt.get("m/" + name).data();
+                v[i] = opt.get("v/" + name).data();
+            }
+            grpo.adam.restore(m, v, meta.path("adamStep").asLong());
+            JsonNode rng = meta.path("rng");
+            grpo.collector.restore(Rng.fromState(CollectorState.longs(rng.path("prompts"))),
+                    Rng.fromState(CollectorState.longs(rng.path("sampling"))), meta.path("collections").asInt());
+            grpo.shuffle = Rng.fromState(CollectorState.longs(rng.path("minibatches")));
+            grpo.update = meta.path("updates").asInt();
+            grpo.generatedTokens = meta.path("generatedTokens").asLong();
+            grpo.skippedSteps = meta.path("skippedSteps").asInt();
+            grpo.consecutiveSkips = meta.path("consecutiveSkips").asInt();
+            grpo.lastBadTensor = meta.path("lastNonFiniteGradient").asText("");
+            grpo.minutesBefore = meta.path("minutes").asDouble();
+            return grpo;
+        } catch (RuntimeException e) {
+            grpo.close();
+            throw e;
+        }
     }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
 
     /** The names of every tensor whose gradient has a NaN or infinity, comma-separated (for diagnosis). */
     private static String nonFiniteTensors(Parameters parameters, float[][] grads) {
@@ -457,6 +596,14 @@ public final class Grpo {
         return p;
     }
 
+    private static float[] floats(double[] a) {
+        float[] out = new float[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = (float) a[i];
+        }
+        return out;
+    }
+
     private static double meanAbs(double[][] advantages, List<Transcript> transcripts) {
         double s = 0;
         int n = 0;
@@ -470,5 +617,20 @@ public final class Grpo {
             }
         }
         return n == 0 ? 0 : s / n;
+    }
+
+    /** The policy being trained. */
+    public Transformer policy() {
+        return policy;
+    }
+
+    /** The run's config. */
+    public GrpoConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        manager.close();
     }
 }

@@ -48,16 +48,16 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         boolean overlongShaping, int overlongCache, int iterations, double maxMinutes, int evalEvery,
         int evalProblems, int evalK, TransformerConfig model) {
 
-    /** The estimators this trainer supports (all need only outcome rewards, plus the greedy rollout for remax). */
+    /**
+     * The registered algorithm names of the family, each presetting its estimator
+     * ({@code trail train --algo rloo}); {@code --algo grpo --set advantage_estimator=NAME} takes any
+     * other registry estimator whose inputs the trainer can supply.
+     */
     public static final List<String> ESTIMATORS = List.of("grpo", "dr-grpo", "rloo", "remax", "reinforce++",
             "reinforce++-baseline", "lite-ppo");
 
     public GrpoConfig {
-        if (!ESTIMATORS.contains(estimator)) {
-            AdvantageEstimators.entry(estimator); // unknown names: the registry's message listing all
-            throw new IllegalArgumentException("grpo estimator '" + estimator + "' is not critic-free; supported: "
-                    + ESTIMATORS);
-        }
+        AdvantageEstimators.entry(estimator); // unknown names: the registry's message listing all
         check("groupSize", groupSize >= 1, groupSize);
         check("promptsPerBatch", promptsPerBatch >= 1, promptsPerBatch);
         new PolicyLoss.Clip(epsilonLow, epsilonHigh, dualClipC); // validates, naming the field

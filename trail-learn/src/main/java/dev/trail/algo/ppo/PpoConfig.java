@@ -35,11 +35,14 @@ import java.util.Map;
  *     ±{@code clipRewards} (false; CleanRL continuous: true)
  * @param clipObservations bound after observation normalisation (10)
  * @param clipRewards bound after reward normalisation (10)
+ * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; it must
+ *     use the critic's values ("gae")
  */
 public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean annealLr, double gamma,
         double gaeLambda, int numMinibatches, int updateEpochs, boolean normAdv, double clipCoef, boolean clipVloss,
         double entCoef, double vfCoef, double maxGradNorm, Double targetKl, double adamEpsilon, String hiddenSizes,
-        boolean normalizeObservations, boolean normalizeRewards, double clipObservations, double clipRewards) {
+        boolean normalizeObservations, boolean normalizeRewards, double clipObservations, double clipRewards,
+        String advantageEstimator) {
 
     public PpoConfig {
         positive("num_envs", numEnvs);
@@ -49,7 +52,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         range("gae_lambda", gaeLambda, 0, 1, true);
         positive("num_minibatches", numMinibatches);
         positive("update_epochs", updateEpochs);
-        range("clip_coef", clipCoef, 0, 10, false);
+        range("clip_coef", clipCoef, 0, 0.999999, false);
         range("ent_coef", entCoef, 0, 100, true);
         range("vf_coef", vfCoef, 0, 100, true);
         range("max_grad_norm", maxGradNorm, 0, 1e9, false);
@@ -66,6 +69,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         if ((long) numEnvs * numSteps > Integer.MAX_VALUE / 64) {
             throw new IllegalArgumentException("batch num_envs x num_steps = " + (long) numEnvs * numSteps + " is too large");
         }
+        advantageEstimator = advantageEstimator == null ? "gae" : advantageEstimator.trim();
         hiddenSizes = hiddenSizes == null ? "64,64" : hiddenSizes.replace(" ", "");
         parseLayers(hiddenSizes);
         // (fields are not assigned yet in a compact constructor: use the parameters)
@@ -87,7 +91,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
         return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
-                1e-5, "64,64", false, false, 10, 10);
+                1e-5, "64,64", false, false, 10, 10, "gae");
     }
 
     /**
@@ -96,7 +100,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
      */
     public static PpoConfig continuousDefaults() {
         return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
-                1e-5, "64,64", true, true, 10, 10);
+                1e-5, "64,64", true, true, 10, 10, "gae");
     }
 
     private static void positive(String key, int v) {
@@ -150,7 +154,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
                 Option.integer("num_minibatches", d.numMinibatches, 1, 1 << 20, "minibatches per epoch"),
                 Option.integer("update_epochs", d.updateEpochs, 1, 1000, "passes over each batch"),
                 Option.flag("norm_adv", d.normAdv, "whiten advantages per minibatch"),
-                Option.real("clip_coef", d.clipCoef, Double.MIN_VALUE, 10, "surrogate and value clip epsilon"),
+                Option.real("clip_coef", d.clipCoef, Double.MIN_VALUE, 0.999999, "surrogate and value clip epsilon"),
                 Option.flag("clip_vloss", d.clipVloss, "clip the value loss around the old values"),
                 Option.real("ent_coef", d.entCoef, 0, 100, "entropy bonus coefficient"),
                 Option.real("vf_coef", d.vfCoef, 0, 100, "value loss coefficient"),
@@ -161,7 +165,8 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
                 Option.flag("normalize_observations", d.normalizeObservations, "running observation normalization"),
                 Option.flag("normalize_rewards", d.normalizeRewards, "running reward scaling"),
                 Option.real("clip_observations", d.clipObservations, Double.MIN_VALUE, 1e9, "bound after observation normalization"),
-                Option.real("clip_rewards", d.clipRewards, Double.MIN_VALUE, 1e9, "bound after reward normalization"));
+                Option.real("clip_rewards", d.clipRewards, Double.MIN_VALUE, 1e9, "bound after reward normalization"),
+                Option.text("advantage_estimator", d.advantageEstimator, "registry estimator that uses the critic's values"));
     }
 
     /** A config from resolved {@link #options()}. */
@@ -183,7 +188,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
                 o.getBoolean("clip_vloss"), o.getDouble("ent_coef"), o.getDouble("vf_coef"),
                 o.getDouble("max_grad_norm"), targetKl, o.getDouble("adam_epsilon"), o.getString("hidden_sizes"),
                 o.getBoolean("normalize_observations"), o.getBoolean("normalize_rewards"),
-                o.getDouble("clip_observations"), o.getDouble("clip_rewards"));
+                o.getDouble("clip_observations"), o.getDouble("clip_rewards"), o.getString("advantage_estimator"));
     }
 
     /** A config from {@code key=value} settings over the defaults (unknown keys and bad values rejected). */
@@ -215,6 +220,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         m.put("normalize_rewards", normalizeRewards);
         m.put("clip_observations", clipObservations);
         m.put("clip_rewards", clipRewards);
+        m.put("advantage_estimator", advantageEstimator);
         return m;
     }
 

@@ -9,8 +9,14 @@ import ai.djl.training.GradientCollector;
 import dev.trail.algo.Metrics;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
+import dev.trail.algo.Trainer;
+import dev.trail.algo.TrainingLoop;
+import dev.trail.checkpoint.CollectorState;
 import dev.trail.env.ArrayEnv;
-import dev.trail.envs.Envs;
+import dev.trail.env.EnvSpec;
+import dev.trail.rollout.RolloutBuffer;
+import dev.trail.rollout.StepCollector;
+import dev.trail.rollout.VectorPolicy;
 import dev.trail.nn.Activation;
 import dev.trail.nn.Mlp;
 import dev.trail.nn.Parameters;
@@ -18,9 +24,7 @@ import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
 import dev.trail.optim.Adam;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trail.env.EnvSnapshot;
 import dev.trail.checkpoint.Checkpoint;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.policy.PolicySpec;
@@ -31,7 +35,6 @@ import java.nio.file.Path;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.space.Box;
-import dev.trail.vector.VectorEnv;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -51,11 +54,14 @@ import java.util.Map;
  *       {@code ∇ log α = -α · mean(log π + H̄)}, {@code H̄ = -dim(A)}, computed in Java.</li>
  *   <li><b>Targets</b>: {@code θ' ← τ θ + (1 - τ) θ'} every {@code target_network_frequency} steps (in Java).</li>
  * </ol>
+ * Acting goes through a {@link StepCollector} with a horizon of one step (the same collector PPO
+ * uses), whose transitions feed the replay buffer; checkpoints, interrupts and resume are
+ * {@link TrainingLoop}'s, one iteration per environment step.
  * Metrics go to the listener every {@link #LOG_EVERY} steps once learning has started. The noise
  * of every sample (acting and learning), the buffer indices, the initialisations and the
  * environments draw from separate streams of the root seed: the same seed gives the same run.
  */
-public final class Sac implements AutoCloseable {
+public final class Sac implements Trainer {
 
     /** The algorithm's name. */
     public static final String ALGORITHM = "sac";
@@ -63,9 +69,9 @@ public final class Sac implements AutoCloseable {
     public static final int LOG_EVERY = 100;
 
     private final SacConfig config;
-    private final String envId;
+    private final EnvSpec env;
     private final long totalSteps;
-    private final VectorEnv envs;
+    private final StepCollector collector;
     private final int n;
     private final int obsDim;
     private final int actDim;
@@ -84,16 +90,12 @@ public final class Sac implements AutoCloseable {
     private double alpha;
 
     private final ReplayBuffer buffer;
-    private Rng actionRng;
     private Rng sampleRng;
     private Rng noiseRng;
     private final long seed;
     private final NDManager manager;
     private final Engine engine;
 
-    private final float[] observations;
-    private final double[] episodeReturns;
-    private final int[] episodeLengths;
     private long globalStep;
     private int report;
     private final long startNanos = System.nanoTime();
@@ -108,18 +110,19 @@ public final class Sac implements AutoCloseable {
     private long lengthSinceReport;
 
     /** A fresh run of {@code totalSteps} environment steps with one environment copy. */
-    public Sac(SacConfig config, String envId, long seed, long totalSteps) {
+    public Sac(SacConfig config, EnvSpec env, long seed, long totalSteps) {
         if (totalSteps < 1) {
             throw new IllegalArgumentException("total_steps must be >= 1, got " + totalSteps);
         }
         this.config = config;
-        this.envId = envId;
+        this.env = env;
         this.seed = seed;
         this.totalSteps = totalSteps;
         this.n = 1;
-        ArrayEnv<?> probe = Envs.makeArray(envId);
+        ArrayEnv<?> probe = env.makeArray();
         if (!(probe.actionSpace() instanceof Box box)) {
-            throw new IllegalArgumentException("SAC needs continuous (Box) actions; " + envId + " has "
+            probe.close();
+            throw new IllegalArgumentException("SAC needs continuous (Box) actions; " + env.id() + " has "
                     + probe.actionSpace());
         }
         this.actionBox = box;
@@ -147,22 +150,19 @@ public final class Sac implements AutoCloseable {
         this.alpha = config.autotune() ? 1.0 : config.alpha();
 
         this.buffer = new ReplayBuffer((int) Math.min(config.bufferSize(), Math.max(totalSteps, 1)), obsDim, actDim);
-        this.actionRng = Seeds.stream(seed, "actions");
         this.sampleRng = Seeds.stream(seed, "replay");
         this.noiseRng = Seeds.stream(seed, "noise");
-        this.envs = new VectorEnv(() -> Envs.makeArray(envId), n);
-        this.observations = envs.reset(Seeds.stream(seed, "envs").nextLong()).clone();
-        this.episodeReturns = new double[n];
-        this.episodeLengths = new int[n];
+        this.collector = new StepCollector(env::makeArray, n, 1, Seeds.stream(seed, "envs").nextLong(),
+                Seeds.stream(seed, "actions"), StepCollector.Processing.NONE, this::onEpisode);
         this.manager = Torch.newManager();
         this.engine = Torch.engine();
     }
 
     /** Trains for the planned steps and returns the actor. */
-    public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
+    public static SquashedGaussianActor train(SacConfig config, EnvSpec env, long seed, long totalSteps,
             TrainingListener listener) {
         try {
-            return train(config, envId, seed, totalSteps, listener, null);
+            return train(config, env, seed, totalSteps, listener, null);
         } catch (IOException e) {
             throw new UncheckedIOException(e); // not reached: no checkpoint is written
         }
@@ -175,24 +175,24 @@ public final class Sac implements AutoCloseable {
      * environment), so {@link #resume} continues it exactly, and {@link dev.trail.policy.Evaluation}
      * reads its actor.
      */
-    public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
+    public static SquashedGaussianActor train(SacConfig config, EnvSpec env, long seed, long totalSteps,
             TrainingListener listener, Path checkpointDir) throws IOException {
-        return train(config, envId, seed, totalSteps, listener, checkpointDir, 0);
+        return train(config, env, seed, totalSteps, listener, checkpointDir, 0);
     }
 
-    /** As {@link #train(SacConfig, String, long, long, TrainingListener, Path)}, also checkpointing every {@code checkpointEvery} steps. */
-    public static SquashedGaussianActor train(SacConfig config, String envId, long seed, long totalSteps,
+    /** As {@link #train(SacConfig, EnvSpec, long, long, TrainingListener, Path)}, also checkpointing every {@code checkpointEvery} steps. */
+    public static SquashedGaussianActor train(SacConfig config, EnvSpec env, long seed, long totalSteps,
             TrainingListener listener, Path checkpointDir, long checkpointEvery) throws IOException {
-        try (Sac sac = new Sac(config, envId, seed, totalSteps)) {
+        try (Sac sac = new Sac(config, env, seed, totalSteps)) {
             sac.run(listener, checkpointDir, checkpointEvery);
             return sac.actor();
         }
     }
 
     /** Continues the run saved in {@code checkpoint} to its planned steps, exactly as if it had not stopped. */
-    public static SquashedGaussianActor resume(Path checkpoint, TrainingListener listener, Path checkpointDir,
-            long checkpointEvery) throws IOException {
-        try (Sac sac = load(checkpoint)) {
+    public static SquashedGaussianActor resume(Path checkpoint, EnvSpec env, TrainingListener listener,
+            Path checkpointDir, long checkpointEvery) throws IOException {
+        try (Sac sac = load(checkpoint, env)) {
             sac.run(listener, checkpointDir, checkpointEvery);
             return sac.actor();
         }
@@ -204,23 +204,22 @@ public final class Sac implements AutoCloseable {
      * {@code checkpointDir} is set, leaving the interrupt flag set.
      */
     public Path run(TrainingListener listener, Path checkpointDir, long checkpointEvery) throws IOException {
-        Path last = null;
-        while (!done()) {
-            step(listener);
-            boolean periodic = checkpointEvery > 0 && globalStep % checkpointEvery == 0;
-            // (cleared while the checkpoint is written: interruptible file channels would refuse to write)
-            boolean interrupted = Thread.interrupted();
-            if (checkpointDir != null && (periodic || done() || interrupted)) {
-                last = checkpointDir.resolve(String.format("step-%07d", globalStep));
-                save(last);
-                listener.onCheckpoint(report, last);
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt(); // set again for the caller
-                break;
-            }
-        }
-        return last;
+        return TrainingLoop.run(this, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+    }
+
+    @Override
+    public long iterations() {
+        return globalStep;
+    }
+
+    @Override
+    public String checkpointName() {
+        return String.format("step-%07d", globalStep);
+    }
+
+    @Override
+    public Map<String, Double> iterate(TrainingListener listener) {
+        return step(listener);
     }
 
     /**
@@ -234,7 +233,7 @@ public final class Sac implements AutoCloseable {
     public void save(Path dir) throws IOException {
         PolicySpec spec = new PolicySpec(obsDim, false, actDim, config.hiddenLayers(), Activation.RELU,
                 actionBox.low(), actionBox.high());
-        ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, envId, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
+        ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, env, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
                 actor.parameters(), null, 0);
         ObjectNode c = meta.putObject("config");
         config.asMap().forEach(c::putPOJO);
@@ -249,28 +248,12 @@ public final class Sac implements AutoCloseable {
         opt.put("criticStep", criticOptimizer.stepCount());
         opt.put("alphaStep", alphaOptimizer.stepCount());
         ObjectNode rng = meta.putObject("rng");
-        putLongs(rng.putArray("actions"), actionRng.state());
-        putLongs(rng.putArray("replay"), sampleRng.state());
-        putLongs(rng.putArray("noise"), noiseRng.state());
+        CollectorState.putLongs(rng.putArray("replay"), sampleRng.state());
+        CollectorState.putLongs(rng.putArray("noise"), noiseRng.state());
         ObjectNode rb = meta.putObject("replay");
         rb.put("position", buffer.position());
         rb.put("size", buffer.size());
-        ArrayNode envsNode = meta.putArray("envs");
-        for (int i = 0; i < n; i++) {
-            EnvSnapshot snap = envs.env(i).snapshot();
-            ObjectNode e = envsNode.addObject();
-            for (double v : snap.state()) {
-                e.withArray("state").add(v);
-            }
-            e.put("elapsedSteps", snap.elapsedSteps());
-            e.put("needsReset", snap.needsReset());
-            putLongs(e.putArray("rng"), snap.rngState());
-        }
         ObjectNode ep = meta.putObject("episodes");
-        for (int i = 0; i < n; i++) {
-            ep.withArray("returns").add(episodeReturns[i]);
-            ep.withArray("lengths").add(episodeLengths[i]);
-        }
         ep.put("sinceReport", episodesSinceReport);
         ep.put("returnSinceReport", returnSinceReport);
         ep.put("lengthSinceReport", lengthSinceReport);
@@ -281,19 +264,19 @@ public final class Sac implements AutoCloseable {
         addMoments(optimizers, "alpha", logAlpha, alphaOptimizer);
         optimizers.add("log_alpha", new int[] {1}, logAlpha.get(0).data().clone());
         Parameters state = new Parameters();
-        state.add("observations", new int[] {n, obsDim}, observations.clone());
+        CollectorState.save(collector, meta, state);
         Map<String, Parameters> files = new LinkedHashMap<>();
         files.put(PolicyCheckpoint.PARAMETERS, actor.parameters());
         files.put("critic", critic);
         files.put("critic_target", criticTarget);
         files.put("optimizer", optimizers);
         files.put("replay", buffer.toTensors());
-        files.put("state", state);
+        files.put(CollectorState.STATE, state);
         Checkpoint.write(dir, meta, files);
     }
 
     /** Restores a run written by {@link #save(Path)}. */
-    public static Sac load(Path dir) throws IOException {
+    public static Sac load(Path dir, EnvSpec env) throws IOException {
         Checkpoint cp = Checkpoint.read(dir);
         JsonNode meta = cp.metadata();
         if (!ALGORITHM.equals(meta.path("algorithm").asText())) {
@@ -302,7 +285,11 @@ public final class Sac implements AutoCloseable {
         }
         Map<String, String> settings = new LinkedHashMap<>();
         meta.path("config").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        Sac sac = new Sac(SacConfig.fromSettings(settings), meta.path("envId").asText(), meta.path("seed").asLong(),
+        if (!meta.path("envId").asText().equals(env.id())) {
+            throw new IllegalArgumentException(dir + " was trained on " + meta.path("envId").asText() + ", not on "
+                    + env.id());
+        }
+        Sac sac = new Sac(SacConfig.fromSettings(settings), env, meta.path("seed").asLong(),
                 meta.path("totalSteps").asLong());
         try {
             PolicyCheckpoint.checkFits(dir, meta, new PolicySpec(sac.obsDim, false, sac.actDim,
@@ -318,33 +305,19 @@ public final class Sac implements AutoCloseable {
             sac.logAlpha.get(0).data()[0] = opt.get("log_alpha").data()[0];
             sac.alpha = meta.path("alpha").asDouble();
             JsonNode rng = meta.path("rng");
-            sac.actionRng = Rng.fromState(longs(rng.path("actions")));
-            sac.sampleRng = Rng.fromState(longs(rng.path("replay")));
-            sac.noiseRng = Rng.fromState(longs(rng.path("noise")));
+            sac.sampleRng = Rng.fromState(CollectorState.longs(rng.path("replay")));
+            sac.noiseRng = Rng.fromState(CollectorState.longs(rng.path("noise")));
             sac.buffer.restore(cp.tensors("replay"), meta.path("replay").path("position").asInt(),
                     meta.path("replay").path("size").asInt());
-            JsonNode envsNode = meta.path("envs");
-            for (int i = 0; i < sac.n; i++) {
-                JsonNode e = envsNode.get(i);
-                double[] st = new double[e.path("state").size()];
-                for (int k = 0; k < st.length; k++) {
-                    st[k] = e.path("state").get(k).asDouble();
-                }
-                sac.envs.env(i).restore(new EnvSnapshot(st, e.path("elapsedSteps").asInt(),
-                        e.path("needsReset").asBoolean(), longs(e.path("rng"))));
-                sac.episodeReturns[i] = meta.path("episodes").path("returns").get(i).asDouble();
-                sac.episodeLengths[i] = meta.path("episodes").path("lengths").get(i).asInt();
-            }
             JsonNode ep = meta.path("episodes");
             sac.episodesSinceReport = ep.path("sinceReport").asInt();
             sac.returnSinceReport = ep.path("returnSinceReport").asDouble();
             sac.lengthSinceReport = ep.path("lengthSinceReport").asLong();
-            float[] obs = cp.tensors("state").get("observations").data();
-            System.arraycopy(obs, 0, sac.observations, 0, sac.observations.length);
+            CollectorState.restore(sac.collector, meta, cp.tensors(CollectorState.STATE), dir);
             sac.globalStep = meta.path("globalStep").asLong();
             sac.report = meta.path("report").asInt();
             return sac;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             sac.close();
             throw e;
         }
@@ -368,20 +341,6 @@ public final class Sac implements AutoCloseable {
         adam.restore(m, v, step);
     }
 
-    private static void putLongs(ArrayNode a, long[] values) {
-        for (long x : values) {
-            a.add(x);
-        }
-    }
-
-    private static long[] longs(JsonNode a) {
-        long[] out = new long[a.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = a.get(i).asLong();
-        }
-        return out;
-    }
-
     /** Whether all planned steps are done. */
     public boolean done() {
         return globalStep >= totalSteps;
@@ -397,41 +356,47 @@ public final class Sac implements AutoCloseable {
         return globalStep;
     }
 
-    /** One environment step, then the gradient steps due. */
-    public void step(TrainingListener listener) {
-        float[] actions;
-        if (globalStep < config.learningStarts()) {
-            actions = new float[n * actDim];
-            for (int e = 0; e < n; e++) {
-                System.arraycopy(actionBox.sample(actionRng), 0, actions, e * actDim, actDim);
+    /** What SAC acts with: uniform random actions before {@code learning_starts}, then the actor's samples, in the box. */
+    private final VectorPolicy acting = new VectorPolicy() {
+        @Override
+        public Acted act(float[] observations, int rows, Rng rng) {
+            float[] actions;
+            if (globalStep < config.learningStarts()) {
+                actions = new float[rows * actDim];
+                for (int e = 0; e < rows; e++) {
+                    System.arraycopy(actionBox.sample(rng), 0, actions, e * actDim, actDim);
+                }
+            } else {
+                actions = actor.act(observations, rows, rng, null);
+                clipToBox(actions);
             }
-        } else {
-            actions = actor.act(observations, n, actionRng, null);
-            clipToBox(actions);
+            return new Acted(null, actions, null, null);
         }
-        envs.step(actions);
+    };
+
+    private TrainingListener episodeListener = TrainingListener.NONE;
+
+    private void onEpisode(long step, int envIndex, double episodicReturn, int length) {
+        episodeListener.onEpisode(step, envIndex, episodicReturn, length);
+        episodesSinceReport++;
+        returnSinceReport += episodicReturn;
+        lengthSinceReport += length;
+    }
+
+    /**
+     * One environment step through the collector, its transition into the replay buffer, then the
+     * gradient steps due; returns the metrics when this step reports them, else an empty map.
+     */
+    public Map<String, Double> step(TrainingListener listener) {
+        episodeListener = listener;
+        RolloutBuffer b = collector.collect(acting);
         globalStep += n;
-        double[] rewards = envs.rewards();
-        boolean[] term = envs.terminated();
-        boolean[] trunc = envs.truncated();
-        float[] next = envs.observations();
-        float[] finals = envs.finalObservations();
+        float[] next = b.nextObservations();
         for (int e = 0; e < n; e++) {
-            boolean ended = term[e] || trunc[e];
-            buffer.add(observations, e * obsDim, ended ? finals : next, e * obsDim, actions, e * actDim, rewards[e],
-                    term[e]);
-            episodeReturns[e] += rewards[e];
-            episodeLengths[e]++;
-            if (ended) {
-                listener.onEpisode(globalStep, e, episodeReturns[e], episodeLengths[e]);
-                episodesSinceReport++;
-                returnSinceReport += episodeReturns[e];
-                lengthSinceReport += episodeLengths[e];
-                episodeReturns[e] = 0;
-                episodeLengths[e] = 0;
-            }
+            boolean ended = b.terminateds()[e] || b.truncateds()[e];
+            buffer.add(b.observations(), e * obsDim, ended ? b.finalObservations() : next, e * obsDim,
+                    b.continuousActions(), e * actDim, b.rawRewards()[e], b.terminateds()[e]);
         }
-        System.arraycopy(next, 0, observations, 0, observations.length);
 
         if (globalStep > config.learningStarts()) {
             boolean reporting = globalStep % LOG_EVERY == 0;
@@ -446,9 +411,10 @@ public final class Sac implements AutoCloseable {
                 criticTarget.softUpdateFrom(critic, config.tau());
             }
             if (reporting) {
-                report(listener);
+                return report(listener);
             }
         }
+        return Map.of();
     }
 
     private void clipToBox(float[] actions) {
@@ -564,7 +530,7 @@ public final class Sac implements AutoCloseable {
         }
     }
 
-    private void report(TrainingListener listener) {
+    private Map<String, Double> report(TrainingListener listener) {
         report++;
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(Metrics.QF_VALUES, qfValues);
@@ -584,11 +550,12 @@ public final class Sac implements AutoCloseable {
         lengthSinceReport = 0;
         m.put(Metrics.STEPS_PER_SECOND, globalStep / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9));
         listener.onUpdate(report, globalStep, m);
+        return m;
     }
 
     @Override
     public void close() {
-        envs.close();
+        collector.close();
         manager.close();
     }
 }

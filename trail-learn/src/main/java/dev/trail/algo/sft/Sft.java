@@ -7,12 +7,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
-import dev.trail.envs.token.Problem;
-import dev.trail.envs.token.ResponseBuilder;
-import dev.trail.envs.token.Split;
-import dev.trail.envs.token.TokenTask;
-import dev.trail.envs.token.TokenTasks;
-import dev.trail.envs.token.Transcript;
+import dev.trail.token.Problem;
+import dev.trail.token.ResponseBuilder;
+import dev.trail.token.Split;
+import dev.trail.token.TokenTask;
+import dev.trail.env.EnvSpec;
+import dev.trail.token.TokenEnv;
+import dev.trail.token.Transcript;
 import dev.trail.lm.LmCheckpoint;
 import dev.trail.lm.LmEvaluation;
 import dev.trail.lm.TokenBatch;
@@ -64,9 +65,10 @@ public final class Sft {
      *
      * @param outDir the run directory; the model goes to {@code outDir/checkpoints/final}
      */
-    public static Result run(SftConfig config, String envId, long seed, Path outDir, TrainingListener listener)
+    public static Result run(SftConfig config, EnvSpec env, long seed, Path outDir, TrainingListener listener)
             throws IOException {
-        TokenTask task = TokenTasks.task(envId);
+        TokenTask task = TokenEnv.taskOf(env);
+        String envId = env.id();
         int contextLength = config.model().contextLength();
         int maxNew = task.defaultMaxResponseTokens();
         Transformer model = Transformer.initialize(config.model(), Seeds.stream(seed, "init"));
@@ -139,7 +141,7 @@ public final class Sft {
         meta.put("skippedSteps", skippedSteps);
         meta.put("eval/pass@1", eval.passAt1());
         LmCheckpoint.save(dir, model, meta);
-        listener.onCheckpoint(config.steps(), dir);
+        listener.onCheckpoint(config.steps(), tokens, dir);
         return new Result(dir, eval, model);
     }
 }

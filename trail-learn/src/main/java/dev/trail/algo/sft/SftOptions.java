@@ -2,7 +2,7 @@ package dev.trail.algo.sft;
 
 import dev.trail.config.Option;
 import dev.trail.config.Options;
-import dev.trail.envs.token.Vocabulary;
+import dev.trail.token.Vocabulary;
 import dev.trail.lm.TransformerConfig;
 import java.util.List;
 

@@ -1,0 +1,142 @@
+package dev.trail.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of a real {@code trail train} process in the middle of its run, then
+ * {@code trail train --resume}: the run continues in the same folder, and its metrics from start
+ * to end equal those of a run that was never interrupted (wall-clock values aside). One test per
+ * algorithm family: PPO, SAC, GRPO.
+ */
+class ResumeAfterKillTest {
+
+    @TempDir
+    Path dir;
+
+    /** metrics.csv without the wall-clock column and the time/* metrics. */
+    static List<String> reproducibleMetrics(Path run) throws IOException {
+        return Files.readAllLines(run.resolve("metrics.csv")).stream().skip(1)
+                .map(l -> l.split(",", 4))
+                .filter(f -> !f[2].startsWith("time/"))
+                .map(f -> f[0] + "," + f[2] + "," + f[3])
+                .toList();
+    }
+
+    private static Path onlyRun(Path runs) throws IOException {
+        try (Stream<Path> s = Files.list(runs)) {
+            List<Path> all = s.filter(Files::isDirectory).toList();
+            assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
+    }
+
+    private static long checkpoints(Path runs) throws IOException {
+        if (!Files.isDirectory(runs)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.list(runs)) {
+            for (Path run : s.toList()) {
+                Path c = run.resolve("checkpoints");
+                if (Files.isDirectory(c)) {
+                    try (Stream<Path> cs = Files.list(c)) {
+                        return cs.filter(p -> Files.isRegularFile(p.resolve("checkpoint.json"))).count();
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** {@code trail ARGS} in a new JVM with this test's classpath. */
+    private Process start(Path log, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("ai.djl.") || key.equals("DJL_CACHE_DIR") || key.equals("ENGINE_CACHE_DIR")
+                    || key.equals("jna.tmpdir")) {
+                cmd.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(Trail.class.getName());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /**
+     * Runs {@code args} uninterrupted in-process into {@code a/}, then in a child process into
+     * {@code b/} killed with SIGKILL once {@code killAfter} checkpoints exist (while it still runs),
+     * resumes {@code b}'s run, and compares.
+     */
+    private void killAndResume(int killAfter, String... args) throws Exception {
+        Path a = dir.resolve("a");
+        Path b = dir.resolve("b");
+        String[] withA = Stream.concat(Stream.of(args), Stream.of("--out", a.toString())).toArray(String[]::new);
+        CliRunner whole = CliRunner.run(withA);
+        assertEquals(0, whole.code(), whole.err());
+        Path runA = onlyRun(a);
+
+        String[] withB = Stream.concat(Stream.of(args), Stream.of("--out", b.toString())).toArray(String[]::new);
+        Path log = dir.resolve("child.log");
+        Process p = start(log, withB);
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (checkpoints(b) < killAfter && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertTrue(p.isAlive(), "the child must still be running when it is killed (it had "
+                + checkpoints(b) + " checkpoints); its output: " + Files.readString(log));
+        p.destroyForcibly(); // SIGKILL: no shutdown hook, no final flush
+        p.waitFor();
+        Path runB = onlyRun(b);
+        String status = Files.readString(runB.resolve("summary.json"));
+        assertTrue(status.contains("\"running\""), "a killed run is left as running (listed as crashed): " + status);
+        assertTrue(reproducibleMetrics(runB).size() < reproducibleMetrics(runA).size(), "the kill cut the run short");
+
+        CliRunner resumed = CliRunner.run("train", "--resume", runB.toString(), "--out", b.toString());
+        assertEquals(0, resumed.code(), resumed.err() + resumed.out());
+        assertEquals(runB, onlyRun(b), "the resumed run continues in the same folder");
+        assertEquals(reproducibleMetrics(runA), reproducibleMetrics(runB));
+        String provenance = Files.readString(runB.resolve("provenance.json"));
+        assertTrue(provenance.contains("\"resumes\"") && provenance.contains("\"from_checkpoint\""), provenance);
+        assertTrue(Files.readString(runB.resolve("summary.json")).contains("\"finished\""));
+    }
+
+    @Test
+    void ppo() throws Exception {
+        killAndResume(3, "train", "--env", "CartPole-v1", "--algo", "ppo", "--total-steps", "20480", "--seed", "3",
+                "--set", "num_envs=2", "--set", "num_steps=64", "--checkpoint-every", "1024", "--eval-episodes", "2");
+    }
+
+    @Test
+    void sac() throws Exception {
+        killAndResume(3, "train", "--env", "Pendulum-v1", "--algo", "sac", "--total-steps", "800", "--seed", "4",
+                "--set", "learning_starts=100", "--set", "batch_size=32", "--set", "hidden_sizes=32,32",
+                "--checkpoint-every", "100", "--eval-episodes", "1");
+    }
+
+    @Test
+    void grpo() throws Exception {
+        Path sftRuns = dir.resolve("sft");
+        CliRunner sft = CliRunner.run("sft", "--env", "Arithmetic-v0", "--seed", "3", "--out", sftRuns.toString(),
+                "--set", "steps=5", "--set", "eval_problems=2", "--set", "eval_every=0", "--set", "layers=1",
+                "--set", "width=32", "--set", "heads=2");
+        assertEquals(0, sft.code(), sft.err());
+        Path init = onlyRun(sftRuns);
+        killAndResume(3, "train", "--env", "Arithmetic-v0", "--algo", "rloo", "--init", init.toString(), "--seed", "2",
+                "--set", "iterations=40", "--set", "prompts_per_batch=2", "--set", "group_size=4",
+                "--set", "minibatches=1", "--set", "eval_problems=2", "--set", "eval_k=0", "--set", "eval_every=10",
+                "--checkpoint-every", "5");
+    }
+}

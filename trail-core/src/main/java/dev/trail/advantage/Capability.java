@@ -1,0 +1,38 @@
+package dev.trail.advantage;
+
+/**
+ * What an estimator needs from the trainer that feeds it, or does itself. Declared by each
+ * registry entry ({@link AdvantageEstimators.Entry#capabilities()}); a trainer compares them with
+ * what it can supply and refuses an estimator it cannot feed, naming what is missing. Trainers
+ * never check estimator names.
+ */
+public enum Capability {
+    /** Reads the critic's per-step values (and bootstrap values). */
+    NEEDS_VALUES("critic values"),
+    /** Compares the members of a group of trajectories sampled for one task. */
+    NEEDS_GROUPS("groups of several trajectories per task"),
+    /** Reads each group's greedy-rollout reward ({@code TrajectoryGroup.greedyReward}). */
+    NEEDS_GREEDY_BASELINE("a greedy rollout per task"),
+    /** Reads the behaviour policy's log-probabilities. */
+    NEEDS_LOG_PROBS("behaviour log-probabilities"),
+    /** Reads a tree of shared prefixes ({@code TrajectoryGroup.tree}). */
+    NEEDS_TREE("tree rollouts"),
+    /** Reads named per-step extras columns that only special rollouts produce (progress, ranks, ...). */
+    NEEDS_EXTRAS("estimator-specific extras columns"),
+    /**
+     * Shapes a KL penalty into the rewards itself (its {@code kl_coef} option, from the
+     * {@code refLogProb} column), so the trainer must not also put the KL into the rewards.
+     */
+    SHAPES_KL_INTO_REWARDS("KL shaping of its own");
+
+    private final String description;
+
+    Capability(String description) {
+        this.description = description;
+    }
+
+    /** What it means, for messages ("needs critic values"). */
+    public String description() {
+        return description;
+    }
+}

@@ -1,0 +1,303 @@
+package dev.trail.rollout;
+
+import dev.trail.env.ArrayEnv;
+import dev.trail.env.wrappers.ClipAction;
+import dev.trail.env.wrappers.ObservationNormalizer;
+import dev.trail.env.wrappers.RewardNormalizer;
+import dev.trail.seed.Rng;
+import dev.trail.space.Box;
+import dev.trail.space.Discrete;
+import dev.trail.vector.VectorEnv;
+import java.util.function.Supplier;
+
+/**
+ * I.i.d. collection: {@code horizon} steps of every copy of a {@link VectorEnv} (same-step
+ * auto-reset) into a {@link RolloutBuffer}, acting with a {@link VectorPolicy}.
+ *
+ * <p>Per step: the policy acts on the current observations (drawing from the collector's action
+ * stream); continuous actions are stored as sampled and sent to the environment clipped to the
+ * action box; finished episodes go to the {@link EpisodeSink} with their raw return; rewards are
+ * optionally scaled by a {@link RewardNormalizer} and clipped; a copy whose episode was cut by
+ * the time limit (not terminated) gets {@code V(final observation)} for bootstrapping; the next
+ * observations are optionally normalised ({@link ObservationNormalizer}, the final observations
+ * with the statistics frozen) and clipped. After the last step, {@code V(next observation)} of
+ * each row is stored for the rows cut by the horizon.
+ *
+ * <p>The collector owns the environment copies, the action stream, the episodes in progress and
+ * the normalisers: everything a checkpoint needs to continue collection exactly
+ * ({@link #vectorEnv()}, {@link #actionRng()}, {@link #episodeReturns()}, ...).
+ */
+public final class StepCollector implements Collector<VectorPolicy, RolloutBuffer>, AutoCloseable {
+
+    private final VectorEnv envs;
+    private final int horizon;
+    private final int n;
+    private final int obsDim;
+    private final int actDim;
+    private final Box actionBox;
+    private final ObservationNormalizer observationNormalizer;
+    private final RewardNormalizer rewardNormalizer;
+    private final double clipObservations;
+    private final double clipRewards;
+    private final EpisodeSink episodes;
+    private final RolloutBuffer buffer;
+    private Rng actionRng;
+    private final float[] current;
+    private final double[] episodeReturns;
+    private final int[] episodeLengths;
+    private long globalStep;
+
+    /**
+     * Observation and reward processing of a collector.
+     *
+     * @param observationNormalizer running observation normalisation, or null
+     * @param clipObservations bound after observation normalisation
+     * @param rewardNormalizer running reward scaling, or null
+     * @param clipRewards bound after reward scaling
+     */
+    public record Processing(ObservationNormalizer observationNormalizer, double clipObservations,
+            RewardNormalizer rewardNormalizer, double clipRewards) {
+
+        /** Observations and rewards as the environment gives them. */
+        public static final Processing NONE = new Processing(null, Double.POSITIVE_INFINITY, null,
+                Double.POSITIVE_INFINITY);
+    }
+
+    /**
+     * A collector over {@code numEnvs} copies made by {@code factory}, reset with {@code resetSeed}.
+     *
+     * @param actionRng the stream actions are sampled from
+     * @param episodes receives every finished episode
+     */
+    public StepCollector(Supplier<? extends ArrayEnv<?>> factory, int numEnvs, int horizon, long resetSeed,
+            Rng actionRng, Processing processing, EpisodeSink episodes) {
+        this.envs = new VectorEnv(factory, numEnvs);
+        this.n = numEnvs;
+        this.horizon = horizon;
+        this.obsDim = envs.observationSize();
+        if (envs.singleActionSpace() instanceof Box box) {
+            this.actionBox = box;
+            this.actDim = box.flatSize();
+        } else if (envs.singleActionSpace() instanceof Discrete) {
+            this.actionBox = null;
+            this.actDim = 1;
+        } else {
+            envs.close();
+            throw new IllegalArgumentException("collection needs Discrete or Box actions, got "
+                    + envs.singleActionSpace());
+        }
+        this.observationNormalizer = processing.observationNormalizer();
+        this.rewardNormalizer = processing.rewardNormalizer();
+        this.clipObservations = processing.clipObservations();
+        this.clipRewards = processing.clipRewards();
+        this.episodes = episodes;
+        this.actionRng = actionRng;
+        this.buffer = new RolloutBuffer(n, horizon, obsDim, actDim, actionBox == null);
+        this.current = new float[n * obsDim];
+        this.episodeReturns = new double[n];
+        this.episodeLengths = new int[n];
+        float[] first = envs.reset(resetSeed);
+        process(first, current, true);
+    }
+
+    /** Fills the buffer with {@code horizon} steps of every copy and returns it (the same buffer every call). */
+    @Override
+    public RolloutBuffer collect(VectorPolicy policy) {
+        RolloutBuffer b = buffer;
+        float[] clipped = actionBox == null ? null : new float[n * actDim];
+        double[] scaled = new double[n];
+        for (int t = 0; t < horizon; t++) {
+            globalStep += n;
+            VectorPolicy.Acted acted = policy.act(current, n, actionRng);
+            for (int e = 0; e < n; e++) {
+                int i = e * horizon + t;
+                System.arraycopy(current, e * obsDim, b.observations, i * obsDim, obsDim);
+                b.logProbs[i] = acted.logProbs() == null ? 0f : acted.logProbs()[e];
+                b.values[i] = acted.values() == null ? 0 : acted.values()[e];
+                if (actionBox == null) {
+                    b.discreteActions[i] = acted.discreteActions()[e];
+                } else {
+                    System.arraycopy(acted.continuousActions(), e * actDim, b.continuousActions, i * actDim, actDim);
+                }
+            }
+            if (actionBox == null) {
+                envs.step(acted.discreteActions());
+            } else {
+                // the sampled (unclipped) action is what the log-probability belongs to; the env gets it clipped
+                ClipAction.clip(actionBox, acted.continuousActions(), clipped);
+                envs.step(clipped);
+            }
+            double[] raw = envs.rewards();
+            boolean[] term = envs.terminated();
+            boolean[] trunc = envs.truncated();
+            for (int e = 0; e < n; e++) {
+                episodeReturns[e] += raw[e];
+                episodeLengths[e]++;
+                if (term[e] || trunc[e]) {
+                    episodes.onEpisode(globalStep, e, episodeReturns[e], episodeLengths[e]);
+                    episodeReturns[e] = 0;
+                    episodeLengths[e] = 0;
+                }
+            }
+            if (rewardNormalizer != null) {
+                rewardNormalizer.normalize(raw, term, trunc, scaled);
+                for (int e = 0; e < n; e++) {
+                    scaled[e] = Math.max(-clipRewards, Math.min(clipRewards, scaled[e]));
+                }
+            } else {
+                System.arraycopy(raw, 0, scaled, 0, n);
+            }
+            for (int e = 0; e < n; e++) {
+                int i = e * horizon + t;
+                b.rewards[i] = scaled[e];
+                b.rawRewards[i] = raw[e];
+                b.terminateds[i] = term[e];
+                b.truncateds[i] = trunc[e] && !term[e];
+                b.truncationValues[i] = 0;
+            }
+            finals(policy, t, term, trunc);
+            process(envs.observations(), current, true);
+        }
+        System.arraycopy(current, 0, b.nextObservations, 0, current.length);
+        float[] last = policy.values(current, n);
+        for (int e = 0; e < n; e++) {
+            b.nextValues[e] = last == null ? 0 : last[e];
+        }
+        return b;
+    }
+
+    /** Final observations of the copies whose episode ended at step {@code t}; V of the truncated ones. */
+    private void finals(VectorPolicy policy, int t, boolean[] term, boolean[] trunc) {
+        int ended = 0;
+        int truncatedCount = 0;
+        for (int e = 0; e < n; e++) {
+            if (term[e] || trunc[e]) {
+                ended++;
+                truncatedCount += term[e] ? 0 : 1;
+            }
+        }
+        if (ended == 0) {
+            return;
+        }
+        float[] all = envs.finalObservations();
+        float[] finals = new float[ended * obsDim];
+        int k = 0;
+        for (int e = 0; e < n; e++) {
+            if (term[e] || trunc[e]) {
+                System.arraycopy(all, e * obsDim, finals, k++ * obsDim, obsDim);
+            }
+        }
+        process(finals, finals, false);
+        k = 0;
+        for (int e = 0; e < n; e++) {
+            if (term[e] || trunc[e]) {
+                System.arraycopy(finals, k++ * obsDim, buffer.finalObservations, (e * horizon + t) * obsDim, obsDim);
+            }
+        }
+        if (truncatedCount == 0) {
+            return;
+        }
+        float[] truncatedFinals = new float[truncatedCount * obsDim];
+        k = 0;
+        int j = 0;
+        for (int e = 0; e < n; e++) {
+            if (term[e] || trunc[e]) {
+                if (!term[e]) {
+                    System.arraycopy(finals, k * obsDim, truncatedFinals, j++ * obsDim, obsDim);
+                }
+                k++;
+            }
+        }
+        float[] v = policy.values(truncatedFinals, truncatedCount);
+        j = 0;
+        for (int e = 0; e < n; e++) {
+            if (trunc[e] && !term[e]) {
+                buffer.truncationValues[e * horizon + t] = v == null ? 0 : v[j++];
+            }
+        }
+    }
+
+    /**
+     * Observation normalisation (when on): {@code update} counts the batch in the running
+     * statistics (fresh observations) or not (final observations, for bootstrapping).
+     */
+    private void process(float[] raw, float[] out, boolean update) {
+        if (observationNormalizer == null) {
+            if (raw != out) {
+                System.arraycopy(raw, 0, out, 0, raw.length);
+            }
+            return;
+        }
+        if (update) {
+            observationNormalizer.normalize(raw, out);
+        } else {
+            observationNormalizer.transform(raw, out);
+        }
+        float bound = (float) clipObservations;
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.max(-bound, Math.min(bound, out[i]));
+        }
+    }
+
+    // ---- state, for checkpoints ----------------------------------------------------------------
+
+    /** The environment copies. */
+    public VectorEnv vectorEnv() {
+        return envs;
+    }
+
+    /** The buffer {@link #collect} fills. */
+    public RolloutBuffer buffer() {
+        return buffer;
+    }
+
+    /** The stream actions are sampled from. */
+    public Rng actionRng() {
+        return actionRng;
+    }
+
+    /** Replaces the action stream (restoring a checkpoint). */
+    public void restoreActionRng(Rng rng) {
+        this.actionRng = rng;
+    }
+
+    /** The observations the policy acts on next, {@code [numEnvs, observationSize]} (processed); mutable for restore. */
+    public float[] currentObservations() {
+        return current;
+    }
+
+    /** Returns of the episodes in progress (raw rewards); mutable for restore. */
+    public double[] episodeReturns() {
+        return episodeReturns;
+    }
+
+    /** Lengths of the episodes in progress; mutable for restore. */
+    public int[] episodeLengths() {
+        return episodeLengths;
+    }
+
+    /** The observation normaliser, or null. */
+    public ObservationNormalizer observationNormalizer() {
+        return observationNormalizer;
+    }
+
+    /** The reward normaliser, or null. */
+    public RewardNormalizer rewardNormalizer() {
+        return rewardNormalizer;
+    }
+
+    /** Environment steps collected so far (all copies). */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** Sets the step counter (restoring a checkpoint). */
+    public void restoreGlobalStep(long step) {
+        this.globalStep = step;
+    }
+
+    @Override
+    public void close() {
+        envs.close();
+    }
+}
