@@ -424,7 +424,7 @@ public final class Grpo {
     static Map<String, String> estimatorSettings(GrpoConfig config) {
         if (config.estimator().startsWith("reinforce++")) {
             double beta = config.klInReward() ? config.klCoef() : 0.0;
-            return Map.of("klCoef", Double.toString(beta));
+            return Map.of("kl_coef", Double.toString(beta));
         }
         return Map.of();
     }
