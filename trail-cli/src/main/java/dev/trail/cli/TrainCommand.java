@@ -6,9 +6,9 @@ import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
 import dev.trail.algo.grpo.Grpo;
 import dev.trail.algo.grpo.GrpoConfig;
-import dev.trail.algo.grpo.GrpoOptions;
 import dev.trail.envs.token.TokenTasks;
-import dev.trail.config.Options;
+import dev.trail.config.Param;
+import dev.trail.config.bind.ConfigBinder;
 import dev.trail.env.Env;
 import dev.trail.envs.Envs;
 import dev.trail.policy.Evaluation;
@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,8 +50,34 @@ import picocli.CommandLine.Spec;
             "Token tasks: trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>"})
 final class TrainCommand implements Callable<Integer> {
 
-    private static final Set<String> TOP_LEVEL = Set.of("env", "algo", "seed", "total_steps", "checkpoint_every",
-            "eval_episodes");
+    /**
+     * The top-level keys of a PPO or SAC config file (and of a run's {@code config.yaml}); the
+     * command-line options of the same names override them.
+     */
+    record RunKeys(
+            @Param("environment id (see trail envs)") String env,
+            @Param("algorithm (see trail train --list)") String algo,
+            @Param("root seed") long seed,
+            @Param(value = "environment steps to train for", min = 1) long totalSteps,
+            @Param(value = "checkpoint (and evaluate) about every this many environment steps; none: a tenth of the run",
+                    min = 1) Long checkpointEvery,
+            @Param(value = "evaluation episodes at each checkpoint, 0 for none", min = 0, max = 1_000_000)
+                    int evalEpisodes,
+            @Param("the checkpoint a resumed run started from (written by --resume)") String resumedFrom) {
+    }
+
+    /** The top-level keys of a token-level (GRPO-family) config file. */
+    record TokenRunKeys(
+            @Param("token task id (Arithmetic-v0, Countdown-v0, Calculator-v0)") String env,
+            @Param("the estimator: grpo, dr-grpo, rloo, remax, reinforce++, reinforce++-baseline, lite-ppo") String algo,
+            @Param("seed") long seed,
+            @Param("the model to start from (an SFT run or checkpoint)") String init) {
+    }
+
+    static final ConfigBinder<RunKeys> RUN_KEYS = ConfigBinder.of("train", RunKeys.class,
+            new RunKeys(null, null, 1, 500_000, null, 10, null));
+    static final ConfigBinder<TokenRunKeys> TOKEN_RUN_KEYS = ConfigBinder.of("train", TokenRunKeys.class,
+            new TokenRunKeys(null, null, 1, null));
 
     @Spec
     CommandSpec spec;
@@ -100,7 +125,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The fully resolved settings of a training run. */
     record Plan(String env, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
-            int evalEpisodes, Map<String, String> algoSettings, Options resolved, Path resumeFrom) {
+            int evalEpisodes, Record algoConfig, Path resumeFrom) {
 
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -113,7 +138,7 @@ final class TrainCommand implements Callable<Integer> {
             if (resumeFrom != null) {
                 c.put("resumed_from", resumeFrom.toString());
             }
-            c.put(algorithm.name(), new LinkedHashMap<>(resolved.asMap()));
+            c.put(algorithm.name(), algorithm.config(env).toMap(algoConfig));
             return c;
         }
     }
@@ -122,17 +147,19 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
         if (list) {
+            printOptions(w, "train", "top-level keys of a config file (--env, --seed, ... override them)",
+                    RUN_KEYS.options());
             for (String name : Algorithms.names()) {
                 Algorithm a = Algorithms.get(name);
-                printOptions(w, name, a.description(), a.options());
+                printOptions(w, name, a.description(), a.config(null).options());
             }
             printOptions(w, String.join("|", GrpoConfig.ESTIMATORS), "token-level RL on token tasks (needs --init "
-                    + "runs/<sft-run>; the name picks the advantage estimator)", GrpoOptions.options());
+                    + "runs/<sft-run>; the name picks the advantage estimator)", GrpoConfig.binder("grpo").options());
             return Trail.OK;
         }
         String algoName = algo;
         if (algoName == null && config != null) {
-            algoName = ConfigFile.read(config).get("algo");
+            algoName = ConfigFile.read(config).text("algo");
         }
         if (algoName != null && GrpoConfig.ESTIMATORS.contains(algoName)) {
             return trainTokenPolicy(algoName);
@@ -142,7 +169,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Plan plan = plan();
         Files.createDirectories(out);
-        long unit = plan.algorithm().stepsPerCheckpointUnit(plan.resolved());
+        long unit = plan.algorithm().stepsPerCheckpointUnit(plan.algoConfig());
         int every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps() / unit));
         RunInfo info = new RunInfo(plan.env(), plan.algorithm().name(), plan.seed(), plan.toConfig(), commandLine());
         Progress progress = new Progress(w, Progress.stdoutIsTerminal(), plan.totalSteps());
@@ -188,7 +215,7 @@ final class TrainCommand implements Callable<Integer> {
         try {
             Path last = plan.resumeFrom() != null
                     ? plan.algorithm().resume(plan.resumeFrom(), listener, checkpointDir, every)
-                    : plan.algorithm().train(plan.algoSettings(), plan.env(), plan.seed(), plan.totalSteps(), listener,
+                    : plan.algorithm().train(plan.algoConfig(), plan.env(), plan.seed(), plan.totalSteps(), listener,
                             checkpointDir, every);
             status = RunStatus.FINISHED;
             progress.update(lastStep[0], true);
@@ -218,19 +245,28 @@ final class TrainCommand implements Callable<Integer> {
 
     /** {@code trail train --env Arithmetic-v0 --algo grpo --init runs/<sft-run>}: the GRPO-family trainer. */
     private int trainTokenPolicy(String estimator) throws IOException {
-        Map<String, String> file = config == null ? Map.of() : ConfigFile.read(config);
-        String env = first(envId, file.get("env"), null);
+        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
+        Map<String, String> flags = new LinkedHashMap<>();
+        putIfSet(flags, "env", envId);
+        putIfSet(flags, "algo", estimator);
+        putIfSet(flags, "seed", seed);
+        putIfSet(flags, "init", init);
+        TokenRunKeys keys = file.topLevel(TOKEN_RUN_KEYS, estimator, flags);
+        String env = keys.env();
         if (env == null || !TokenTasks.ids().contains(env)) {
             throw new UserError(estimator + " trains token-level policies on " + TokenTasks.ids() + "; got --env " + env);
         }
         if (resume != null) {
             throw new UserError("--resume is not supported for " + estimator + " yet; start again from --init");
         }
-        long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
-        Map<String, String> settings = algorithmSettings(file, estimator, Set.of("env", "algo", "seed", "init"), config);
-        Options resolved = Options.resolve(estimator, GrpoOptions.options(), settings);
-        GrpoConfig cfg = GrpoOptions.fromOptions(estimator, resolved, settings.keySet());
-        Path initPath = init != null ? init : file.containsKey("init") ? Path.of(file.get("init")) : null;
+        long s = keys.seed();
+        ConfigBinder<GrpoConfig> binder = GrpoConfig.binder(estimator);
+        GrpoConfig cfg = bindSection(binder, file, estimator);
+        if (!cfg.estimator().equals(estimator)) {
+            throw new UserError(estimator + " estimator=" + cfg.estimator() + " contradicts --algo " + estimator
+                    + "; the algorithm name picks the estimator");
+        }
+        Path initPath = keys.init() == null ? null : Path.of(keys.init());
         if (initPath != null && !Files.exists(initPath)) {
             throw new UserError("--init " + initPath + " does not exist");
         }
@@ -239,7 +275,7 @@ final class TrainCommand implements Callable<Integer> {
         c.put("algo", estimator);
         c.put("seed", s);
         c.put("init", initPath == null ? null : initPath.toString());
-        c.put(estimator, new LinkedHashMap<>(resolved.asMap()));
+        c.put(estimator, binder.toMap(cfg));
         PrintWriter w = spec.commandLine().getOut();
         return LmTraining.run(w, spec.commandLine().getErr(), out, new RunInfo(env, estimator, s, c, commandLine()),
                 (dir, listener) -> {
@@ -251,7 +287,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Plan plan() throws IOException {
-        Map<String, String> file = config == null ? Map.of() : ConfigFile.read(config);
+        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
         Path resumeFrom = null;
         if (resume != null) {
             if (!Files.isDirectory(resume)) {
@@ -263,9 +299,20 @@ final class TrainCommand implements Callable<Integer> {
             if (config == null && Files.isRegularFile(runConfig)) {
                 file = ConfigFile.read(runConfig);
             }
+            if (!overrides.isEmpty()) {
+                throw new UserError("--set cannot change a resumed run (it continues with its own config)");
+            }
         }
-        String env = first(envId, file.get("env"), null);
-        String algoName = first(algo, file.get("algo"), null);
+        String algoName = first(algo, file.text("algo"), null);
+        Map<String, String> flags = new LinkedHashMap<>();
+        putIfSet(flags, "env", envId);
+        putIfSet(flags, "algo", algo);
+        putIfSet(flags, "seed", seed);
+        putIfSet(flags, "total_steps", totalSteps);
+        putIfSet(flags, "checkpoint_every", checkpointEvery);
+        putIfSet(flags, "eval_episodes", evalEpisodes);
+        RunKeys keys = file.topLevel(RUN_KEYS, algoName, flags);
+        String env = keys.env();
         if (env == null) {
             throw new UserError("--env is required (see `trail envs`)");
         }
@@ -274,51 +321,35 @@ final class TrainCommand implements Callable<Integer> {
         }
         Algorithm algorithm = Algorithms.get(algoName);
         checkSpaces(env, algorithm);
-        long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
-        long total = totalSteps != null ? totalSteps : parseLong(file.get("total_steps"), "total_steps", 500_000);
-        if (total < 1) {
-            throw new UserError("--total-steps must be at least 1, got " + total);
+        long total = keys.totalSteps();
+        long ckpt = keys.checkpointEvery() != null ? keys.checkpointEvery() : Math.max(1, total / 10);
+        Record algoConfig = bindSection(algorithm.config(env), file, algorithm.name());
+        return new Plan(env, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, resumeFrom);
+    }
+
+    private static void putIfSet(Map<String, String> flags, String key, Object value) {
+        if (value != null) {
+            flags.put(key, value.toString());
         }
-        long ckpt = checkpointEvery != null ? checkpointEvery
-                : parseLong(file.get("checkpoint_every"), "checkpoint_every", Math.max(1, total / 10));
-        if (ckpt < 1) {
-            throw new UserError("--checkpoint-every must be at least 1, got " + ckpt);
-        }
-        int evals = evalEpisodes != null ? evalEpisodes : (int) parseLong(file.get("eval_episodes"), "eval_episodes", 10);
-        if (evals < 0) {
-            throw new UserError("--eval-episodes must be >= 0, got " + evals);
-        }
-        Set<String> topLevel = new java.util.HashSet<>(TOP_LEVEL);
-        topLevel.add("resumed_from");
-        Map<String, String> settings = algorithmSettings(file, algorithm.name(), topLevel, config != null ? config : resume);
-        Options resolved = Options.resolve(algorithm.name(), algorithm.options(env), settings);
-        if (resumeFrom != null && !overrides.isEmpty()) {
-            throw new UserError("--set cannot change a resumed run (it continues with its own config)");
-        }
-        return new Plan(env, algorithm, s, total, ckpt, evals, settings, resolved, resumeFrom);
     }
 
     /**
-     * The algorithm's options from a config file (the section named after it; any other key must
-     * be one of {@code topLevel}) with {@code --set} applied on top ({@code algo.key} or {@code key}).
+     * The algorithm's config: its defaults, the config file's section named after it, then
+     * {@code --set} ({@code algo.key} or {@code key}). Every key is checked before any value.
      */
-    private Map<String, String> algorithmSettings(Map<String, String> file, String algoName, Set<String> topLevel,
-            Path source) {
+    private <R extends Record> R bindSection(ConfigBinder<R> binder, ConfigFile file, String algoName) {
         String prefix = algoName + ".";
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : file.entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                settings.put(e.getKey().substring(prefix.length()), e.getValue());
-            } else if (!topLevel.contains(e.getKey())) {
-                throw new UserError("unknown config key '" + e.getKey() + "' in " + source + "; top-level keys: "
-                        + new java.util.TreeSet<>(topLevel) + ", and options under '" + algoName + ":'");
-            }
-        }
+        Map<String, String> sets = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String k = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : e.getKey();
-            settings.put(k, e.getValue());
+            sets.put(k, e.getValue());
         }
-        return settings;
+        Map<String, Object> section = file.section(algoName);
+        try {
+            return binder.bind(section, sets);
+        } catch (IllegalArgumentException e) {
+            throw new UserError((section != null ? file.file() + ": " : "") + e.getMessage(), e);
+        }
     }
 
     private static void checkSpaces(String env, Algorithm algorithm) {
@@ -373,24 +404,5 @@ final class TrainCommand implements Callable<Integer> {
 
     private static String first(String a, String b, String c) {
         return a != null ? a : b != null ? b : c;
-    }
-
-    private static long parseLong(String v, String key, long fallback) {
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            try {
-                double d = Double.parseDouble(v);
-                if (d == Math.rint(d)) {
-                    return (long) d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UserError("config key " + key + "=" + v + " is not an integer");
-        }
     }
 }

@@ -4,7 +4,7 @@ import dev.trail.algo.ppo.Ppo;
 import dev.trail.algo.ppo.PpoConfig;
 import dev.trail.algo.sac.Sac;
 import dev.trail.algo.sac.SacConfig;
-import dev.trail.config.Option;
+import dev.trail.config.bind.ConfigBinder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -59,21 +59,19 @@ public final class Algorithms {
         }
 
         @Override
-        public List<Option> options() {
-            return PpoConfig.options();
-        }
-
-        @Override
-        public long stepsPerCheckpointUnit(dev.trail.config.Options resolved) {
-            return (long) resolved.getInt("num_envs") * resolved.getInt("num_steps");
-        }
-
-        @Override
-        public List<Option> options(String envId) {
+        public ConfigBinder<PpoConfig> config(String envId) {
+            if (envId == null) {
+                return PpoConfig.binder();
+            }
             try (dev.trail.env.Env<?, ?> env = dev.trail.envs.Envs.make(envId)) {
                 return env.actionSpace() instanceof dev.trail.space.Box
-                        ? PpoConfig.options(PpoConfig.continuousDefaults()) : PpoConfig.options();
+                        ? PpoConfig.binder().withDefaults(PpoConfig.continuousDefaults()) : PpoConfig.binder();
             }
+        }
+
+        @Override
+        public long stepsPerCheckpointUnit(Record config) {
+            return ((PpoConfig) config).batchSize();
         }
 
         @Override
@@ -87,10 +85,10 @@ public final class Algorithms {
         }
 
         @Override
-        public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
-                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            PpoConfig config = PpoConfig.fromOptions(dev.trail.config.Options.resolve("ppo", options(envId), settings));
-            return Ppo.train(config, envId, seed, totalSteps, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+        public Path train(Record config, String envId, long seed, long totalSteps, TrainingListener listener,
+                Path checkpointDir, int checkpointEvery) throws IOException {
+            return Ppo.train((PpoConfig) config, envId, seed, totalSteps, listener, checkpointDir, checkpointEvery)
+                    .lastCheckpoint();
         }
 
         @Override
@@ -112,8 +110,8 @@ public final class Algorithms {
         }
 
         @Override
-        public List<Option> options() {
-            return SacConfig.options();
+        public ConfigBinder<SacConfig> config(String envId) {
+            return SacConfig.binder();
         }
 
         @Override
@@ -127,9 +125,9 @@ public final class Algorithms {
         }
 
         @Override
-        public Path train(Map<String, String> settings, String envId, long seed, long totalSteps,
-                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            try (Sac sac = new Sac(SacConfig.fromSettings(settings), envId, seed, totalSteps)) {
+        public Path train(Record config, String envId, long seed, long totalSteps, TrainingListener listener,
+                Path checkpointDir, int checkpointEvery) throws IOException {
+            try (Sac sac = new Sac((SacConfig) config, envId, seed, totalSteps)) {
                 return sac.run(listener, checkpointDir, checkpointEvery);
             }
         }

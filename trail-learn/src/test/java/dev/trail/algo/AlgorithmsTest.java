@@ -18,7 +18,7 @@ class AlgorithmsTest {
         assertEquals(java.util.List.of("ppo", "sac"), Algorithms.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.get("dqn"));
         assertTrue(e.getMessage().contains("[ppo, sac]"), e.getMessage());
-        assertEquals(SacConfig.defaults(), SacConfig.fromSettings(SacConfig.defaults().asMap().entrySet().stream()
+        assertEquals(SacConfig.defaults(), SacConfig.fromSettings(SacConfig.defaults().toMap().entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> String.valueOf(x.getValue())))));
     }
 
@@ -33,5 +33,13 @@ class AlgorithmsTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ppo.train(Map.of("clip_coef", "-1"), "CartPole-v1", 1, 64, TrainingListener.NONE, null, 0));
         assertTrue(bad.getMessage().contains("clip_coef"), bad.getMessage());
+    }
+
+    @Test
+    void ppoTakesCleanRlsContinuousDefaultsOnBoxActions() {
+        Algorithm ppo = Algorithms.get("ppo");
+        assertEquals(dev.trail.algo.ppo.PpoConfig.continuousDefaults(), ppo.config("Pendulum-v1").parse(Map.of()));
+        assertEquals(dev.trail.algo.ppo.PpoConfig.defaults(), ppo.config("CartPole-v1").parse(Map.of()));
+        assertEquals(1L * 2048, ppo.stepsPerCheckpointUnit(ppo.config("Pendulum-v1").parse(Map.of())));
     }
 }

@@ -38,7 +38,7 @@ final class PpoCheckpoint {
                 ppo.observationNormalizer() == null ? null : ppo.observationNormalizer().state(),
                 ppo.config().clipObservations());
         ObjectNode config = meta.putObject("config");
-        ppo.config().asMap().forEach((k, v) -> config.putPOJO(k, v));
+        ppo.config().toMap().forEach(config::putPOJO);
         meta.put("seed", ppo.seed());
         meta.put("totalSteps", ppo.totalSteps());
         meta.put("update", ppo.updatesDone());
@@ -103,9 +103,7 @@ final class PpoCheckpoint {
         if (!Ppo.ALGORITHM.equals(algorithm)) {
             throw new IllegalArgumentException(dir + " is a checkpoint of '" + algorithm + "', not of PPO");
         }
-        Map<String, String> settings = new LinkedHashMap<>();
-        meta.path("config").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        PpoConfig config = PpoConfig.fromSettings(settings);
+        PpoConfig config = PpoConfig.binder().bind(meta.path("config"));
         String envId = meta.path("envId").asText();
         Ppo ppo = new Ppo(config, envId, meta.path("seed").asLong(), meta.path("totalSteps").asLong());
         try {

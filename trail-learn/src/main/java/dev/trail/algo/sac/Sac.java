@@ -237,7 +237,7 @@ public final class Sac implements AutoCloseable {
         ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, envId, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
                 actor.parameters(), null, 0);
         ObjectNode c = meta.putObject("config");
-        config.asMap().forEach(c::putPOJO);
+        config.toMap().forEach(c::putPOJO);
         meta.put("seed", seed);
         meta.put("totalSteps", totalSteps);
         meta.put("globalStep", globalStep);
@@ -300,9 +300,7 @@ public final class Sac implements AutoCloseable {
             throw new IllegalArgumentException(dir + " is a checkpoint of '" + meta.path("algorithm").asText()
                     + "', not of SAC");
         }
-        Map<String, String> settings = new LinkedHashMap<>();
-        meta.path("config").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        Sac sac = new Sac(SacConfig.fromSettings(settings), meta.path("envId").asText(), meta.path("seed").asLong(),
+        Sac sac = new Sac(SacConfig.binder().bind(meta.path("config")), meta.path("envId").asText(), meta.path("seed").asLong(),
                 meta.path("totalSteps").asLong());
         try {
             PolicyCheckpoint.checkFits(dir, meta, new PolicySpec(sac.obsDim, false, sac.actDim,
