@@ -60,15 +60,21 @@ record ConfigFile(Path file, Map<String, Object> tree) {
     /**
      * The top-level keys other than the section {@code algoName}, bound by {@code binder} with
      * {@code overrides} (command-line options as strings) on top. An unknown key is refused naming
-     * the closest known one, and saying where algorithm options go.
+     * the closest known one, and saying where algorithm options go; a key of the algorithm's
+     * section ({@code sectionKeys}) at the top level is refused saying where it belongs.
      */
-    <R extends Record> R topLevel(ConfigBinder<R> binder, String algoName, Map<String, String> overrides) {
+    <R extends Record> R topLevel(ConfigBinder<R> binder, String algoName, java.util.List<String> sectionKeys,
+            Map<String, String> overrides) {
         Map<String, Object> keys = new LinkedHashMap<>(tree);
         if (algoName != null) {
             keys.remove(algoName);
         }
         Set<String> known = Set.copyOf(binder.keys());
         for (String k : keys.keySet()) {
+            if (!known.contains(k) && sectionKeys.contains(k)) {
+                throw new UserError((file == null ? "" : file + ": ") + "'" + k + "' is an option of " + algoName
+                        + ": put it in the section '" + algoName + ":'");
+            }
             if (!known.contains(k)) {
                 String hint = algoName == null ? "" : "; options of " + algoName + " go in a section '" + algoName
                         + ":'";

@@ -25,7 +25,7 @@ final class SftCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--env", required = true, paramLabel = "ID", description = "Token task: Arithmetic-v0, Countdown-v0, Calculator-v0.")
+    @Option(names = "--env", paramLabel = "ID", description = "Token task: Arithmetic-v0, Countdown-v0, Calculator-v0.")
     String envId;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -47,7 +47,7 @@ final class SftCommand implements Callable<Integer> {
                     SftConfig.binder().options());
             return Trail.OK;
         }
-        if (!TokenTasks.ids().contains(envId)) {
+        if (envId == null || !TokenTasks.ids().contains(envId)) {
             throw new UserError("sft trains on token tasks; " + envId + " is not one of " + TokenTasks.ids());
         }
         SftConfig config;

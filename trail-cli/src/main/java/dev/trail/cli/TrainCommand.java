@@ -74,9 +74,9 @@ final class TrainCommand implements Callable<Integer> {
             @Param("the model to start from (an SFT run or checkpoint)") String init) {
     }
 
-    static final ConfigBinder<RunKeys> RUN_KEYS = ConfigBinder.of("train", RunKeys.class,
+    static final ConfigBinder<RunKeys> RUN_KEYS = ConfigBinder.of("config", RunKeys.class,
             new RunKeys(null, null, 1, 500_000, null, 10, null));
-    static final ConfigBinder<TokenRunKeys> TOKEN_RUN_KEYS = ConfigBinder.of("train", TokenRunKeys.class,
+    static final ConfigBinder<TokenRunKeys> TOKEN_RUN_KEYS = ConfigBinder.of("config", TokenRunKeys.class,
             new TokenRunKeys(null, null, 1, null));
 
     @Spec
@@ -251,7 +251,8 @@ final class TrainCommand implements Callable<Integer> {
         putIfSet(flags, "algo", estimator);
         putIfSet(flags, "seed", seed);
         putIfSet(flags, "init", init);
-        TokenRunKeys keys = file.topLevel(TOKEN_RUN_KEYS, estimator, flags);
+        ConfigBinder<GrpoConfig> binder = GrpoConfig.binder(estimator);
+        TokenRunKeys keys = file.topLevel(TOKEN_RUN_KEYS, estimator, binder.keys(), flags);
         String env = keys.env();
         if (env == null || !TokenTasks.ids().contains(env)) {
             throw new UserError(estimator + " trains token-level policies on " + TokenTasks.ids() + "; got --env " + env);
@@ -260,7 +261,6 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("--resume is not supported for " + estimator + " yet; start again from --init");
         }
         long s = keys.seed();
-        ConfigBinder<GrpoConfig> binder = GrpoConfig.binder(estimator);
         GrpoConfig cfg = bindSection(binder, file, estimator);
         if (!cfg.estimator().equals(estimator)) {
             throw new UserError(estimator + " estimator=" + cfg.estimator() + " contradicts --algo " + estimator
@@ -311,7 +311,9 @@ final class TrainCommand implements Callable<Integer> {
         putIfSet(flags, "total_steps", totalSteps);
         putIfSet(flags, "checkpoint_every", checkpointEvery);
         putIfSet(flags, "eval_episodes", evalEpisodes);
-        RunKeys keys = file.topLevel(RUN_KEYS, algoName, flags);
+        List<String> sectionKeys = algoName != null && Algorithms.names().contains(algoName)
+                ? Algorithms.get(algoName).config(null).keys() : List.of();
+        RunKeys keys = file.topLevel(RUN_KEYS, algoName, sectionKeys, flags);
         String env = keys.env();
         if (env == null) {
             throw new UserError("--env is required (see `trail envs`)");

@@ -459,12 +459,22 @@ public final class ConfigBinder<R extends Record> {
         if (d.signum() != 0 && d.stripTrailingZeros().scale() > 0) {
             throw invalid(f, key, g, "is not an integer; allowed: " + range(f, typeMin, typeMax));
         }
-        double lo = Math.max(f.min() == Double.MIN_VALUE ? 1 : f.min(), typeMin);
-        double hi = Math.min(f.max(), typeMax);
-        if (d.compareTo(new BigDecimal(Math.ceil(lo))) < 0 || d.compareTo(new BigDecimal(Math.floor(hi))) > 0) {
+        if (d.compareTo(BigDecimal.valueOf(lowest(f, typeMin))) < 0
+                || d.compareTo(BigDecimal.valueOf(highest(f, typeMax))) > 0) {
             throw invalid(f, key, g, "is outside the allowed range " + range(f, typeMin, typeMax));
         }
         return d;
+    }
+
+    /** The smallest allowed integer: the declared minimum (rounded up) within the type's range. */
+    private static long lowest(Field f, long typeMin) {
+        double lo = f.min() == Double.MIN_VALUE ? 1 : f.min();
+        return lo <= typeMin ? typeMin : (long) Math.ceil(lo);
+    }
+
+    /** The largest allowed integer: the declared maximum (rounded down) within the type's range. */
+    private static long highest(Field f, long typeMax) {
+        return f.max() >= typeMax ? typeMax : (long) Math.floor(f.max());
     }
 
     private double toDouble(Field f, String key, Given g) {
@@ -530,15 +540,12 @@ public final class ConfigBinder<R extends Record> {
     private static String range(Field f, long typeMin, long typeMax) {
         boolean integer = f.type() == int.class || f.type() == long.class || f.type() == Integer.class
                 || f.type() == Long.class;
-        double lo = f.min();
-        double hi = f.max();
+        String none = f.type() == Double.class || f.type() == Integer.class || f.type() == Long.class ? " or none" : "";
         if (integer) {
-            lo = Math.max(lo == Double.MIN_VALUE ? 1 : lo, typeMin);
-            hi = Math.min(hi, typeMax);
+            return "[" + lowest(f, typeMin) + ", " + highest(f, typeMax) + "]" + none;
         }
-        String low = lo == Double.MIN_VALUE ? "(0" : "[" + num(lo, integer);
-        return low + ", " + num(hi, integer) + "]" + (integer ? "" : " (a number)") + (f.type() == Double.class
-                ? " or none" : "");
+        String low = f.min() == Double.MIN_VALUE ? "(0" : "[" + num(f.min(), false);
+        return low + ", " + num(f.max(), false) + "]" + none;
     }
 
     private static String num(double d, boolean integer) {

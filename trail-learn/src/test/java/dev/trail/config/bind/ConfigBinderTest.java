@@ -130,6 +130,10 @@ class ConfigBinderTest {
         assertTrue(e.getMessage().contains("num_envs=1e300 is outside the allowed range [1, 64]"), e.getMessage());
         e = refused(Map.of("total_steps", "1e300"));
         assertTrue(e.getMessage().contains("total_steps=1e300 is outside"), e.getMessage());
+        e = refused(Map.of("total_steps", "9223372036854775808"));
+        assertTrue(e.getMessage().contains("total_steps=9223372036854775808 is outside the allowed range "
+                + "[-9223372036854775808, 9223372036854775807]"), e.getMessage());
+        assertEquals(Long.MAX_VALUE, BINDER.parse(Map.of("total_steps", "9223372036854775807")).totalSteps());
         e = refused(Map.of("learning_rate", "0"));
         assertTrue(e.getMessage().contains("learning_rate=0 is outside the allowed range (0, 1]"), e.getMessage());
         e = refused(Map.of("learning_rate", ".nan"));
