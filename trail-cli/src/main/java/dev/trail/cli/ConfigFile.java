@@ -28,9 +28,9 @@ record ConfigFile(Path file, Map<String, Object> tree) {
         try {
             return new ConfigFile(file, ConfigYaml.read(file));
         } catch (IOException e) {
-            throw new UserError("cannot read --config " + file + ": " + e.getMessage());
+            throw new UserError("cannot read " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
-            throw new UserError("--config " + e.getMessage());
+            throw new UserError(e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.trail.config.Option;
+import dev.trail.config.Options;
 import dev.trail.config.Param;
 import java.io.IOException;
 import java.lang.reflect.Constructor;
@@ -281,41 +282,13 @@ public final class ConfigBinder<R extends Record> {
                 + nested(f, null).keys() + "), got " + g.text());
     }
 
-    /** Closest known key by edit distance, for "did you mean". */
+    /** Names the closest known key by edit distance ({@link Options#closest}), for "did you mean". */
     static String suggestion(String key, java.util.Collection<String> known, String prefix) {
         if (known.isEmpty()) {
             return " (it takes no keys)";
         }
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = editDistance(key, k);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return "; the closest known key is '" + prefix + best + "' (known: " + String.join(", ", known) + ")";
-    }
-
-    /** Levenshtein distance. */
-    static int editDistance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return "; the closest known key is '" + prefix + Options.closest(key, known) + "' (known: "
+                + String.join(", ", known) + ")";
     }
 
     @SuppressWarnings("unchecked")

@@ -206,9 +206,10 @@ class ConfigBinderTest {
     }
 
     @Test
-    void editDistance() {
-        assertEquals(0, ConfigBinder.editDistance("gamma", "gamma"));
-        assertEquals(1, ConfigBinder.editDistance("num_env", "num_envs"));
-        assertEquals(3, ConfigBinder.editDistance("kitten", "sitting"));
+    void closestKeyIsByEditDistance() {
+        assertEquals("num_envs", dev.trail.config.Options.closest("num_env", List.of("num_steps", "num_envs")));
+        assertEquals("ent_coef", dev.trail.config.Options.closest("entropy_coef", List.of("vf_coef", "ent_coef",
+                "gamma")));
+        assertEquals("sitting", dev.trail.config.Options.closest("kitten", List.of("sitting", "mittens!!")));
     }
 }
