@@ -1,7 +1,6 @@
 package dev.trail.lm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trail.config.Param;
 import dev.trail.envs.token.Vocabulary;

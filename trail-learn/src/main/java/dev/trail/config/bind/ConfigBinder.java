@@ -573,7 +573,7 @@ public final class ConfigBinder<R extends Record> {
     }
 
     /** The current scalar token as a Java value, with YAML 1.2's booleans and floats. */
-    public static Object scalarValue(JsonParser p, JsonToken t) throws IOException {
+    private static Object scalarValue(JsonParser p, JsonToken t) throws IOException {
         return switch (t) {
             case VALUE_NULL -> null;
             case VALUE_TRUE, VALUE_FALSE -> {
