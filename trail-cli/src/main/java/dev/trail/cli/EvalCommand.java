@@ -62,7 +62,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (envId == null && source.run != null
                 && java.nio.file.Files.isRegularFile(source.run.resolve(dev.trail.track.Run.CONFIG_FILE))) {
-            String recorded = ConfigFile.read(source.run.resolve(dev.trail.track.Run.CONFIG_FILE)).get("env");
+            String recorded = ConfigFile.read(source.run.resolve(dev.trail.track.Run.CONFIG_FILE)).text("env");
             if (recorded != null && TokenTasks.ids().contains(recorded)) {
                 envId = recorded;
             }

@@ -2,8 +2,6 @@ package dev.trail.cli;
 
 import dev.trail.algo.sft.Sft;
 import dev.trail.algo.sft.SftConfig;
-import dev.trail.algo.sft.SftOptions;
-import dev.trail.config.Options;
 import dev.trail.envs.token.TokenTasks;
 import dev.trail.track.RunInfo;
 import java.io.IOException;
@@ -27,7 +25,7 @@ final class SftCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--env", required = true, paramLabel = "ID", description = "Token task: Arithmetic-v0, Countdown-v0, Calculator-v0.")
+    @Option(names = "--env", paramLabel = "ID", description = "Token task: Arithmetic-v0, Countdown-v0, Calculator-v0.")
     String envId;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
@@ -45,19 +43,24 @@ final class SftCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (list) {
-            TrainCommand.printOptions(spec.commandLine().getOut(), "sft", "supervised warm start", SftOptions.options());
+            TrainCommand.printOptions(spec.commandLine().getOut(), "sft", "supervised warm start",
+                    SftConfig.binder().options());
             return Trail.OK;
         }
-        if (!TokenTasks.ids().contains(envId)) {
+        if (envId == null || !TokenTasks.ids().contains(envId)) {
             throw new UserError("sft trains on token tasks; " + envId + " is not one of " + TokenTasks.ids());
         }
-        Options resolved = Options.resolve("sft", SftOptions.options(), settings);
-        SftConfig config = SftOptions.fromOptions(resolved);
+        SftConfig config;
+        try {
+            config = SftConfig.binder().parse(settings);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
         Map<String, Object> c = new LinkedHashMap<>();
         c.put("env", envId);
         c.put("algo", "sft");
         c.put("seed", seed);
-        c.put("sft", new LinkedHashMap<>(resolved.asMap()));
+        c.put("sft", SftConfig.binder().toMap(config));
         List<String> cmd = new ArrayList<>(List.of("trail"));
         cmd.addAll(spec.commandLine().getParseResult().originalArgs());
         return LmTraining.run(spec.commandLine().getOut(), spec.commandLine().getErr(), out,

@@ -4,7 +4,8 @@ import dev.trail.algo.Algorithm;
 import dev.trail.algo.Algorithms;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
-import dev.trail.config.Options;
+import dev.trail.config.Param;
+import dev.trail.config.bind.ConfigBinder;
 import dev.trail.env.EnvSpec;
 import dev.trail.envs.Envs;
 import dev.trail.track.MetricsListener;
@@ -45,8 +46,26 @@ import picocli.CommandLine.Spec;
             "Your own environment: trail train --env class:com.acme.MyEnv --algo ppo (jar on TRAIL_CLASSPATH)"})
 final class TrainCommand implements Callable<Integer> {
 
-    private static final Set<String> TOP_LEVEL = Set.of("env", "algo", "seed", "total_steps", "checkpoint_every",
-            "eval_episodes");
+    /**
+     * The top-level keys of a config file (and of a run's {@code config.yaml}); the command-line
+     * options of the same names override them. The algorithm's own options go in a section named
+     * after it.
+     */
+    record RunKeys(
+            @Param("environment id (see trail envs), or class:NAME for an Env class on the classpath") String env,
+            @Param("algorithm (see trail train --list)") String algo,
+            @Param("root seed") long seed,
+            @Param(value = "environment steps to train for (default 500000; not for the token-level algorithms, "
+                    + "which count iterations)", min = 1) Long totalSteps,
+            @Param(value = "checkpoint (and evaluate) about every this many environment steps (token-level: updates); "
+                    + "none: a tenth of the run", min = 1) Long checkpointEvery,
+            @Param(value = "evaluation episodes at each checkpoint, 0 for none", min = 0, max = 1_000_000)
+                    int evalEpisodes,
+            @Param("token-level algorithms: the model to start from (an SFT run or checkpoint)") String init) {
+    }
+
+    static final ConfigBinder<RunKeys> RUN_KEYS = ConfigBinder.of("config", RunKeys.class,
+            new RunKeys(null, null, 1, null, null, 10, null));
 
     @Spec
     CommandSpec spec;
@@ -94,8 +113,7 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The fully resolved settings of a training run. */
     record Plan(String env, EnvSpec spec, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
-            int evalEpisodes, Map<String, String> algoSettings, Options resolved, Path init, Path resumeFrom,
-            long resumeStep) {
+            int evalEpisodes, Record algoConfig, Path init, Path resumeFrom, long resumeStep) {
 
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -110,7 +128,7 @@ final class TrainCommand implements Callable<Integer> {
             if (init != null) {
                 c.put("init", init.toString());
             }
-            c.put(algorithm.name(), new LinkedHashMap<>(resolved.asMap()));
+            c.put(algorithm.name(), algorithm.config(spec).toMap(algoConfig));
             return c;
         }
     }
@@ -119,15 +137,17 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
         if (list) {
+            printOptions(w, "train", "top-level keys of a config file (--env, --seed, ... override them)",
+                    RUN_KEYS.options());
             for (String name : Algorithms.names()) {
                 Algorithm a = Algorithms.get(name);
-                printOptions(w, name, a.description(), a.options());
+                printOptions(w, name, a.description(), a.config(null).options());
             }
             return Trail.OK;
         }
         Plan plan = plan();
         Files.createDirectories(out);
-        long unit = plan.algorithm().stepsPerCheckpointUnit(plan.resolved());
+        long unit = plan.algorithm().stepsPerCheckpointUnit(plan.algoConfig());
         int every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps() / unit));
         if (!plan.algorithm().countsEnvironmentSteps()) {
             every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps()));
@@ -210,7 +230,7 @@ final class TrainCommand implements Callable<Integer> {
             }
             Path last = plan.resumeFrom() != null
                     ? plan.algorithm().resume(plan.resumeFrom(), plan.spec(), listener, checkpointDir, every)
-                    : plan.algorithm().train(plan.algoSettings(), plan.spec(), plan.seed(), plan.totalSteps(),
+                    : plan.algorithm().train(plan.algoConfig(), plan.spec(), plan.seed(), plan.totalSteps(),
                             plan.init(), listener, checkpointDir, every);
             status = Thread.currentThread().isInterrupted() ? RunStatus.INTERRUPTED : RunStatus.FINISHED;
             progress.update(lastStep[0], true);
@@ -248,12 +268,15 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Plan plan() throws IOException {
-        Map<String, String> file = config == null ? Map.of() : ConfigFile.read(config);
+        ConfigFile file = config == null ? ConfigFile.none() : ConfigFile.read(config);
         Path resumeFrom = null;
         long resumeStep = 0;
         if (resume != null) {
             if (!Files.isDirectory(resume)) {
                 throw new UserError("--resume " + resume + " is not a run folder");
+            }
+            if (config != null) {
+                throw new UserError("--config cannot change a resumed run (it continues with its own config.yaml)");
             }
             if (!overrides.isEmpty() || envId != null || algo != null || seed != null || totalSteps != null
                     || init != null) {
@@ -268,16 +291,31 @@ final class TrainCommand implements Callable<Integer> {
                     + " has no checkpoint to resume from (checkpoints/ is empty)"));
             resumeStep = Checkpoints.globalStep(resumeFrom);
             Path runConfig = resume.resolve(Run.CONFIG_FILE);
-            if (config != null) {
-                throw new UserError("--config cannot change a resumed run (it continues with its own config.yaml)");
-            }
             if (!Files.isRegularFile(runConfig)) {
                 throw new UserError("--resume " + resume + " has no " + Run.CONFIG_FILE);
             }
             file = ConfigFile.read(runConfig);
         }
-        String env = first(envId, file.get("env"), null);
-        String algoName = first(algo, file.get("algo"), null);
+        String algoName = first(algo, file.text("algo"), null);
+        if (algoName != null && !Algorithms.names().contains(algoName)) {
+            throw new UserError("unknown algorithm '" + algoName + "'; known: " + String.join(", ", Algorithms.names()));
+        }
+        Map<String, String> flags = new LinkedHashMap<>();
+        putIfSet(flags, "env", envId);
+        putIfSet(flags, "algo", algo);
+        putIfSet(flags, "seed", seed);
+        putIfSet(flags, "total_steps", totalSteps);
+        putIfSet(flags, "checkpoint_every", checkpointEvery);
+        putIfSet(flags, "eval_episodes", evalEpisodes);
+        putIfSet(flags, "init", init);
+        List<String> sectionKeys = algoName != null ? Algorithms.get(algoName).config(null).keys() : List.of();
+        RunKeys keys;
+        try {
+            keys = file.topLevel(RUN_KEYS, algoName, sectionKeys, flags);
+        } catch (IllegalArgumentException e) {
+            throw new UserError((file.file() != null ? file.file() + ": " : "") + e.getMessage(), e);
+        }
+        String env = keys.env();
         if (env == null) {
             throw new UserError("--env is required (see `trail envs`, or class:NAME for your own Env class)");
         }
@@ -291,73 +329,58 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
-        long s = seed != null ? seed : parseLong(file.get("seed"), "seed", 1);
         long total;
         if (algorithm.countsEnvironmentSteps()) {
-            total = totalSteps != null ? totalSteps : parseLong(file.get("total_steps"), "total_steps", 500_000);
-            if (total < 1) {
-                throw new UserError("--total-steps must be at least 1, got " + total);
-            }
+            total = keys.totalSteps() != null ? keys.totalSteps() : 500_000;
         } else {
-            if (totalSteps != null || file.containsKey("total_steps")) {
+            if (keys.totalSteps() != null) {
                 throw new UserError(algorithm.name() + " counts its budget in updates, not environment steps: use "
                         + "--set iterations=N instead of --total-steps");
             }
             total = 0;
         }
-        long ckpt = checkpointEvery != null ? checkpointEvery
-                : parseLong(file.get("checkpoint_every"), "checkpoint_every",
-                        algorithm.countsEnvironmentSteps() ? Math.max(1, total / 10) : 0);
-        if (ckpt < 0 || ckpt == 0 && algorithm.countsEnvironmentSteps()) {
-            throw new UserError("--checkpoint-every must be at least 1, got " + ckpt);
-        }
-        int evals = evalEpisodes != null ? evalEpisodes : (int) parseLong(file.get("eval_episodes"), "eval_episodes", 10);
-        if (evals < 0) {
-            throw new UserError("--eval-episodes must be >= 0, got " + evals);
-        }
-        Path initPath = init != null ? init : file.containsKey("init") && !file.get("init").equals("none")
-                ? Path.of(file.get("init")) : null;
+        long ckpt = keys.checkpointEvery() != null ? keys.checkpointEvery()
+                : algorithm.countsEnvironmentSteps() ? Math.max(1, total / 10) : 0;
+        Path initPath = keys.init() == null || keys.init().equals("none") ? null : Path.of(keys.init());
         if (initPath != null && !algorithm.takesInit()) {
             throw new UserError("--init is for the token-level algorithms; " + algorithm.name() + " starts fresh");
         }
         if (initPath != null && !Files.exists(initPath)) {
             throw new UserError("--init " + initPath + " does not exist");
         }
-        Set<String> topLevel = new java.util.HashSet<>(TOP_LEVEL);
-        topLevel.add("init");
-        Map<String, String> settings = algorithmSettings(file, algorithm.name(), topLevel, config != null ? config : resume);
-        Options resolved;
+        Record algoConfig = bindSection(algorithm.config(envSpec), file, algorithm.name());
         try {
-            resolved = Options.resolve(algorithm.name(), algorithm.options(envSpec), settings);
-            algorithm.validate(settings, envSpec);
+            algorithm.validate(algoConfig);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
-        return new Plan(env, envSpec, algorithm, s, total, ckpt, evals, settings, resolved, initPath, resumeFrom,
-                resumeStep);
+        return new Plan(env, envSpec, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, initPath,
+                resumeFrom, resumeStep);
+    }
+
+    private static void putIfSet(Map<String, String> flags, String key, Object value) {
+        if (value != null) {
+            flags.put(key, value.toString());
+        }
     }
 
     /**
-     * The algorithm's options from a config file (the section named after it; any other key must
-     * be one of {@code topLevel}) with {@code --set} applied on top ({@code algo.key} or {@code key}).
+     * The algorithm's config: its defaults, the config file's section named after it, then
+     * {@code --set} ({@code algo.key} or {@code key}). Every key is checked before any value.
      */
-    private Map<String, String> algorithmSettings(Map<String, String> file, String algoName, Set<String> topLevel,
-            Path source) {
+    private <R extends Record> R bindSection(ConfigBinder<R> binder, ConfigFile file, String algoName) {
         String prefix = algoName + ".";
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (Map.Entry<String, String> e : file.entrySet()) {
-            if (e.getKey().startsWith(prefix)) {
-                settings.put(e.getKey().substring(prefix.length()), e.getValue());
-            } else if (!topLevel.contains(e.getKey())) {
-                throw new UserError("unknown config key '" + e.getKey() + "' in " + source + "; top-level keys: "
-                        + new java.util.TreeSet<>(topLevel) + ", and options under '" + algoName + ":'");
-            }
-        }
+        Map<String, String> sets = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String k = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : e.getKey();
-            settings.put(k, e.getValue());
+            sets.put(k, e.getValue());
         }
-        return settings;
+        Map<String, Object> section = file.section(algoName);
+        try {
+            return binder.bind(section, sets);
+        } catch (IllegalArgumentException e) {
+            throw new UserError((section != null ? file.file() + ": " : "") + e.getMessage(), e);
+        }
     }
 
     private Map<String, Double> evaluate(Path checkpoint, Plan plan) {
@@ -401,24 +424,5 @@ final class TrainCommand implements Callable<Integer> {
 
     private static String first(String a, String b, String c) {
         return a != null ? a : b != null ? b : c;
-    }
-
-    private static long parseLong(String v, String key, long fallback) {
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(v.replace("_", ""));
-        } catch (NumberFormatException e) {
-            try {
-                double d = Double.parseDouble(v);
-                if (d == Math.rint(d)) {
-                    return (long) d;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-            throw new UserError("config key " + key + "=" + v + " is not an integer");
-        }
     }
 }

@@ -72,7 +72,7 @@ class CreditCommandTest {
                 "{\"id\":\"b\",\"group\":\"h\",\"truncated\":true,\"terminated\":false,\"bootstrap_value\":0.7,"
                         + "\"steps\":[{\"reward\":0,\"value\":0.5},{\"reward\":0,\"value\":0.6},{\"reward\":1,\"value\":0.8}]}");
         Path out = dir.resolve("out.jsonl");
-        CliRunner r = CliRunner.run("credit", "--estimator", "gae", "--set", "gamma=0.99", "--set", "lambda=0.95",
+        CliRunner r = CliRunner.run("credit", "--estimator", "gae", "--set", "gamma=0.99", "--set", "gae_lambda=0.95",
                 "--in", in.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         List<double[]> adv = column(out, "advantage");
@@ -154,6 +154,10 @@ class CreditCommandTest {
                 "--out", dir.resolve("o").toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("gama"), r.err());
+        r = CliRunner.run("credit", "--estimator", "reinforce++", "--set", "klCoef=0.1", "--in", in.toString(),
+                "--out", dir.resolve("o").toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("'klCoef'") && r.err().contains("closest known option is 'kl_coef'"), r.err());
     }
 
     @Test

@@ -130,13 +130,13 @@ class ResumeAfterKillTest {
     void grpo() throws Exception {
         Path sftRuns = dir.resolve("sft");
         CliRunner sft = CliRunner.run("sft", "--env", "Arithmetic-v0", "--seed", "3", "--out", sftRuns.toString(),
-                "--set", "steps=5", "--set", "eval_problems=2", "--set", "eval_every=0", "--set", "layers=1",
-                "--set", "width=32", "--set", "heads=2");
+                "--set", "steps=5", "--set", "eval_problems=2", "--set", "eval_every=0", "--set", "model.layers=1",
+                "--set", "model.width=32", "--set", "model.heads=2");
         assertEquals(0, sft.code(), sft.err());
         Path init = onlyRun(sftRuns);
         killAndResume(3, "train", "--env", "Arithmetic-v0", "--algo", "rloo", "--init", init.toString(), "--seed", "2",
                 "--set", "iterations=40", "--set", "prompts_per_batch=2", "--set", "group_size=4",
-                "--set", "minibatches=1", "--set", "eval_problems=2", "--set", "eval_k=0", "--set", "eval_every=10",
+                "--set", "num_minibatches=1", "--set", "eval_problems=2", "--set", "eval_k=0", "--set", "eval_every=10",
                 "--checkpoint-every", "5");
     }
 }

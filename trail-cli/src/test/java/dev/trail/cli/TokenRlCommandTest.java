@@ -17,7 +17,7 @@ class TokenRlCommandTest {
     @TempDir
     Path dir;
 
-    private static final String[] TINY_MODEL = {"--set", "layers=1", "--set", "width=32", "--set", "heads=2"};
+    private static final String[] TINY_MODEL = {"--set", "model.layers=1", "--set", "model.width=32", "--set", "model.heads=2"};
 
     private Path onlyRun(String algo) throws IOException {
         try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
@@ -40,7 +40,7 @@ class TokenRlCommandTest {
         assertTrue(Files.readString(sftRun.resolve("metrics.csv")).contains("losses/sft_loss"));
 
         r = CliRunner.run("train", "--env", "Arithmetic-v0", "--algo", "rloo", "--init", sftRun.toString(), "--out", runs,
-                "--set", "iterations=2", "--set", "prompts_per_batch=2", "--set", "group_size=4", "--set", "minibatches=1",
+                "--set", "iterations=2", "--set", "prompts_per_batch=2", "--set", "group_size=4", "--set", "num_minibatches=1",
                 "--set", "eval_problems=4", "--set", "eval_k=0");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("update 0") && r.out().contains("update 2") && r.out().contains("pass@1"), r.out());

@@ -33,14 +33,14 @@ import java.util.Map;
  *       prompt value is used); NaN elsewhere is fine.</li>
  *   <li>{@value #MATCH} (ui-s1, optional): 1 if step {@code t}'s action matched the expert's, 0 if
  *       not; absent means every step matched.</li>
- *   <li>{@value #EPISODE_SCORE} (ui-s1 with {@code episodeScore=extras}): the episode score,
+ *   <li>{@value #EPISODE_SCORE} (ui-s1 with {@code episode_score=extras}): the episode score,
  *       read at the last trained-on step.</li>
  *   <li>{@value #PROGRESS} (spa, paper variant): the progress estimator's contribution ĉ_t.</li>
  *   <li>{@value #GROUNDING} (spa, when beta ≠ 0): g_t, 1 if the action executed validly, else 0.</li>
  *   <li>{@value #NOISE_LEVEL} (noisy-grpo, per trajectory): the noise extent n_i of its input.</li>
  *   <li>{@value #ARENA_RANK} (arena-rl, per trajectory): tournament rank, 1 = best.</li>
  *   <li>{@value #SEED_SCORE}, {@value #JUDGE_SCORE} (arena-rl with
- *       {@code rankSource=score-tournament}, per trajectory): seeding score against the anchor,
+ *       {@code rank_source=score-tournament}, per trajectory): seeding score against the anchor,
  *       and the score a pairwise match compares (higher wins, ties to the better seed).</li>
  *   <li>{@value #PRM_LOG_RATIO} (oprl): {@code log π_φ(a_t|...)/π_old(a_t|...)} summed over the
  *       tokens of step t's action.</li>
@@ -80,9 +80,9 @@ final class StepLevelEstimators {
                 List.of(
                         Option.real("threshold", SpoChain.DEFAULT_THRESHOLD, 0.0, 1.0,
                                 "a token with probability below this is low-probability (cut point, kept by the mask)"),
-                        Option.integer("cutpointInterval", SpoChain.DEFAULT_CUTPOINT_INTERVAL, 1, Integer.MAX_VALUE,
+                        Option.integer("cutpoint_interval", SpoChain.DEFAULT_CUTPOINT_INTERVAL, 1, Integer.MAX_VALUE,
                                 "keep every k-th low-probability position as a cut point"),
-                        Option.choice("promptValue", "when-first-token-low", List.of("when-first-token-low", "always"),
+                        Option.choice("prompt_value", "when-first-token-low", List.of("when-first-token-low", "always"),
                                 "use V(prompt) only when the first token is low-probability (code) or always (paper)"),
                         Option.flag("whiten", true,
                                 "whiten advantages over the batch's low-probability tokens, as the SPO trainer does")),
@@ -93,7 +93,7 @@ final class StepLevelEstimators {
                 List.of(
                         Option.choice("method", "rloo", List.of("rloo", "grpo"),
                                 "edge advantage: V(c) - V(n) (rloo) or divided by the population std of n's children + 1e-8 (grpo)"),
-                        Option.flag("probabilityMask", true,
+                        Option.flag("probability_mask", true,
                                 "keep advantages only on low-probability tokens (inherited from SPO-chain; needs logProbs)"),
                         Option.real("threshold", SpoChain.DEFAULT_THRESHOLD, 0.0, 1.0,
                                 "low-probability threshold of the probability mask"),
@@ -106,7 +106,7 @@ final class StepLevelEstimators {
                 List.of(
                         Option.choice("base", "grpo", List.of("grpo", "rloo"),
                                 "base trajectory advantage: GRPO (unbiased std, +1e-6) or RLOO"),
-                        Option.choice("mergeKey", "history-prefix", List.of("history-prefix", "state-action"),
+                        Option.choice("merge_key", "history-prefix", List.of("history-prefix", "state-action"),
                                 "node identity: the whole history plus the action (a), or observation plus action (b)")),
                 o -> batch -> salt(batch, o));
 
@@ -116,15 +116,15 @@ final class StepLevelEstimators {
                         Option.real("gamma", UiS1.DEFAULT_GAMMA, 0.0, 1.0, "discount of the future step rewards"),
                         Option.choice("mode", "mean_std_norm", List.of("mean_std_norm", "mean_norm"),
                                 "normalisation of both advantages: (x - mean)/(std + eps) or x - mean"),
-                        Option.real("stepWeight", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                        Option.real("step_weight", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                                 "w_S, weight of the step-level advantage"),
-                        Option.real("episodeWeight", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                        Option.real("episode_weight", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                                 "w_E, weight of the episode-level advantage"),
-                        Option.choice("episodeForm", "paper", List.of("paper", "code"),
+                        Option.choice("episode_form", "paper", List.of("paper", "code"),
                                 "episode statistics over trajectories (paper) or over all step rows (code)"),
-                        Option.choice("episodeScore", "total-reward", List.of("total-reward", "extras"),
+                        Option.choice("episode_score", "total-reward", List.of("total-reward", "extras"),
                                 "episode score R: the sum of rewards, or extras column episodeScore at the last trained-on step"),
-                        Option.integer("stdDdof", 1, 0, 1, "std degrees of freedom: 1 unbiased, 0 population"),
+                        Option.integer("std_ddof", 1, 0, 1, "std degrees of freedom: 1 unbiased, 0 population"),
                         Option.real("epsilon", StepCreditSupport.VERL_EPSILON, 0.0, 1.0,
                                 "added to the std in mean_std_norm")),
                 o -> batch -> uiS1(batch, o));
@@ -139,22 +139,22 @@ final class StepLevelEstimators {
                         Option.real("beta", Spa.DEFAULT_BETA, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                                 "weight of the grounding signal g in {0, 1}"),
                         Option.real("gamma", 1.0, 0.0, 1.0, "discount over turns"),
-                        Option.real("gaeLambda", 1.0, 0.0, 1.0, "GAE lambda over turns")),
+                        Option.real("gae_lambda", 1.0, 0.0, 1.0, "GAE lambda over turns")),
                 o -> batch -> spa(batch, o));
 
         register("noisy-grpo",
                 "NoisyGRPO: Kalman fusion of a noise-level prior and the reward z-score (ALGORITHMS.md §9.1)",
                 List.of(
-                        Option.real("pAlpha", NoisyGrpo.DEFAULT_P_ALPHA, 0.0, Double.POSITIVE_INFINITY,
+                        Option.real("p_alpha", NoisyGrpo.DEFAULT_P_ALPHA, 0.0, Double.POSITIVE_INFINITY,
                                 "prior strength p_alpha (script 0.01; trainer default 0.1)"),
-                        Option.real("rValue", NoisyGrpo.DEFAULT_R_VALUE, 0.0, Double.POSITIVE_INFINITY,
+                        Option.real("r_value", NoisyGrpo.DEFAULT_R_VALUE, 0.0, Double.POSITIVE_INFINITY,
                                 "observation noise R of the Kalman gain")),
                 o -> batch -> noisyGrpo(batch, o));
 
         register("arena-rl",
                 "ArenaRL: advantages from a seeded single-elimination tournament ranking (ALGORITHMS.md §9.2, reconstructed)",
                 List.of(
-                        Option.choice("rankSource", "rank-column", List.of("rank-column", "score-tournament"),
+                        Option.choice("rank_source", "rank-column", List.of("rank-column", "score-tournament"),
                                 "ranks from extras arenaRank, or a tournament seeded by seedScore and decided by judgeScore")),
                 o -> batch -> arenaRl(batch, o));
 
@@ -166,7 +166,7 @@ final class StepLevelEstimators {
                         Option.real("alpha", Oprl.DEFAULT_ALPHA, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
                                 "weight of the step-level advantage (not verified)"),
                         Option.choice("base", "grpo", List.of("grpo", "rloo"), "episode-level advantage A^E"),
-                        Option.choice("stepNormalisation", "batch", List.of("batch", "group"),
+                        Option.choice("step_normalisation", "batch", List.of("batch", "group"),
                                 "z-score the step rewards over the whole batch or within each group")),
                 o -> batch -> oprl(batch, o));
     }
@@ -180,8 +180,8 @@ final class StepLevelEstimators {
 
     private static AdvantageResult spoChain(List<TrajectoryGroup> batch, Options o) {
         double threshold = o.getDouble("threshold");
-        int interval = o.getInt("cutpointInterval");
-        SpoChain.PromptValue mode = o.getString("promptValue").equals("always")
+        int interval = o.getInt("cutpoint_interval");
+        SpoChain.PromptValue mode = o.getString("prompt_value").equals("always")
                 ? SpoChain.PromptValue.ALWAYS : SpoChain.PromptValue.WHEN_FIRST_TOKEN_LOW;
         List<Trajectory> all = AdvantageResult.flatten(batch);
         double[][] adv = new double[all.size()][];
@@ -218,7 +218,7 @@ final class StepLevelEstimators {
 
     private static AdvantageResult spoTree(List<TrajectoryGroup> batch, Options o) {
         SpoTree.Method method = o.getString("method").equals("grpo") ? SpoTree.Method.GRPO : SpoTree.Method.RLOO;
-        boolean probabilityMask = o.getBoolean("probabilityMask");
+        boolean probabilityMask = o.getBoolean("probability_mask");
         double threshold = o.getDouble("threshold");
         List<double[]> rows = new ArrayList<>();
         List<boolean[]> keeps = new ArrayList<>();
@@ -293,7 +293,7 @@ final class StepLevelEstimators {
 
     private static AdvantageResult salt(List<TrajectoryGroup> batch, Options o) {
         Salt.Base base = o.getString("base").equals("rloo") ? Salt.Base.RLOO : Salt.Base.GRPO;
-        Salt.MergeKey key = o.getString("mergeKey").equals("state-action") ? Salt.STATE_ACTION : Salt.HISTORY_PREFIX;
+        Salt.MergeKey key = o.getString("merge_key").equals("state-action") ? Salt.STATE_ACTION : Salt.HISTORY_PREFIX;
         List<double[]> rows = new ArrayList<>();
         for (TrajectoryGroup g : batch) {
             Object[][] keys = new Object[g.size()][];
@@ -322,10 +322,10 @@ final class StepLevelEstimators {
     private static AdvantageResult uiS1(List<TrajectoryGroup> batch, Options o) {
         double gamma = o.getDouble("gamma");
         UiS1.Mode mode = o.getString("mode").equals("mean_norm") ? UiS1.Mode.MEAN_NORM : UiS1.Mode.MEAN_STD_NORM;
-        UiS1.EpisodeForm form = o.getString("episodeForm").equals("code") ? UiS1.EpisodeForm.CODE
+        UiS1.EpisodeForm form = o.getString("episode_form").equals("code") ? UiS1.EpisodeForm.CODE
                 : UiS1.EpisodeForm.PAPER;
-        boolean scoreFromExtras = o.getString("episodeScore").equals("extras");
-        int ddof = o.getInt("stdDdof");
+        boolean scoreFromExtras = o.getString("episode_score").equals("extras");
+        int ddof = o.getInt("std_ddof");
         double eps = o.getDouble("epsilon");
         List<double[]> adv = new ArrayList<>();
         List<double[]> ret = new ArrayList<>();
@@ -362,8 +362,8 @@ final class StepLevelEstimators {
             }
             double[][] step = UiS1.stepAdvantages(returns, valid, mode, ddof, eps);
             double[] episode = UiS1.episodeAdvantages(scores, rowCounts, form, mode, ddof, eps);
-            double[][] combined = UiS1.combine(episode, step, valid, o.getDouble("episodeWeight"),
-                    o.getDouble("stepWeight"));
+            double[][] combined = UiS1.combine(episode, step, valid, o.getDouble("episode_weight"),
+                    o.getDouble("step_weight"));
             for (int i = 0; i < k; i++) {
                 adv.add(combined[i]);
                 ret.add(StepCreditSupport.zeroMasked(g.get(i), returns[i]));
@@ -377,7 +377,7 @@ final class StepLevelEstimators {
         double alpha = o.getDouble("alpha");
         double beta = o.getDouble("beta");
         double gamma = o.getDouble("gamma");
-        double lambda = o.getDouble("gaeLambda");
+        double lambda = o.getDouble("gae_lambda");
         List<double[]> adv = new ArrayList<>();
         List<double[]> ret = new ArrayList<>();
         for (TrajectoryGroup g : batch) {
@@ -422,7 +422,7 @@ final class StepLevelEstimators {
             for (int i = 0; i < g.size(); i++) {
                 noise[i] = StepCreditSupport.perTrajectoryScalar(g.get(i), NOISE_LEVEL, "noisy-grpo");
             }
-            double[] a = NoisyGrpo.advantages(noise, g.totalRewards(), o.getDouble("pAlpha"), o.getDouble("rValue"))
+            double[] a = NoisyGrpo.advantages(noise, g.totalRewards(), o.getDouble("p_alpha"), o.getDouble("r_value"))
                     .advantages();
             for (int i = 0; i < g.size(); i++) {
                 rows.add(broadcast(g.get(i), a[i]));
@@ -432,7 +432,7 @@ final class StepLevelEstimators {
     }
 
     private static AdvantageResult arenaRl(List<TrajectoryGroup> batch, Options o) {
-        boolean tournament = o.getString("rankSource").equals("score-tournament");
+        boolean tournament = o.getString("rank_source").equals("score-tournament");
         List<double[]> rows = new ArrayList<>();
         for (TrajectoryGroup g : batch) {
             int n = g.size();
@@ -473,7 +473,7 @@ final class StepLevelEstimators {
         double beta = o.getDouble("beta");
         double alpha = o.getDouble("alpha");
         Salt.Base base = o.getString("base").equals("rloo") ? Salt.Base.RLOO : Salt.Base.GRPO;
-        boolean perGroup = o.getString("stepNormalisation").equals("group");
+        boolean perGroup = o.getString("step_normalisation").equals("group");
         List<Trajectory> all = AdvantageResult.flatten(batch);
         double[][] rewards = new double[all.size()][];
         double[] episode = new double[all.size()];

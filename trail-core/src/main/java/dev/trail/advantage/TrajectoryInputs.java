@@ -136,12 +136,12 @@ final class TrajectoryInputs {
         double[] lp = t.logProbs();
         if (lp == null) {
             throw new IllegalArgumentException("trajectory " + t.id() + " has no logProbs; " + method
-                    + " with a KL coefficient needs the behaviour log-probs (or set klCoef=0)");
+                    + " with a KL coefficient needs the behaviour log-probs (or set kl_coef=0)");
         }
         double[] ref = t.extra(REF_LOG_PROB);
         if (ref == null) {
             throw new IllegalArgumentException("trajectory " + t.id() + " has no '" + REF_LOG_PROB
-                    + "' extra column; " + method + " with a KL coefficient needs the reference log-probs (or set klCoef=0)");
+                    + "' extra column; " + method + " with a KL coefficient needs the reference log-probs (or set kl_coef=0)");
         }
         double[] k1 = new double[lp.length];
         for (int s = 0; s < k1.length; s++) {

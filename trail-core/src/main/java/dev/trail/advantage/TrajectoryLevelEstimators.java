@@ -29,15 +29,15 @@ import java.util.function.Function;
  * <tr><th>name</th><th>needs besides rewards</th><th>advantages</th><th>returns</th></tr>
  * <tr><td>reinforce</td><td>values (baseline=value)</td><td>R − b broadcast, or G_t − V(s_t)</td>
  *     <td>G_t, discounted with its γ (default 1), no bootstrap</td></tr>
- * <tr><td>remax</td><td>group greedyReward; code form with klCoef &gt; 0: logProbs, refLogProb</td>
+ * <tr><td>remax</td><td>group greedyReward; code form with kl_coef &gt; 0: logProbs, refLogProb</td>
  *     <td>R − r_greedy broadcast; code form: the code's per-step return</td>
  *     <td>reward-to-go; code form: same as the advantages</td></tr>
  * <tr><td>rloo, grpo, dr-grpo</td><td>-</td><td>group-relative, broadcast</td><td>reward-to-go</td></tr>
  * <tr><td>lite-ppo</td><td>equal group sizes</td><td>group mean, batch std, broadcast</td><td>reward-to-go</td></tr>
- * <tr><td>reinforce++</td><td>logProbs, refLogProb (unless klCoef = 0)</td><td>whitened G</td>
+ * <tr><td>reinforce++</td><td>logProbs, refLogProb (unless kl_coef = 0)</td><td>whitened G</td>
  *     <td>G: the KL-shaped discounted return before whitening</td></tr>
- * <tr><td>reinforce++-baseline</td><td>logProbs, refLogProb only if klCoef &gt; 0</td><td>whitened c_i</td>
- *     <td>c_i = R − group mean at valid steps (KL-shaped return if klCoef &gt; 0)</td></tr>
+ * <tr><td>reinforce++-baseline</td><td>logProbs, refLogProb only if kl_coef &gt; 0</td><td>whitened c_i</td>
+ *     <td>c_i = R − group mean at valid steps (KL-shaped return if kl_coef &gt; 0)</td></tr>
  * <tr><td>gae</td><td>values; bootstrapValue unless terminated</td><td>GAE (optionally whitened)</td>
  *     <td>Â + V (never whitened)</td></tr>
  * </table>
@@ -68,13 +68,13 @@ final class TrajectoryLevelEstimators {
                 o -> batch -> reinforce(batch, o.getString("baseline"), o.getDouble("constant"), o.getDouble("gamma")));
 
         register("remax", "ReMax: A = R − r(greedy rollout) (spec §1.2; Li et al. 2023)",
-                List.of(Option.flag("codeCompat", false,
+                List.of(Option.flag("code_compat", false,
                                 "use the liziniu/ReMax code form: clip, γ^(T−i) from the end, per-token k1 KL (Appendix A #1)"),
                         Option.real("gamma", 0.99, 0, 1, "code form only: discount from the end of the response"),
-                        Option.real("klCoef", 0.05, 0, Double.POSITIVE_INFINITY,
+                        Option.real("kl_coef", 0.05, 0, Double.POSITIVE_INFINITY,
                                 "code form only: per-token k1 KL coefficient (needs logProbs and refLogProb)"),
                         Option.real("clip", 5.0, 0, Double.POSITIVE_INFINITY, "code form only: clip of R − r_greedy")),
-                o -> batch -> remax(batch, o.getBoolean("codeCompat"), o.getDouble("gamma"), o.getDouble("klCoef"),
+                o -> batch -> remax(batch, o.getBoolean("code_compat"), o.getDouble("gamma"), o.getDouble("kl_coef"),
                         o.getDouble("clip")));
 
         register("rloo", "RLOO: A = R − mean of the other G−1 rewards (spec §1.3; Ahmadian et al. 2024)",
@@ -85,10 +85,10 @@ final class TrajectoryLevelEstimators {
                 });
 
         register("grpo", "GRPO: A = (R − group mean)/(group std + ε) (spec §1.4; DeepSeekMath, verl)",
-                List.of(Option.integer("ddof", 1, 0, 1, "std: 1 unbiased (verl, TRL), 0 population (numpy)"),
+                List.of(Option.integer("std_ddof", 1, 0, 1, "std: 1 unbiased (verl, TRL), 0 population (numpy)"),
                         Option.real("epsilon", 1e-6, 0, Double.POSITIVE_INFINITY, "added to the std"),
                         singletonOption()),
-                o -> batch -> grpo(batch, o.getInt("ddof"), o.getDouble("epsilon"),
+                o -> batch -> grpo(batch, o.getInt("std_ddof"), o.getDouble("epsilon"),
                         GroupAdvantages.Singleton.parse(o.getString("singleton"))));
 
         register("dr-grpo", "Dr. GRPO: A = R − group mean, no std (spec §1.5; Liu et al. 2025)",
@@ -99,39 +99,39 @@ final class TrajectoryLevelEstimators {
                 });
 
         register("lite-ppo", "Lite PPO: A = (R − group mean)/(batch std of raw R + ε) (spec §1.6; ROLL reward_norm)",
-                List.of(Option.integer("ddof", 1, 0, 1, "batch std: 1 unbiased (ROLL), 0 population"),
+                List.of(Option.integer("std_ddof", 1, 0, 1, "batch std: 1 unbiased (ROLL), 0 population"),
                         Option.real("epsilon", 1e-6, 0, Double.POSITIVE_INFINITY, "added to the batch std")),
-                o -> batch -> litePpo(batch, o.getInt("ddof"), o.getDouble("epsilon")));
+                o -> batch -> litePpo(batch, o.getInt("std_ddof"), o.getDouble("epsilon")));
 
         register("reinforce++", "REINFORCE++: KL-shaped discounted return, whitened over the batch's tokens "
                         + "(spec §1.7; verl)",
-                List.of(Option.real("klCoef", 0.01, 0, Double.POSITIVE_INFINITY,
+                List.of(Option.real("kl_coef", 0.01, 0, Double.POSITIVE_INFINITY,
                                 "β of the per-token k1 penalty in the reward (needs logProbs and refLogProb; 0 turns it off)"),
                         Option.real("gamma", 1.0, 0, 1, "discount of the token-level return"),
                         Option.flag("unbiased", true, "Bessel correction in the whitening variance"),
                         Option.real("epsilon", Whitening.DEFAULT_EPSILON, 0, Double.POSITIVE_INFINITY,
                                 "ε under the whitening square root")),
-                o -> batch -> reinforcePlusPlus(batch, false, o.getDouble("klCoef"), o.getDouble("gamma"),
+                o -> batch -> reinforcePlusPlus(batch, false, o.getDouble("kl_coef"), o.getDouble("gamma"),
                         o.getBoolean("unbiased"), o.getDouble("epsilon")));
 
         register("reinforce++-baseline", "REINFORCE++-baseline: R − group mean, whitened over the batch's tokens "
                         + "(spec §1.7; verl)",
-                List.of(Option.real("klCoef", 0.0, 0, Double.POSITIVE_INFINITY,
+                List.of(Option.real("kl_coef", 0.0, 0, Double.POSITIVE_INFINITY,
                                 "β of a k1 penalty in the reward; 0 keeps KL in the loss (spec default), "
                                         + ">0 is the reconstructed KL-in-reward reading"),
                         Option.real("gamma", 1.0, 0, 1, "discount of the token-level return"),
                         Option.flag("unbiased", true, "Bessel correction in the whitening variance"),
                         Option.real("epsilon", Whitening.DEFAULT_EPSILON, 0, Double.POSITIVE_INFINITY,
                                 "ε under the whitening square root")),
-                o -> batch -> reinforcePlusPlus(batch, true, o.getDouble("klCoef"), o.getDouble("gamma"),
+                o -> batch -> reinforcePlusPlus(batch, true, o.getDouble("kl_coef"), o.getDouble("gamma"),
                         o.getBoolean("unbiased"), o.getDouble("epsilon")));
 
         register("gae", "GAE(γ, λ) with the critic's values; returns A + V (spec §2.1; Schulman et al. 2016)",
                 List.of(Option.real("gamma", 0.99, 0, 1, "discount γ"),
-                        Option.real("lambda", 0.95, 0, 1, "GAE λ: 1 Monte-Carlo, 0 one-step TD"),
+                        Option.real("gae_lambda", 0.95, 0, 1, "GAE λ: 1 Monte-Carlo, 0 one-step TD"),
                         Option.flag("whiten", false,
                                 "whiten the advantages over the batch's valid steps (unbiased, ε 1e-8); returns stay raw")),
-                o -> batch -> gae(batch, o.getDouble("gamma"), o.getDouble("lambda"), o.getBoolean("whiten")));
+                o -> batch -> gae(batch, o.getDouble("gamma"), o.getDouble("gae_lambda"), o.getBoolean("whiten")));
     }
 
     /**

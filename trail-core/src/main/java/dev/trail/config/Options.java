@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * Resolved option values: every declared option with its default, overridden by user settings.
- * A setting whose key is not declared is rejected, listing the declared keys.
+ * A setting whose key is not declared is rejected, naming the closest declared key. Option names
+ * are snake_case ({@code kl_coef}), as the config records' keys are.
  */
 public final class Options {
 
@@ -40,12 +41,41 @@ public final class Options {
                 Option o = declared.get(e.getKey());
                 if (o == null) {
                     throw new IllegalArgumentException("unknown option '" + e.getKey() + "' for " + owner
-                            + (declared.isEmpty() ? " (it takes no options)" : "; known options: " + declared.keySet()));
+                            + (declared.isEmpty() ? " (it takes no options)" : "; the closest known option is '"
+                                    + closest(e.getKey(), declared.keySet()) + "' (known: " + declared.keySet() + ")"));
                 }
                 values.put(o.name(), o.parse(e.getValue()));
             }
         }
         return new Options(declared, values);
+    }
+
+    /** The name in {@code known} nearest to {@code key} by edit distance (Levenshtein). */
+    public static String closest(String key, java.util.Collection<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int[] prev = new int[k.length() + 1];
+            int[] cur = new int[k.length() + 1];
+            for (int j = 0; j <= k.length(); j++) {
+                prev[j] = j;
+            }
+            for (int i = 1; i <= key.length(); i++) {
+                cur[0] = i;
+                for (int j = 1; j <= k.length(); j++) {
+                    int sub = prev[j - 1] + (key.charAt(i - 1) == k.charAt(j - 1) ? 0 : 1);
+                    cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+                }
+                int[] t = prev;
+                prev = cur;
+                cur = t;
+            }
+            if (prev[k.length()] < bestDistance) {
+                best = k;
+                bestDistance = prev[k.length()];
+            }
+        }
+        return best;
     }
 
     /** Defaults only. */

@@ -13,28 +13,28 @@ import java.util.List;
 public final class LossOptions {
 
     /** ε_low (§0.5): PPO and DAPO 0.2. */
-    public static final Option CLIP_EPSILON_LOW = Option.real("clipEpsilonLow", 0.2, 0.0, 0.99,
-            "ratio clipped below at 1 - clipEpsilonLow");
+    public static final Option CLIP_EPSILON_LOW = Option.real("clip_epsilon_low", 0.2, 0.0, 0.99,
+            "ratio clipped below at 1 - clip_epsilon_low");
     /** ε_high (§0.5): PPO 0.2; DAPO clip-higher 0.28. */
-    public static final Option CLIP_EPSILON_HIGH = Option.real("clipEpsilonHigh", 0.2, 0.0, 10.0,
-            "ratio clipped above at 1 + clipEpsilonHigh (DAPO: 0.28)");
+    public static final Option CLIP_EPSILON_HIGH = Option.real("clip_epsilon_high", 0.2, 0.0, 10.0,
+            "ratio clipped above at 1 + clip_epsilon_high (DAPO: 0.28)");
     /** Whether the dual clip is on (§2.2). */
-    public static final Option DUAL_CLIP = Option.flag("dualClip", false,
-            "cap the loss of negative-advantage tokens at -A*dualClipC");
+    public static final Option DUAL_CLIP = Option.flag("dual_clip", false,
+            "cap the loss of negative-advantage tokens at -A*dual_clip_c");
     /** c of the dual clip (§2.2): verl 3, verl DAPO recipes 10. */
-    public static final Option DUAL_CLIP_C = Option.real("dualClipC", PolicyLoss.Clip.DEFAULT_DUAL_CLIP_C, 1.0,
+    public static final Option DUAL_CLIP_C = Option.real("dual_clip_c", PolicyLoss.Clip.DEFAULT_DUAL_CLIP_C, 1.0,
             Double.POSITIVE_INFINITY, "dual-clip constant c > 1 (verl 3, DAPO recipes 10)");
     /** Loss aggregation mode (§0.4). */
-    public static final Option LOSS_AGGREGATION = Option.choice("lossAggregation", Aggregation.TOKEN_MEAN.cliName(),
+    public static final Option LOSS_AGGREGATION = Option.choice("loss_aggregation", Aggregation.TOKEN_MEAN.cliName(),
             Aggregation.cliNames(), "how per-token losses become one scalar");
     /** L_max for the Dr. GRPO aggregation (0 = not set). */
-    public static final Option LOSS_MAX_LENGTH = Option.integer("lossMaxLength", 0, 0, Integer.MAX_VALUE,
+    public static final Option LOSS_MAX_LENGTH = Option.integer("loss_max_length", 0, 0, Integer.MAX_VALUE,
             "generation budget L_max for seq-mean-token-sum-norm (required by that mode)");
     /** Value clip range ε_v (§2.1): classic 0.2, verl 0.5; {@code Infinity} turns clipping off. */
-    public static final Option VALUE_CLIP_RANGE = Option.real("valueClipRange", 0.2, 0.0, Double.POSITIVE_INFINITY,
-            "value prediction clipped to oldValue +- valueClipRange (Infinity: off)");
+    public static final Option VALUE_CLIP_RANGE = Option.real("value_clip_range", 0.2, 0.0, Double.POSITIVE_INFINITY,
+            "value prediction clipped to oldValue +- value_clip_range (Infinity: off)");
     /** KL estimator (§0.6). */
-    public static final Option KL_ESTIMATOR = Option.choice("klEstimator", KlEstimators.Kind.K3.cliName(),
+    public static final Option KL_ESTIMATOR = Option.choice("kl_estimator", KlEstimators.Kind.K3.cliName(),
             Arrays.stream(KlEstimators.Kind.values()).map(KlEstimators.Kind::cliName).toList(),
             "per-token KL estimator: k1, k2, k3 (low_var_kl) or abs");
 

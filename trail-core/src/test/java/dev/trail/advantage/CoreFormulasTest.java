@@ -99,7 +99,7 @@ class CoreFormulasTest {
         TrajectoryGroup g = new TrajectoryGroup("q", ts);
         double[] expected = {-0.387297, -1.161892, 1.161892, 0.387297};
         AdvantageResult a = AdvantageEstimators.create("arena-rl").estimate(List.of(g));
-        AdvantageResult b = AdvantageEstimators.create("arena-rl", Map.of("rankSource", "score-tournament"))
+        AdvantageResult b = AdvantageEstimators.create("arena-rl", Map.of("rank_source", "score-tournament"))
                 .estimate(List.of(g));
         for (int i = 0; i < 4; i++) {
             assertVector(new double[] {expected[i], expected[i]}, a.advantages()[i]);

@@ -84,7 +84,7 @@ class SaltTest {
         Trajectory t2 = walk("t2", new float[] {0, 2, 3}, new double[] {A, B}, 0);
         TrajectoryGroup g = new TrajectoryGroup("q", List.of(t1, t2));
         double[] base = Salt.baseAdvantages(new double[] {1, 0}, Salt.Base.GRPO);
-        AdvantageResult r = AdvantageEstimators.create("salt", Map.of("mergeKey", "state-action"))
+        AdvantageResult r = AdvantageEstimators.create("salt", Map.of("merge_key", "state-action"))
                 .estimate(List.of(g));
         double shared = (base[0] + base[1]) / 2; // = 0 with two trajectories
         assertVector(new double[] {shared, shared, shared}, r.advantages()[0]);
@@ -105,7 +105,7 @@ class SaltTest {
         Trajectory t2 = walk("t2", new float[] {0, 5, 7}, new double[] {B, C}, 0);
         TrajectoryGroup g = new TrajectoryGroup("q", List.of(t1, t2));
         AdvantageResult a = AdvantageEstimators.create("salt").estimate(List.of(g));
-        AdvantageResult b = AdvantageEstimators.create("salt", Map.of("mergeKey", "state-action")).estimate(List.of(g));
+        AdvantageResult b = AdvantageEstimators.create("salt", Map.of("merge_key", "state-action")).estimate(List.of(g));
         assertEquals(0.707106, a.advantages()[0][1], 1e-6);
         assertEquals(0.0, b.advantages()[0][1], 1e-12);
     }
@@ -129,7 +129,7 @@ class SaltTest {
         TrajectoryGroup noObs = new TrajectoryGroup("q", List.of(
                 Fixtures.withActions("t8", "q", new double[] {A}, Fixtures.outcome(1, 1), null)));
         ex = assertThrows(IllegalArgumentException.class, () -> AdvantageEstimators
-                .create("salt", Map.of("mergeKey", "state-action")).estimate(List.of(noObs)));
+                .create("salt", Map.of("merge_key", "state-action")).estimate(List.of(noObs)));
         assertTrue(ex.getMessage().contains("t8") && ex.getMessage().contains("observations"), ex.getMessage());
     }
 }

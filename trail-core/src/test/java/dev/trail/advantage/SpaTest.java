@@ -67,7 +67,7 @@ class SpaTest {
             ts.add(Trajectory.ofOutcome("c" + i, "q", finals[i], 3));
         }
         AdvantageResult r = AdvantageEstimators.create("spa", Map.of("variant", "code", "beta", "0",
-                "gamma", "1", "gaeLambda", "0")).estimate(List.of(new TrajectoryGroup("q", ts)));
+                "gamma", "1", "gae_lambda", "0")).estimate(List.of(new TrajectoryGroup("q", ts)));
         // lambda 0 and no critic: the advantage is the per-turn reward itself
         assertVector(new double[] {0.666667, 0.666667, 0.666667}, r.advantages()[0]);
     }

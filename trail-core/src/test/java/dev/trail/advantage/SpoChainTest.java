@@ -98,7 +98,7 @@ class SpoChainTest {
         Trajectory t = new Trajectory("r0", "q", 0, null, 0, null, 0, Fixtures.outcome(1.0, 10), Fixtures.logs(P),
                 null, null, true, false, Double.NaN, Map.of("segmentValue", seg));
         AdvantageEstimator e = AdvantageEstimators.create("spo-chain",
-                Map.of("cutpointInterval", "1", "whiten", "false"));
+                Map.of("cutpoint_interval", "1", "whiten", "false"));
         AdvantageResult r = e.estimate(List.of(new TrajectoryGroup("q", List.of(t))));
         assertVector(new double[] {0, 0.3, 0, 0, -0.2, 0, 0, 0.5, 0, 0}, r.advantages()[0]);
     }

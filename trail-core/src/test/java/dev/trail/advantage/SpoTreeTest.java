@@ -85,7 +85,7 @@ class SpoTreeTest {
     @Test
     void estimatorMatchesMembersToLeavesById() {
         AdvantageEstimator e = AdvantageEstimators.create("spo-tree",
-                Map.of("probabilityMask", "false", "whiten", "false"));
+                Map.of("probability_mask", "false", "whiten", "false"));
         AdvantageResult r = e.estimate(List.of(exampleGroup(true)));
         // reversed order: C2, C1, B2, B1, A2, A1
         assertVector(new double[] {-0.5, -0.5, 0, 0}, r.advantages()[0]);

@@ -25,15 +25,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 class StepLevelEstimatorsTest {
 
     static final Map<String, Set<String>> OPTIONS = Map.of(
-            "spo-chain", Set.of("threshold", "cutpointInterval", "promptValue", "whiten"),
-            "spo-tree", Set.of("method", "probabilityMask", "threshold", "whiten"),
-            "salt", Set.of("base", "mergeKey"),
-            "ui-s1", Set.of("gamma", "mode", "stepWeight", "episodeWeight", "episodeForm", "episodeScore", "stdDdof",
+            "spo-chain", Set.of("threshold", "cutpoint_interval", "prompt_value", "whiten"),
+            "spo-tree", Set.of("method", "probability_mask", "threshold", "whiten"),
+            "salt", Set.of("base", "merge_key"),
+            "ui-s1", Set.of("gamma", "mode", "step_weight", "episode_weight", "episode_form", "episode_score", "std_ddof",
                     "epsilon"),
-            "spa", Set.of("variant", "alpha", "beta", "gamma", "gaeLambda"),
-            "noisy-grpo", Set.of("pAlpha", "rValue"),
-            "arena-rl", Set.of("rankSource"),
-            "oprl", Set.of("beta", "alpha", "base", "stepNormalisation"));
+            "spa", Set.of("variant", "alpha", "beta", "gamma", "gae_lambda"),
+            "noisy-grpo", Set.of("p_alpha", "r_value"),
+            "arena-rl", Set.of("rank_source"),
+            "oprl", Set.of("beta", "alpha", "base", "step_normalisation"));
 
     @Test
     void everyEstimatorIsRegisteredWithItsOptions() {
@@ -50,13 +50,13 @@ class StepLevelEstimatorsTest {
     @Test
     void defaultsFollowTheSpec() {
         assertEquals("0.9", defaultOf("spo-chain", "threshold"));
-        assertEquals("5", defaultOf("spo-chain", "cutpointInterval"));
+        assertEquals("5", defaultOf("spo-chain", "cutpoint_interval"));
         assertEquals("rloo", defaultOf("spo-tree", "method"));
-        assertEquals("history-prefix", defaultOf("salt", "mergeKey"));
+        assertEquals("history-prefix", defaultOf("salt", "merge_key"));
         assertEquals("0.5", defaultOf("ui-s1", "gamma"));
         assertEquals("mean_std_norm", defaultOf("ui-s1", "mode"));
         assertEquals("paper", defaultOf("spa", "variant"));
-        assertEquals("0.01", defaultOf("noisy-grpo", "pAlpha"));
+        assertEquals("0.01", defaultOf("noisy-grpo", "p_alpha"));
         assertEquals("0.05", defaultOf("oprl", "beta"));
     }
 
@@ -151,12 +151,12 @@ class StepLevelEstimatorsTest {
     }
 
     static final String[][] CONFIGS = {
-        {"spo-chain"}, {"spo-chain", "cutpointInterval", "1", "promptValue", "always"},
-        {"salt"}, {"salt", "mergeKey", "state-action", "base", "rloo"},
-        {"ui-s1"}, {"ui-s1", "episodeForm", "code", "episodeScore", "extras"},
+        {"spo-chain"}, {"spo-chain", "cutpoint_interval", "1", "prompt_value", "always"},
+        {"salt"}, {"salt", "merge_key", "state-action", "base", "rloo"},
+        {"ui-s1"}, {"ui-s1", "episode_form", "code", "episode_score", "extras"},
         {"spa"}, {"spa", "variant", "code"},
-        {"noisy-grpo"}, {"arena-rl"}, {"arena-rl", "rankSource", "score-tournament"},
-        {"oprl"}, {"oprl", "stepNormalisation", "group", "base", "rloo"}};
+        {"noisy-grpo"}, {"arena-rl"}, {"arena-rl", "rank_source", "score-tournament"},
+        {"oprl"}, {"oprl", "step_normalisation", "group", "base", "rloo"}};
 
     static AdvantageEstimator create(String[] config) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -269,7 +269,7 @@ class StepLevelEstimatorsTest {
         AdvantageResult r = AdvantageEstimators.create("ui-s1").estimate(List.of(new TrajectoryGroup("g", List.of(t))));
         Fixtures.assertVector(new double[] {1.5, 1.0}, r.returns()[0]);
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> AdvantageEstimators
-                .create("ui-s1", Map.of("episodeScore", "extras")).estimate(List.of(new TrajectoryGroup("g", List.of(t)))));
+                .create("ui-s1", Map.of("episode_score", "extras")).estimate(List.of(new TrajectoryGroup("g", List.of(t)))));
         assertTrue(ex.getMessage().contains("u") && ex.getMessage().contains("episodeScore"), ex.getMessage());
     }
 }

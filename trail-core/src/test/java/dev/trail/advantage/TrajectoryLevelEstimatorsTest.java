@@ -50,12 +50,12 @@ class TrajectoryLevelEstimatorsTest {
 
     @Test
     void defaultsFollowTheSpec() {
-        assertEquals(Map.of("gamma", 0.99, "lambda", 0.95, "whiten", false), defaults("gae"));
-        assertEquals(Map.of("ddof", 1, "epsilon", 1e-6, "singleton", "raw"), defaults("grpo"));
-        assertEquals(Map.of("ddof", 1, "epsilon", 1e-6), defaults("lite-ppo"));
-        assertEquals(Map.of("codeCompat", false, "gamma", 0.99, "klCoef", 0.05, "clip", 5.0), defaults("remax"));
-        assertEquals(Map.of("klCoef", 0.01, "gamma", 1.0, "unbiased", true, "epsilon", 1e-8), defaults("reinforce++"));
-        assertEquals(0.0, defaults("reinforce++-baseline").get("klCoef"));
+        assertEquals(Map.of("gamma", 0.99, "gae_lambda", 0.95, "whiten", false), defaults("gae"));
+        assertEquals(Map.of("std_ddof", 1, "epsilon", 1e-6, "singleton", "raw"), defaults("grpo"));
+        assertEquals(Map.of("std_ddof", 1, "epsilon", 1e-6), defaults("lite-ppo"));
+        assertEquals(Map.of("code_compat", false, "gamma", 0.99, "kl_coef", 0.05, "clip", 5.0), defaults("remax"));
+        assertEquals(Map.of("kl_coef", 0.01, "gamma", 1.0, "unbiased", true, "epsilon", 1e-8), defaults("reinforce++"));
+        assertEquals(0.0, defaults("reinforce++-baseline").get("kl_coef"));
         assertEquals("batch-mean", defaults("reinforce").get("baseline"));
     }
 
@@ -64,10 +64,10 @@ class TrajectoryLevelEstimatorsTest {
         // gamma 0.5, lambda 1: Â = MC return − V; r = [0, 1], V = [0, 0], terminal → [0.5, 1]
         List<TrajectoryGroup> batch = List.of(new TrajectoryGroup("g",
                 List.of(Trajectory.ofRewards("a", "g", new double[] {0, 1}, new double[] {0, 0}, true, false))));
-        AdvantageResult r = AdvantageEstimators.create("gae", Map.of("gamma", "0.5", "lambda", "1")).estimate(batch);
+        AdvantageResult r = AdvantageEstimators.create("gae", Map.of("gamma", "0.5", "gae_lambda", "1")).estimate(batch);
         assertArrayEquals(new double[] {0.5, 1}, r.advantages()[0], 1e-12);
         // grpo ddof=0 gives the population example of §1.4
-        AdvantageResult p = AdvantageEstimators.create("grpo", Map.of("ddof", "0")).estimate(List.of(group("g", 1, 0, 1, 1)));
+        AdvantageResult p = AdvantageEstimators.create("grpo", Map.of("std_ddof", "0")).estimate(List.of(group("g", 1, 0, 1, 1)));
         assertEquals(0.577349, p.advantages()[0][0], TOL);
     }
 
@@ -75,8 +75,8 @@ class TrajectoryLevelEstimatorsTest {
     void unknownOrInvalidOptionIsRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AdvantageEstimators.create("gae", Map.of("gama", "0.9")));
-        assertTrue(e.getMessage().contains("gama") && e.getMessage().contains("lambda"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> AdvantageEstimators.create("grpo", Map.of("ddof", "2")));
+        assertTrue(e.getMessage().contains("gama") && e.getMessage().contains("gae_lambda"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> AdvantageEstimators.create("grpo", Map.of("std_ddof", "2")));
         assertThrows(IllegalArgumentException.class, () -> AdvantageEstimators.create("gae", Map.of("gamma", "1.5")));
         assertThrows(IllegalArgumentException.class,
                 () -> AdvantageEstimators.create("rloo", Map.of("singleton", "maybe")));
@@ -170,7 +170,7 @@ class TrajectoryLevelEstimatorsTest {
         assertArrayEquals(new double[] {0.8, 0.8, 0.8, 0.8},
                 AdvantageEstimators.create("remax").estimate(batch).advantages()[0], TOL);
         // lp − lp_ref = [0.1, −0.2, 0, 0.3] → the §1.2 code-semantics example
-        AdvantageResult code = AdvantageEstimators.create("remax", Map.of("codeCompat", "true")).estimate(batch);
+        AdvantageResult code = AdvantageEstimators.create("remax", Map.of("code_compat", "true")).estimate(batch);
         assertArrayEquals(new double[] {0.763477, 0.786239, 0.784080, 0.777000}, code.advantages()[0], TOL);
         assertArrayEquals(code.advantages()[0], code.returns()[0], 0.0);
     }
@@ -247,11 +247,11 @@ class TrajectoryLevelEstimatorsTest {
 
     static Stream<Arguments> configurations() {
         return Stream.of(Arguments.of("reinforce", Map.of()), Arguments.of("reinforce", Map.of("baseline", "value")),
-                Arguments.of("remax", Map.of()), Arguments.of("remax", Map.of("codeCompat", "true")),
+                Arguments.of("remax", Map.of()), Arguments.of("remax", Map.of("code_compat", "true")),
                 Arguments.of("rloo", Map.of()), Arguments.of("grpo", Map.of()), Arguments.of("dr-grpo", Map.of()),
                 Arguments.of("lite-ppo", Map.of()), Arguments.of("reinforce++", Map.of()),
                 Arguments.of("reinforce++-baseline", Map.of()),
-                Arguments.of("reinforce++-baseline", Map.of("klCoef", "0.05")), Arguments.of("gae", Map.of()),
+                Arguments.of("reinforce++-baseline", Map.of("kl_coef", "0.05")), Arguments.of("gae", Map.of()),
                 Arguments.of("gae", Map.of("whiten", "true")));
     }
 

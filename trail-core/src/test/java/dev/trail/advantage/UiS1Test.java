@@ -71,7 +71,7 @@ class UiS1Test {
             ts[k] = new Trajectory("k" + k, "p", 0, null, 0, null, 0, R[k], null, null, null, true, false, Double.NaN,
                     Fixtures.extras("match", match, "episodeScore", Fixtures.constant(success[k], 3)));
         }
-        AdvantageResult r = AdvantageEstimators.create("ui-s1", Map.of("episodeScore", "extras"))
+        AdvantageResult r = AdvantageEstimators.create("ui-s1", Map.of("episode_score", "extras"))
                 .estimate(List.of(new TrajectoryGroup("p", List.of(ts))));
         assertVector(new double[] {0.218217 - 0.577349, 0.218218 - 0.577349, -0.577349 - 0.577349},
                 r.advantages()[0]);

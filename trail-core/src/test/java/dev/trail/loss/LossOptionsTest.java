@@ -21,8 +21,8 @@ class LossOptionsTest {
 
     @Test
     void dapoWithDualClipFromSettings() {
-        Options o = Options.resolve("policy loss", LossOptions.all(), Map.of("clipEpsilonHigh", "0.28",
-                "dualClip", "true", "dualClipC", "10", "valueClipRange", "Infinity"));
+        Options o = Options.resolve("policy loss", LossOptions.all(), Map.of("clip_epsilon_high", "0.28",
+                "dual_clip", "true", "dual_clip_c", "10", "value_clip_range", "Infinity"));
         assertEquals(new PolicyLoss.Clip(0.2, 0.28, 10.0), LossOptions.clip(o));
         assertEquals(ValueLoss.NO_CLIP, LossOptions.valueClipRange(o));
     }
@@ -30,14 +30,14 @@ class LossOptionsTest {
     @Test
     void drGrpoAggregationNeedsMaxLength() {
         Options missing = Options.resolve("policy loss", LossOptions.all(),
-                Map.of("lossAggregation", "seq-mean-token-sum-norm"));
+                Map.of("loss_aggregation", "seq-mean-token-sum-norm"));
         var e = assertThrows(IllegalArgumentException.class, () -> LossOptions.aggregation(missing));
-        assertTrue(e.getMessage().contains("lossMaxLength"), e.getMessage());
+        assertTrue(e.getMessage().contains("loss_max_length"), e.getMessage());
         Options set = Options.resolve("policy loss", LossOptions.all(),
-                Map.of("lossAggregation", "seq-mean-token-sum-norm", "lossMaxLength", "4096"));
+                Map.of("loss_aggregation", "seq-mean-token-sum-norm", "loss_max_length", "4096"));
         assertEquals(Aggregation.SEQ_MEAN_TOKEN_SUM_NORM, LossOptions.aggregation(set));
         assertEquals(4096, LossOptions.maxLength(set));
         assertThrows(IllegalArgumentException.class, () -> Options.resolve("policy loss", LossOptions.all(),
-                Map.of("lossAggregation", "mean")));
+                Map.of("loss_aggregation", "mean")));
     }
 }

@@ -19,7 +19,7 @@ class AlgorithmsTest {
                 "remax", "rloo", "sac"), Algorithms.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.get("dqn"));
         assertTrue(e.getMessage().contains("ppo, reinforce++"), e.getMessage());
-        assertEquals(SacConfig.defaults(), SacConfig.fromSettings(SacConfig.defaults().asMap().entrySet().stream()
+        assertEquals(SacConfig.defaults(), SacConfig.fromSettings(SacConfig.defaults().toMap().entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> String.valueOf(x.getValue())))));
     }
 
@@ -34,5 +34,13 @@ class AlgorithmsTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> ppo.train(Map.of("clip_coef", "-1"), dev.trail.envs.Envs.spec("CartPole-v1"), 1, 64, null, TrainingListener.NONE, null, 0));
         assertTrue(bad.getMessage().contains("clip_coef"), bad.getMessage());
+    }
+
+    @Test
+    void ppoTakesCleanRlsContinuousDefaultsOnBoxActions() {
+        Algorithm ppo = Algorithms.get("ppo");
+        assertEquals(dev.trail.algo.ppo.PpoConfig.continuousDefaults(), ppo.config(dev.trail.envs.Envs.spec("Pendulum-v1")).parse(Map.of()));
+        assertEquals(dev.trail.algo.ppo.PpoConfig.defaults(), ppo.config(dev.trail.envs.Envs.spec("CartPole-v1")).parse(Map.of()));
+        assertEquals(1L * 2048, ppo.stepsPerCheckpointUnit(ppo.config(dev.trail.envs.Envs.spec("Pendulum-v1")).parse(Map.of())));
     }
 }

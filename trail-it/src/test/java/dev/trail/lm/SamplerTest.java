@@ -121,7 +121,7 @@ class SamplerTest {
     /** Tool calls are resolved between decoding steps; the tool output is masked and its log-probs are 0. */
     @Test
     void toolOutputsAreAppendedMaskedAndNotSampled() {
-        TokenTask task = TokenTasks.task(CalculatorTask.ID, Map.of("addendDigits", "0"));
+        TokenTask task = TokenTasks.task(CalculatorTask.ID, Map.of("addend_digits", "0"));
         // Force the policy to write the demonstration: a model whose logits we cannot set easily, so
         // instead check the sampler against a replay of whatever it produced, and force one tool call
         // by sampling many rows from a random model and looking at rows with a call.

@@ -1,18 +1,17 @@
 package dev.trail.algo;
 
-import dev.trail.config.Option;
-import dev.trail.config.Options;
+import dev.trail.config.bind.ConfigBinder;
 import dev.trail.env.EnvSpec;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 /**
- * A training algorithm as the command line sees it: a name, its options (names, defaults, ranges),
- * a check of the environment it is asked to train on, and train / resume / evaluate on an
- * {@link EnvSpec} (never an id: the caller resolves ids, so user environments train like built-in
- * ones). Registered in {@link Algorithms}; every algorithm trains through {@link TrainingLoop}.
+ * A training algorithm as the command line sees it: a name, its config record (keys, defaults,
+ * ranges, through a {@link ConfigBinder}), a check of the environment it is asked to train on, and
+ * train / resume / evaluate on an {@link EnvSpec} (never an id: the caller resolves ids, so user
+ * environments train like built-in ones). Registered in {@link Algorithms}; every algorithm trains
+ * through {@link TrainingLoop}.
  */
 public interface Algorithm {
 
@@ -22,25 +21,22 @@ public interface Algorithm {
     /** One line: what it is and where it comes from. */
     String description();
 
-    /** Declared options with defaults. */
-    List<Option> options();
-
     /**
-     * The options with the defaults this algorithm uses on {@code env} (PPO takes CleanRL's
-     * continuous-control defaults on Box action spaces); {@link #options()} unless overridden.
+     * The binder of this algorithm's config record with the defaults it uses on {@code env} (PPO
+     * takes CleanRL's continuous-control defaults on Box action spaces); {@code env} null gives the
+     * generic defaults (for {@code --list}).
      */
-    default List<Option> options(EnvSpec env) {
-        return options();
-    }
+    ConfigBinder<? extends Record> config(EnvSpec env);
 
     /**
-     * Checks {@code settings} for {@code env} completely (unknown keys, values, combinations, the
-     * estimator's needs) without doing any work, so that a run folder is never created for a config
-     * that cannot train.
+     * Checks a bound config beyond its own constructor (the advantage estimator's needs against
+     * what the trainer supplies) without doing any work, so that a run folder is never created for a
+     * config that cannot train.
      *
      * @throws IllegalArgumentException naming the offending key and value
      */
-    void validate(Map<String, String> settings, EnvSpec env);
+    default void validate(Record config) {
+    }
 
     /** Refuses an environment this algorithm cannot train on, naming it and why. */
     void checkEnvironment(EnvSpec env);
@@ -49,7 +45,7 @@ public interface Algorithm {
      * Environment steps per unit of {@code checkpointEvery} under these resolved options (PPO:
      * one update's batch, {@code num_envs × num_steps}; SAC: one step).
      */
-    default long stepsPerCheckpointUnit(Options resolved) {
+    default long stepsPerCheckpointUnit(Record config) {
         return 1;
     }
 
@@ -77,14 +73,27 @@ public interface Algorithm {
     /**
      * Trains a fresh policy.
      *
-     * @param settings {@code key=value} overrides of {@link #options(EnvSpec)} (validated; unknown keys rejected)
+     * @param config a config bound by {@link #config(EnvSpec)}
      * @param init the model to start from ({@link #takesInit()}), or null
      * @param checkpointDir where checkpoints go, or null
      * @param checkpointEvery checkpoint period in the algorithm's own unit (PPO: updates, SAC: steps), 0 for only the last
      * @return the last checkpoint written, or null
      */
-    Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
-            TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException;
+    Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
+            Path checkpointDir, int checkpointEvery) throws IOException;
+
+    /**
+     * {@link #train(Record, EnvSpec, long, long, Path, TrainingListener, Path, int)} with a config
+     * bound from {@code key=value} settings over the defaults for {@code env}.
+     *
+     * @throws IllegalArgumentException for an unknown key or an invalid value, naming the key
+     */
+    default Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
+            TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+        Record config = config(env).parse(settings);
+        validate(config);
+        return train(config, env, seed, totalSteps, init, listener, checkpointDir, checkpointEvery);
+    }
 
     /** Continues a run from its checkpoint, bit-identically. */
     Path resume(Path checkpoint, EnvSpec env, TrainingListener listener, Path checkpointDir, int checkpointEvery)

@@ -2,13 +2,11 @@ package dev.trail.algo;
 
 import dev.trail.algo.grpo.Grpo;
 import dev.trail.algo.grpo.GrpoConfig;
-import dev.trail.algo.grpo.GrpoOptions;
 import dev.trail.algo.ppo.Ppo;
 import dev.trail.algo.ppo.PpoConfig;
 import dev.trail.algo.sac.Sac;
 import dev.trail.algo.sac.SacConfig;
-import dev.trail.config.Option;
-import dev.trail.config.Options;
+import dev.trail.config.bind.ConfigBinder;
 import dev.trail.env.Env;
 import dev.trail.env.EnvSpec;
 import dev.trail.lm.LmEvaluation;
@@ -102,21 +100,19 @@ public final class Algorithms {
         }
 
         @Override
-        public List<Option> options() {
-            return PpoConfig.options();
-        }
-
-        @Override
-        public long stepsPerCheckpointUnit(Options resolved) {
-            return (long) resolved.getInt("num_envs") * resolved.getInt("num_steps");
-        }
-
-        @Override
-        public List<Option> options(EnvSpec env) {
-            try (Env<?, ?> e = env.make()) {
-                return e.actionSpace() instanceof Box ? PpoConfig.options(PpoConfig.continuousDefaults())
-                        : PpoConfig.options();
+        public ConfigBinder<PpoConfig> config(EnvSpec env) {
+            if (env == null) {
+                return PpoConfig.binder();
             }
+            try (Env<?, ?> e = env.make()) {
+                return e.actionSpace() instanceof Box ? PpoConfig.binder().withDefaults(PpoConfig.continuousDefaults())
+                        : PpoConfig.binder();
+            }
+        }
+
+        @Override
+        public long stepsPerCheckpointUnit(Record config) {
+            return ((PpoConfig) config).batchSize();
         }
 
         @Override
@@ -124,20 +120,16 @@ public final class Algorithms {
             checkActions(name(), env, true, true);
         }
 
-        private PpoConfig config(Map<String, String> settings, EnvSpec env) {
-            return PpoConfig.fromOptions(Options.resolve("ppo", options(env), settings));
+        @Override
+        public void validate(Record config) {
+            Ppo.checkCredit((PpoConfig) config);
         }
 
         @Override
-        public void validate(Map<String, String> settings, EnvSpec env) {
-            Ppo.checkCredit(config(settings, env));
-        }
-
-        @Override
-        public Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
-                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            PpoConfig config = config(settings, env);
-            return Ppo.train(config, env, seed, totalSteps, listener, checkpointDir, checkpointEvery).lastCheckpoint();
+        public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
+                Path checkpointDir, int checkpointEvery) throws IOException {
+            return Ppo.train((PpoConfig) config, env, seed, totalSteps, listener, checkpointDir, checkpointEvery)
+                    .lastCheckpoint();
         }
 
         @Override
@@ -164,8 +156,8 @@ public final class Algorithms {
         }
 
         @Override
-        public List<Option> options() {
-            return SacConfig.options();
+        public ConfigBinder<SacConfig> config(EnvSpec env) {
+            return SacConfig.binder();
         }
 
         @Override
@@ -174,14 +166,9 @@ public final class Algorithms {
         }
 
         @Override
-        public void validate(Map<String, String> settings, EnvSpec env) {
-            SacConfig.fromSettings(settings);
-        }
-
-        @Override
-        public Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
-                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            try (Sac sac = new Sac(SacConfig.fromSettings(settings), env, seed, totalSteps)) {
+        public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
+                Path checkpointDir, int checkpointEvery) throws IOException {
+            try (Sac sac = new Sac((SacConfig) config, env, seed, totalSteps)) {
                 return sac.run(listener, checkpointDir, checkpointEvery);
             }
         }
@@ -220,8 +207,8 @@ public final class Algorithms {
         }
 
         @Override
-        public List<Option> options() {
-            return GrpoOptions.options();
+        public ConfigBinder<GrpoConfig> config(EnvSpec env) {
+            return GrpoConfig.binder(estimator);
         }
 
         @Override
@@ -248,21 +235,22 @@ public final class Algorithms {
             }
         }
 
-        private GrpoConfig config(Map<String, String> settings) {
-            Options resolved = Options.resolve(estimator, options(), settings);
-            return GrpoOptions.fromOptions(estimator, resolved, settings.keySet());
+        @Override
+        public void validate(Record config) {
+            GrpoConfig c = (GrpoConfig) config;
+            if (!estimator.equals("grpo") && !c.estimator().equals(estimator)) {
+                throw new IllegalArgumentException(estimator + " estimator=" + c.estimator() + " contradicts --algo "
+                        + estimator + "; the algorithm name picks the estimator (use --algo grpo --set estimator="
+                        + c.estimator() + " for another one)");
+            }
+            Grpo.checkCredit(c);
         }
 
         @Override
-        public void validate(Map<String, String> settings, EnvSpec env) {
-            Grpo.checkCredit(config(settings));
-        }
-
-        @Override
-        public Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
-                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
-            GrpoConfig config = config(settings);
-            return Grpo.train(config, env, seed, init, listener, checkpointDir, checkpointEvery).checkpoint();
+        public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
+                Path checkpointDir, int checkpointEvery) throws IOException {
+            return Grpo.train((GrpoConfig) config, env, seed, init, listener, checkpointDir, checkpointEvery)
+                    .checkpoint();
         }
 
         @Override

@@ -1,8 +1,8 @@
 package dev.trail.lm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trail.config.Param;
 import dev.trail.token.Vocabulary;
 
 /**
@@ -23,8 +23,15 @@ import dev.trail.token.Vocabulary;
  * @param tiedEmbeddings whether the output head reuses the token embedding (no separate head)
  * @param initStd standard deviation of the normal initialisation (GPT-2: 0.02)
  */
-public record TransformerConfig(int vocabSize, int layers, int width, int heads, int contextLength, int mlpRatio,
-        boolean tiedEmbeddings, double initStd) {
+public record TransformerConfig(
+        @Param(value = "number of token ids (the token-task vocabulary)", min = 1, max = 1 << 20) int vocabSize,
+        @Param(value = "transformer blocks", min = 1, max = 64) int layers,
+        @Param(value = "model width d (divisible by heads)", min = 1, max = 8192) int width,
+        @Param(value = "attention heads", min = 1, max = 128) int heads,
+        @Param(value = "context length in tokens", min = 2, max = 8192) int contextLength,
+        @Param(value = "MLP hidden width over d", min = 1, max = 16) int mlpRatio,
+        @Param("output head reuses the token embedding") boolean tiedEmbeddings,
+        @Param(value = "std of the normal initialisation", min = Double.MIN_VALUE, max = 1) double initStd) {
 
     public TransformerConfig {
         positive("vocabSize", vocabSize);
@@ -82,37 +89,31 @@ public record TransformerConfig(int vocabSize, int layers, int width, int heads,
                 initStd);
     }
 
-    /** The config as JSON (for checkpoint metadata). */
+    /** The binder of this record; no defaults, so that metadata must name every key. */
+    private static dev.trail.config.bind.ConfigBinder<TransformerConfig> binder() {
+        return dev.trail.config.bind.ConfigBinder.of("transformer", TransformerConfig.class, defaults());
+    }
+
+    /** The config as JSON with snake_case keys (for checkpoint metadata). */
     public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("vocabSize", vocabSize);
-        o.put("layers", layers);
-        o.put("width", width);
-        o.put("heads", heads);
-        o.put("contextLength", contextLength);
-        o.put("mlpRatio", mlpRatio);
-        o.put("tiedEmbeddings", tiedEmbeddings);
-        o.put("initStd", initStd);
-        return o;
+        return new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(binder().toMap(this));
     }
 
-    /** Reads {@link #toJson()}; a missing key is an error naming it. */
+    /**
+     * Reads {@link #toJson()}, also the camelCase keys of checkpoints written before the configs
+     * went snake_case; a missing key is an error naming it.
+     */
     public static TransformerConfig fromJson(JsonNode o) {
-        return new TransformerConfig(intKey(o, "vocabSize"), intKey(o, "layers"), intKey(o, "width"),
-                intKey(o, "heads"), intKey(o, "contextLength"), intKey(o, "mlpRatio"),
-                required(o, "tiedEmbeddings").asBoolean(), required(o, "initStd").asDouble());
-    }
-
-    private static int intKey(JsonNode o, String key) {
-        return required(o, key).asInt();
-    }
-
-    private static JsonNode required(JsonNode o, String key) {
-        JsonNode n = o.get(key);
-        if (n == null || n.isNull()) {
-            throw new IllegalArgumentException("transformer config JSON lacks key '" + key + "': " + o);
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+        o.fields().forEachRemaining(e -> m.put(((com.fasterxml.jackson.databind.PropertyNamingStrategies.NamingBase)
+                com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE).translate(e.getKey()), e.getValue().isNumber() ? e.getValue().numberValue()
+                : e.getValue().isBoolean() ? (Object) e.getValue().booleanValue() : e.getValue().asText()));
+        for (String key : binder().keys()) {
+            if (m.get(key) == null) {
+                throw new IllegalArgumentException("transformer config JSON lacks key '" + key + "': " + o);
+            }
         }
-        return n;
+        return binder().bind(m);
     }
 
     /** Short text, e.g. {@code layers=2 width=128 heads=4 context=64 vocab=53}. */

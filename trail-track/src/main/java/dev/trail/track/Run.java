@@ -279,7 +279,7 @@ public final class Run implements AutoCloseable {
         }
         Files.createDirectory(dir.resolve(PLOTS_DIR));
         Files.createDirectory(dir.resolve(CHECKPOINTS_DIR));
-        AtomicFiles.write(dir.resolve(CONFIG_FILE), SimpleYaml.write(info.config()).getBytes(StandardCharsets.UTF_8));
+        AtomicFiles.write(dir.resolve(CONFIG_FILE), ConfigYaml.write(info.config()).getBytes(StandardCharsets.UTF_8));
         Map<String, Object> provenance = Provenance.collect(id, info, options.workDir(), timestamp(startTime));
         Json.writeAtomic(dir.resolve(PROVENANCE_FILE), provenance);
         FileChannel channel = FileChannel.open(dir.resolve(METRICS_FILE), StandardOpenOption.CREATE_NEW,
@@ -456,7 +456,7 @@ public final class Run implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             return Map.of();
         }
-        return SimpleYaml.read(Files.readString(file, StandardCharsets.UTF_8));
+        return ConfigYaml.read(file);
     }
 
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSX").withZone(ZoneOffset.UTC);

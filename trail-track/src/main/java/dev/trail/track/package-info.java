@@ -6,7 +6,7 @@
  *
  * <p>Run directory layout ({@code runs/<run-id>/}):
  * <pre>
- *   config.yaml                      resolved config (a small YAML subset, see {@link dev.trail.track.SimpleYaml})
+ *   config.yaml                      resolved config (YAML, see {@link dev.trail.track.ConfigYaml})
  *   provenance.json                  Trail version, git commit/dirty, JDK, OS, CPUs, dependency versions,
  *                                    seeds, command line, start/end time, exit status
  *   metrics.csv                      append-only long format: step,wall_time,name,value (one row per scalar)

@@ -64,7 +64,7 @@ class RunTest {
         }
 
         // config.yaml reads back to the same values
-        assertEquals(TestRuns.config(), SimpleYaml.read(Files.readString(dir.resolve(Run.CONFIG_FILE))));
+        assertEquals(TestRuns.config(), ConfigYaml.read(dir.resolve(Run.CONFIG_FILE)));
 
         Map<String, Object> p = Json.readMap(dir.resolve(Run.PROVENANCE_FILE));
         assertEquals(run.id(), p.get("run_id"));

@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>Each id has declared options ({@link #options(String)}), set as strings like
  * {@code --set key=value}: the task's own (see {@link #task(String, Map)}) plus
- * {@code split} ({@code train} or {@code held-out}), {@code contextLength} and
- * {@code maxResponseTokens} (0, the default, picks the task's default budget, raised if needed to
+ * {@code split} ({@code train} or {@code held-out}), {@code context_length} and
+ * {@code max_response_tokens} (0, the default, picks the task's default budget, raised if needed to
  * hold the longest reference response of the configured sizes). The registry entry ({@link #spec(String)}) uses the defaults: its
  * {@code maxEpisodeSteps} is the response budget (one policy token per step), and there is no
  * reward threshold (NaN). An unknown id is an error listing the known ones.
@@ -68,8 +68,8 @@ public final class TokenTasks {
     public static TokenEnv make(String id, Map<String, String> settings) {
         Options o = Options.resolve(id, options(id), settings);
         TokenTask task = task(id, o);
-        int maxResponse = o.getInt("maxResponseTokens");
-        return new TokenEnv(task, parseSplit(o.getString("split")), o.getInt("contextLength"),
+        int maxResponse = o.getInt("max_response_tokens");
+        return new TokenEnv(task, parseSplit(o.getString("split")), o.getInt("context_length"),
                 maxResponse == 0 ? task.defaultMaxResponseTokens() : maxResponse);
     }
 
@@ -87,30 +87,30 @@ public final class TokenTasks {
     public static List<Option> options(String id) {
         List<Option> common = List.of(
                 Option.choice("split", "train", List.of("train", "held-out"), "which problems episodes draw"),
-                Option.integer("contextLength", DEFAULT_CONTEXT_LENGTH, 2, 1 << 20,
+                Option.integer("context_length", DEFAULT_CONTEXT_LENGTH, 2, 1 << 20,
                         "longest context in tokens: BOS, prompt, response"),
-                Option.integer("maxResponseTokens", 0, 0, 1 << 20,
+                Option.integer("max_response_tokens", 0, 0, 1 << 20,
                         "response budget in tokens, EOS and tool outputs included (0: the task's default)"),
-                Option.real("heldOutFraction", 0.1, 0, 0.99, "share of problems kept out of training"),
-                Option.real("formatReward", 0.0, 0, 0.99, "reward of a well-formed but wrong answer"));
+                Option.real("held_out_fraction", 0.1, 0, 0.99, "share of problems kept out of training"),
+                Option.real("format_reward", 0.0, 0, 0.99, "reward of a well-formed but wrong answer"));
         List<Option> own = switch (checkId(id)) {
             case ArithmeticTask.ID -> List.of(
                     Option.text("operators", "add,mul", "comma-separated subset of add, sub, mul, equally weighted"),
-                    Option.integer("addDigits", 3, 1, 9, "digits of each addition operand"),
-                    Option.integer("subDigits", 3, 1, 9, "digits of each subtraction operand"),
-                    Option.integer("mulDigits", 2, 1, 9, "digits of each multiplication operand"));
+                    Option.integer("add_digits", 3, 1, 9, "digits of each addition operand"),
+                    Option.integer("sub_digits", 3, 1, 9, "digits of each subtraction operand"),
+                    Option.integer("mul_digits", 2, 1, 9, "digits of each multiplication operand"));
             case CountdownTask.ID -> List.of(
                     Option.integer("numbers", 4, 2, 6, "numbers given per problem"),
-                    Option.integer("maxNumber", 50, 2, 999, "largest given number"),
-                    Option.integer("minTarget", 10, 1, Integer.MAX_VALUE, "smallest target"),
-                    Option.integer("maxTarget", 999, 1, Integer.MAX_VALUE, "largest target"),
-                    Option.integer("minUsed", 3, 2, 6, "fewest numbers the generating expression combines (capped at numbers)"),
-                    Option.flag("integerDivision", true, "whether every division must be exact"));
+                    Option.integer("max_number", 50, 2, 999, "largest given number"),
+                    Option.integer("min_target", 10, 1, Integer.MAX_VALUE, "smallest target"),
+                    Option.integer("max_target", 999, 1, Integer.MAX_VALUE, "largest target"),
+                    Option.integer("min_used", 3, 2, 6, "fewest numbers the generating expression combines (capped at numbers)"),
+                    Option.flag("integer_division", true, "whether every division must be exact"));
             default -> List.of(
-                    Option.integer("leftDigits", 3, 1, 9, "digits of the left factor"),
-                    Option.integer("rightDigits", 2, 1, 9, "digits of the right factor"),
-                    Option.integer("addendDigits", 3, 0, 9, "digits of the addend (0: none)"),
-                    Option.integer("maxToolCalls", 3, 0, 1000, "calculator calls per episode"));
+                    Option.integer("left_digits", 3, 1, 9, "digits of the left factor"),
+                    Option.integer("right_digits", 2, 1, 9, "digits of the right factor"),
+                    Option.integer("addend_digits", 3, 0, 9, "digits of the addend (0: none)"),
+                    Option.integer("max_tool_calls", 3, 0, 1000, "calculator calls per episode"));
         };
         List<Option> all = new ArrayList<>(common);
         all.addAll(own);
@@ -118,17 +118,17 @@ public final class TokenTasks {
     }
 
     private static TokenTask task(String id, Options o) {
-        double formatReward = o.getDouble("formatReward");
-        double heldOut = o.getDouble("heldOutFraction");
-        int maxResponse = o.getInt("maxResponseTokens");
+        double formatReward = o.getDouble("format_reward");
+        double heldOut = o.getDouble("held_out_fraction");
+        int maxResponse = o.getInt("max_response_tokens");
         return switch (id) {
             case ArithmeticTask.ID -> {
                 List<ArithmeticTask.Operation> ops = new ArrayList<>();
                 for (String name : o.getString("operators").split(",")) {
                     switch (name.trim()) {
-                        case "add" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.ADD, o.getInt("addDigits")));
-                        case "sub" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.SUB, o.getInt("subDigits")));
-                        case "mul" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.MUL, o.getInt("mulDigits")));
+                        case "add" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.ADD, o.getInt("add_digits")));
+                        case "sub" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.SUB, o.getInt("sub_digits")));
+                        case "mul" -> ops.add(ArithmeticTask.Operation.of(ArithmeticTask.Operator.MUL, o.getInt("mul_digits")));
                         default -> throw new IllegalArgumentException("option operators of " + id + ": unknown operator '"
                                 + name.trim() + "'; known: add, sub, mul");
                     }
@@ -139,17 +139,17 @@ public final class TokenTasks {
                         maxResponse == 0 ? defaultMax : maxResponse));
             }
             case CountdownTask.ID -> {
-                CountdownTask.Config c = new CountdownTask.Config(o.getInt("numbers"), o.getInt("maxNumber"),
-                        o.getInt("minTarget"), o.getInt("maxTarget"), Math.min(o.getInt("minUsed"), o.getInt("numbers")),
-                        o.getBoolean("integerDivision"), formatReward, heldOut, Integer.MAX_VALUE);
+                CountdownTask.Config c = new CountdownTask.Config(o.getInt("numbers"), o.getInt("max_number"),
+                        o.getInt("min_target"), o.getInt("max_target"), Math.min(o.getInt("min_used"), o.getInt("numbers")),
+                        o.getBoolean("integer_division"), formatReward, heldOut, Integer.MAX_VALUE);
                 int defaultMax = Math.max(CountdownTask.Config.defaults().maxResponseTokens(), c.longestDemonstration());
                 yield new CountdownTask(new CountdownTask.Config(c.numbers(), c.maxNumber(), c.minTarget(),
                         c.maxTarget(), c.minUsed(), c.integerDivision(), formatReward, heldOut,
                         maxResponse == 0 ? defaultMax : maxResponse));
             }
             default -> {
-                CalculatorTask.Config c = new CalculatorTask.Config(o.getInt("leftDigits"), o.getInt("rightDigits"),
-                        o.getInt("addendDigits"), o.getInt("maxToolCalls"), formatReward, heldOut, Integer.MAX_VALUE);
+                CalculatorTask.Config c = new CalculatorTask.Config(o.getInt("left_digits"), o.getInt("right_digits"),
+                        o.getInt("addend_digits"), o.getInt("max_tool_calls"), formatReward, heldOut, Integer.MAX_VALUE);
                 int defaultMax = Math.max(CalculatorTask.Config.defaults().maxResponseTokens(), c.longestDemonstration());
                 yield new CalculatorTask(new CalculatorTask.Config(c.leftDigits(), c.rightDigits(), c.addendDigits(),
                         c.maxToolCalls(), formatReward, heldOut, maxResponse == 0 ? defaultMax : maxResponse));

@@ -148,7 +148,7 @@ class TokenEnvTest {
 
     @Test
     void toolOutputArrivesInTheSameStepAndIsFlaggedInInfo() {
-        TokenEnv env = TokenTasks.make("Calculator-v0", java.util.Map.of("maxResponseTokens", "100"));
+        TokenEnv env = TokenTasks.make("Calculator-v0", java.util.Map.of("max_response_tokens", "100"));
         int[] first = env.reset(new Calculation(347, 86, 512, true));
         StepResult<int[]> r = type(env, "<calc>347*86+512</calc");
         assertEquals(0, r.info().get("toolTokens"));

@@ -37,7 +37,7 @@ class TokenTasksTest {
 
     @Test
     void specsWithSettings() {
-        EnvSpec s = TokenTasks.spec("Countdown-v0", Map.of("maxResponseTokens", "48", "split", "held-out"));
+        EnvSpec s = TokenTasks.spec("Countdown-v0", Map.of("max_response_tokens", "48", "split", "held-out"));
         assertEquals(48, s.maxEpisodeSteps());
         TokenEnv env = (TokenEnv) s.make();
         assertEquals(Split.HELD_OUT, env.split());
@@ -53,31 +53,31 @@ class TokenTasksTest {
     @Test
     void settingsConfigureTasks() {
         ArithmeticTask a = (ArithmeticTask) TokenTasks.task("Arithmetic-v0",
-                Map.of("operators", "sub", "subDigits", "4", "formatReward", "0.1"));
+                Map.of("operators", "sub", "sub_digits", "4", "format_reward", "0.1"));
         assertEquals(List.of(ArithmeticTask.Operation.of(ArithmeticTask.Operator.SUB, 4)), a.config().operations());
         assertEquals(0.1, a.config().formatReward());
-        TokenEnv env = TokenTasks.make("Calculator-v0", Map.of("maxToolCalls", "1", "contextLength", "96",
-                "maxResponseTokens", "60"));
+        TokenEnv env = TokenTasks.make("Calculator-v0", Map.of("max_tool_calls", "1", "context_length", "96",
+                "max_response_tokens", "60"));
         assertEquals(96, env.contextLength());
         assertEquals(60, env.maxResponseTokens());
         assertEquals(1, env.task().maxToolCalls());
         // 9-digit multiplication needs a longer default budget: 18 digits + EOS
-        assertEquals(19, TokenTasks.task("Arithmetic-v0", Map.of("operators", "mul", "mulDigits", "9"))
+        assertEquals(19, TokenTasks.task("Arithmetic-v0", Map.of("operators", "mul", "mul_digits", "9"))
                 .defaultMaxResponseTokens());
         // bigger Countdown and Calculator problems raise the default budget to fit their demonstrations
-        assertEquals(32, TokenTasks.task("Countdown-v0", Map.of("numbers", "6", "maxNumber", "999"))
+        assertEquals(32, TokenTasks.task("Countdown-v0", Map.of("numbers", "6", "max_number", "999"))
                 .defaultMaxResponseTokens());
-        TokenTask big = TokenTasks.task("Calculator-v0", Map.of("leftDigits", "9", "rightDigits", "9", "addendDigits", "9"));
+        TokenTask big = TokenTasks.task("Calculator-v0", Map.of("left_digits", "9", "right_digits", "9", "addend_digits", "9"));
         assertEquals(((CalculatorTask) big).config().longestDemonstration(), big.defaultMaxResponseTokens());
         assertTrue(big.defaultMaxResponseTokens() > 64);
         assertThrows(IllegalArgumentException.class,
-                () -> TokenTasks.task("Calculator-v0", Map.of("leftDigits", "9", "maxResponseTokens", "40")));
+                () -> TokenTasks.task("Calculator-v0", Map.of("left_digits", "9", "max_response_tokens", "40")));
     }
 
     @Test
     void demonstrationsOfLargeConfigsFit() {
-        for (Map<String, String> settings : List.of(Map.of("numbers", "6", "maxNumber", "999", "minUsed", "6"),
-                Map.of("numbers", "2", "maxNumber", "9", "minTarget", "1", "maxTarget", "81"))) {
+        for (Map<String, String> settings : List.of(Map.of("numbers", "6", "max_number", "999", "min_used", "6"),
+                Map.of("numbers", "2", "max_number", "9", "min_target", "1", "max_target", "81"))) {
             TokenTask task = TokenTasks.task("Countdown-v0", settings);
             dev.trail.seed.Rng rng = new dev.trail.seed.Rng(1);
             for (int i = 0; i < 200; i++) {
@@ -87,7 +87,7 @@ class TokenTasksTest {
                 assertTrue(t.verdict().correct(), t.toString());
             }
         }
-        TokenTask calc = TokenTasks.task("Calculator-v0", Map.of("leftDigits", "9", "rightDigits", "9", "addendDigits", "9"));
+        TokenTask calc = TokenTasks.task("Calculator-v0", Map.of("left_digits", "9", "right_digits", "9", "addend_digits", "9"));
         dev.trail.seed.Rng rng = new dev.trail.seed.Rng(2);
         for (int i = 0; i < 100; i++) {
             Problem p = calc.sample(rng, Split.TRAIN);

@@ -192,9 +192,9 @@ class GrpoTest {
     void invalidSettingsAreRefusedNamingTheKey() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> GrpoConfig.defaults().withBatch(0, 4, 1));
-        assertTrue(e.getMessage().contains("groupSize"), e.getMessage());
+        assertTrue(e.getMessage().contains("group_size"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GrpoConfig.defaults().withLearningRate(-1));
-        assertTrue(e.getMessage().contains("learningRate"), e.getMessage());
+        assertTrue(e.getMessage().contains("learning_rate"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> GrpoConfig.defaults().withEstimator("nope"));
         assertTrue(e.getMessage().contains("grpo"), e.getMessage());
     }

@@ -134,7 +134,7 @@ class PpoTest {
 
     @Test
     void resumeWithNormalizationAndContinuousActions(@TempDir Path dir) throws IOException {
-        Map<String, String> s = new LinkedHashMap<>(tiny().asSettings());
+        Map<String, String> s = new LinkedHashMap<>(Map.of("num_envs", "2", "num_steps", "32", "num_minibatches", "2", "update_epochs", "2"));
         s.put("normalize_observations", "true");
         s.put("normalize_rewards", "true");
         PpoConfig config = PpoConfig.fromSettings(s);
@@ -230,7 +230,7 @@ class PpoTest {
 
     @Test
     void targetKlStopsTheEpochsAndTheRateAnneals() throws IOException {
-        Map<String, String> s = new LinkedHashMap<>(tiny().asSettings());
+        Map<String, String> s = new LinkedHashMap<>(Map.of("num_envs", "2", "num_steps", "32", "num_minibatches", "2", "update_epochs", "2"));
         s.put("target_kl", "1e-12");
         s.put("update_epochs", "4");
         Recorder r = new Recorder();

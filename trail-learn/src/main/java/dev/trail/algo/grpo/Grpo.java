@@ -326,13 +326,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private Map<String, String> estimatorSettings() {
         if (estimatorEntry.has(Capability.SHAPES_KL_INTO_REWARDS)) {
             double beta = config.klInReward() ? config.klCoef() : 0.0;
-            return Map.of(klOption(estimatorEntry), Double.toString(beta));
+            return Map.of("kl_coef", Double.toString(beta));
         }
         return Map.of();
-    }
-
-    private static String klOption(AdvantageEstimators.Entry e) {
-        return e.declares("kl_coef") ? "kl_coef" : "klCoef";
     }
 
     @Override
@@ -503,7 +499,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         if (lastEvaluation != null) {
             meta.put("eval/pass@1", lastEvaluation.passAt1());
         }
-        meta.set("config", GrpoCheckpointConfig.toJson(config));
+        meta.putPOJO("config", config.toMap());
         ObjectNode rng = meta.putObject("rng");
         CollectorState.putLongs(rng.putArray("prompts"), collector.problemRng().state());
         CollectorState.putLongs(rng.putArray("sampling"), collector.samplingRng().state());
@@ -534,7 +530,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             throw new IllegalArgumentException(dir + " was trained on " + meta.path("envId").asText() + ", not on "
                     + env.id());
         }
-        GrpoConfig config = GrpoCheckpointConfig.fromJson(meta.path("config"));
+        GrpoConfig config = GrpoConfig.binder(meta.path("algorithm").asText()).bind(meta.path("config"));
         Checkpoint cp = Checkpoint.read(loaded.directory());
         Grpo grpo = new Grpo(config, env, meta.path("seed").asLong(), loaded.model());
         try {

@@ -4,11 +4,19 @@ import dev.trail.advantage.AdvantageEstimators;
 import dev.trail.loss.Aggregation;
 import dev.trail.loss.KlEstimators;
 import dev.trail.loss.PolicyLoss;
+import dev.trail.config.Param;
+import dev.trail.config.bind.ConfigBinder;
 import dev.trail.lm.TransformerConfig;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Settings of {@link Grpo}, with defaults chosen to learn on 2 CPU cores ({@link #defaults()}).
+ * Config files and {@code --set} bind through {@link #binder(String)} ({@code trail train --algo
+ * grpo|dr-grpo|rloo|remax|reinforce++|reinforce++-baseline|lite-ppo}); keys are the components in
+ * snake_case except where one spelling per concept across configs wins: {@code clip_epsilon_low},
+ * {@code clip_epsilon_high} (as in the loss options), {@code loss_aggregation}, {@code kl_estimator},
+ * {@code ent_coef} (PPO's, CleanRL's) and {@code num_minibatches} (PPO's).
  *
  * @param estimator advantage estimator from {@link AdvantageEstimators}: {@code grpo}, {@code dr-grpo},
  *        {@code rloo}, {@code remax} (greedy rollout per prompt as baseline), {@code reinforce++},
@@ -40,46 +48,75 @@ import java.util.List;
  * @param evalProblems held-out problems per evaluation
  * @param evalK samples per held-out problem for pass@k (0: greedy pass@1 only)
  * @param model the transformer shape: required without {@code --init}; with one it must match the checkpoint (null: take it)
+ * @param dapo whether the config started from DAPO's settings ({@link #withDapo()}); a preset of
+ *        {@link #binder(String)}: keys set explicitly still win
  */
-public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, double epsilonLow, double epsilonHigh,
-        double dualClipC, Aggregation aggregation, KlEstimators.Kind klKind, double klCoef, boolean klInReward,
-        double entropyCoef, int updateEpochs, int minibatches, double learningRate, double maxGradNorm,
-        double temperature, double topP, int maxNewTokens, boolean dynamicSampling, int maxGenBatches,
-        boolean overlongShaping, int overlongCache, int iterations, double maxMinutes, int evalEvery,
-        int evalProblems, int evalK, TransformerConfig model) {
+public record GrpoConfig(
+        @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
+                String estimator,
+        @Param(value = "G, responses per prompt", min = 1, max = 4096) int groupSize,
+        @Param(value = "B, prompts per update", min = 1, max = 1 << 16) int promptsPerBatch,
+        @Param(value = "lower ratio clip", min = 0, max = 1, name = "clip_epsilon_low") double epsilonLow,
+        @Param(value = "upper ratio clip (DAPO clip-higher: 0.28)", min = 0, max = 10, name = "clip_epsilon_high")
+                double epsilonHigh,
+        @Param(value = "dual-clip constant c > 1, or none", min = 1, none = "Infinity") double dualClipC,
+        @Param(value = "loss aggregation mode", name = "loss_aggregation") Aggregation aggregation,
+        @Param(value = "KL estimator", name = "kl_estimator") KlEstimators.Kind klKind,
+        @Param(value = "KL coefficient beta (0: off)", min = 0, max = 1e6) double klCoef,
+        @Param("KL penalty in the reward instead of the loss") boolean klInReward,
+        @Param(value = "entropy bonus coefficient", min = 0, max = 1e6, name = "ent_coef") double entropyCoef,
+        @Param(value = "passes over each batch", min = 1, max = 1000) int updateEpochs,
+        @Param(value = "minibatches per epoch", min = 1, max = 1 << 20, name = "num_minibatches") int minibatches,
+        @Param(value = "Adam learning rate", min = Double.MIN_VALUE, max = 1) double learningRate,
+        @Param(value = "global gradient-norm clip", min = Double.MIN_VALUE, max = 1e9) double maxGradNorm,
+        @Param(value = "sampling temperature", min = Double.MIN_VALUE, max = 100) double temperature,
+        @Param(value = "nucleus sampling mass", min = Double.MIN_VALUE, max = 1) double topP,
+        @Param(value = "response budget (0: the task's default)", min = 0, max = 1 << 16) int maxNewTokens,
+        @Param("DAPO: drop groups with equal rewards and refill") boolean dynamicSampling,
+        @Param(value = "generation rounds allowed per update to refill", min = 1, max = 1000) int maxGenBatches,
+        @Param("DAPO soft overlong penalty") boolean overlongShaping,
+        @Param(value = "overlong penalty window L_cache", min = 0, max = 1 << 16) int overlongCache,
+        @Param(value = "updates to run", min = 1, max = 10_000_000) int iterations,
+        @Param(value = "wall-clock budget in minutes (0: none)", min = 0, max = 1e6) double maxMinutes,
+        @Param(value = "updates between held-out evaluations", min = 0, max = 10_000_000) int evalEvery,
+        @Param(value = "held-out problems per evaluation", min = 1, max = 1_000_000) int evalProblems,
+        @Param(value = "samples per problem for pass@k (0: greedy only)", min = 0, max = 1024) int evalK,
+        @Param("transformer shape; none: take it from --init") TransformerConfig model,
+        @Param("start from DAPO: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL; "
+                + "keys set explicitly still win") boolean dapo) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
-     * ({@code trail train --algo rloo}); {@code --algo grpo --set advantage_estimator=NAME} takes any
-     * other registry estimator whose inputs the trainer can supply.
+     * ({@code trail train --algo rloo}); {@code --algo grpo --set estimator=NAME} takes any other
+     * registry estimator whose inputs the trainer can supply (checked by capability, see {@link Grpo}).
      */
     public static final List<String> ESTIMATORS = List.of("grpo", "dr-grpo", "rloo", "remax", "reinforce++",
             "reinforce++-baseline", "lite-ppo");
 
     public GrpoConfig {
         AdvantageEstimators.entry(estimator); // unknown names: the registry's message listing all
-        check("groupSize", groupSize >= 1, groupSize);
-        check("promptsPerBatch", promptsPerBatch >= 1, promptsPerBatch);
+        check("group_size", groupSize >= 1, groupSize);
+        check("prompts_per_batch", promptsPerBatch >= 1, promptsPerBatch);
         new PolicyLoss.Clip(epsilonLow, epsilonHigh, dualClipC); // validates, naming the field
         if (aggregation == null || klKind == null) {
-            throw new IllegalArgumentException("grpo aggregation and klKind must not be null");
+            throw new IllegalArgumentException("grpo loss_aggregation and kl_estimator must not be null");
         }
-        check("klCoef", klCoef >= 0 && Double.isFinite(klCoef), klCoef);
-        check("entropyCoef", entropyCoef >= 0 && Double.isFinite(entropyCoef), entropyCoef);
-        check("updateEpochs", updateEpochs >= 1, updateEpochs);
-        check("minibatches", minibatches >= 1 && minibatches <= groupSize * promptsPerBatch, minibatches);
-        check("learningRate", learningRate > 0 && Double.isFinite(learningRate), learningRate);
-        check("maxGradNorm", maxGradNorm > 0, maxGradNorm);
+        check("kl_coef", klCoef >= 0 && Double.isFinite(klCoef), klCoef);
+        check("ent_coef", entropyCoef >= 0 && Double.isFinite(entropyCoef), entropyCoef);
+        check("update_epochs", updateEpochs >= 1, updateEpochs);
+        check("num_minibatches", minibatches >= 1 && minibatches <= groupSize * promptsPerBatch, minibatches);
+        check("learning_rate", learningRate > 0 && Double.isFinite(learningRate), learningRate);
+        check("max_grad_norm", maxGradNorm > 0, maxGradNorm);
         check("temperature", temperature > 0 && Double.isFinite(temperature), temperature);
-        check("topP", topP > 0 && topP <= 1, topP);
-        check("maxNewTokens", maxNewTokens >= 0, maxNewTokens);
-        check("maxGenBatches", maxGenBatches >= 1, maxGenBatches);
-        check("overlongCache", overlongCache >= 0, overlongCache);
+        check("top_p", topP > 0 && topP <= 1, topP);
+        check("max_new_tokens", maxNewTokens >= 0, maxNewTokens);
+        check("max_gen_batches", maxGenBatches >= 1, maxGenBatches);
+        check("overlong_cache", overlongCache >= 0, overlongCache);
         check("iterations", iterations >= 1, iterations);
-        check("maxMinutes", maxMinutes >= 0, maxMinutes);
-        check("evalEvery", evalEvery >= 0, evalEvery);
-        check("evalProblems", evalProblems >= 1, evalProblems);
-        check("evalK", evalK >= 0, evalK);
+        check("max_minutes", maxMinutes >= 0, maxMinutes);
+        check("eval_every", evalEvery >= 0, evalEvery);
+        check("eval_problems", evalProblems >= 1, evalProblems);
+        check("eval_k", evalK >= 0, evalK);
     }
 
     private static void check(String key, boolean ok, Object value) {
@@ -98,7 +135,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null);
+                200, 4, null, false);
     }
 
     /** This config with another estimator. */
@@ -106,7 +143,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -114,7 +151,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with other batch sizes. */
@@ -122,7 +159,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with another evaluation schedule. */
@@ -130,7 +167,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -138,7 +175,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -146,7 +183,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model);
+                evalEvery, evalProblems, evalK, model, true);
     }
 
     /** This config with another KL setting. */
@@ -154,7 +191,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -162,7 +199,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -170,7 +207,7 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
     }
 
     /** This config with another learning rate. */
@@ -178,7 +215,21 @@ public record GrpoConfig(String estimator, int groupSize, int promptsPerBatch, d
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+    }
+
+    /**
+     * The binder for the estimator {@code estimator}: defaults {@link #defaults()} with that
+     * estimator, and the preset {@code dapo=true} ({@link #withDapo()}; keys set explicitly win).
+     */
+    public static ConfigBinder<GrpoConfig> binder(String estimator) {
+        return ConfigBinder.of(estimator, GrpoConfig.class, defaults().withEstimator(estimator))
+                .withPreset("dapo", GrpoConfig::withDapo);
+    }
+
+    /** The settings as snake_case keys, for {@code config.yaml} and metadata. */
+    public Map<String, Object> toMap() {
+        return binder(estimator).toMap(this);
     }
 
     /** The clip settings. */

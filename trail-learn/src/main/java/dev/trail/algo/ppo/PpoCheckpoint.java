@@ -34,7 +34,7 @@ final class PpoCheckpoint {
                 ppo.collector().observationNormalizer() == null ? null : ppo.collector().observationNormalizer().state(),
                 ppo.config().clipObservations());
         ObjectNode config = meta.putObject("config");
-        ppo.config().asMap().forEach(config::putPOJO);
+        ppo.config().toMap().forEach(config::putPOJO);
         meta.put("seed", ppo.seed());
         meta.put("totalSteps", ppo.totalSteps());
         meta.put("update", ppo.updatesDone());
@@ -77,9 +77,7 @@ final class PpoCheckpoint {
         if (!envId.equals(env.id())) {
             throw new IllegalArgumentException(dir + " was trained on " + envId + ", not on " + env.id());
         }
-        Map<String, String> settings = new LinkedHashMap<>();
-        meta.path("config").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
-        PpoConfig config = PpoConfig.fromSettings(settings);
+        PpoConfig config = PpoConfig.binder().bind(meta.path("config"));
         Ppo ppo = new Ppo(config, env, meta.path("seed").asLong(), meta.path("totalSteps").asLong());
         try {
             PolicyCheckpoint.checkFits(dir, meta, ppo.policy().spec());

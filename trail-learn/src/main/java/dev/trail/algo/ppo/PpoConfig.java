@@ -1,16 +1,20 @@
 package dev.trail.algo.ppo;
 
-import dev.trail.config.Option;
-import dev.trail.config.Options;
-import java.util.LinkedHashMap;
-import java.util.List;
+import dev.trail.config.Param;
+import dev.trail.config.bind.ConfigBinder;
 import java.util.Map;
 
 /**
  * PPO hyperparameters. Defaults are CleanRL's {@code ppo.py} for classic control; the
  * normalisation flags (off by default) turn on what {@code ppo_continuous_action.py} does for
  * MuJoCo-like tasks. Invalid values are rejected in the constructor, naming the key and the
- * allowed range.
+ * allowed range; config files and {@code --set} bind through {@link #binder()}, whose keys are the
+ * components in snake_case (CleanRL's names).
+ *
+ * <p>One spelling per concept across Trail's configs: {@code learning_rate}, {@code update_epochs},
+ * {@code num_minibatches}, {@code max_grad_norm}, {@code ent_coef} (CleanRL's), {@code gamma},
+ * {@code gae_lambda} mean the same in PPO, GRPO, SFT and the estimators. PPO's symmetric
+ * {@code clip_coef} is CleanRL's ε; GRPO's asymmetric clip is {@code clip_epsilon_low}/{@code _high}.
  *
  * @param numEnvs {@code num_envs}: environment copies stepped in parallel (4)
  * @param numSteps {@code num_steps}: steps per copy in each rollout (128); batch = numEnvs × numSteps
@@ -35,14 +39,35 @@ import java.util.Map;
  *     ±{@code clipRewards} (false; CleanRL continuous: true)
  * @param clipObservations bound after observation normalisation (10)
  * @param clipRewards bound after reward normalisation (10)
- * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; it must
- *     use the critic's values ("gae")
+ * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; PPO takes
+ *     any that uses the critic's values ("gae")
  */
-public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean annealLr, double gamma,
-        double gaeLambda, int numMinibatches, int updateEpochs, boolean normAdv, double clipCoef, boolean clipVloss,
-        double entCoef, double vfCoef, double maxGradNorm, Double targetKl, double adamEpsilon, String hiddenSizes,
-        boolean normalizeObservations, boolean normalizeRewards, double clipObservations, double clipRewards,
-        String advantageEstimator) {
+public record PpoConfig(
+        @Param(value = "environment copies stepped in parallel", min = 1, max = 4096) int numEnvs,
+        @Param(value = "steps per copy in each rollout", min = 1, max = 1 << 20) int numSteps,
+        @Param(value = "Adam step size at the start", min = Double.MIN_VALUE, max = 1) double learningRate,
+        @Param("decay the learning rate linearly to 0") boolean annealLr,
+        @Param(value = "discount factor", min = 0, max = 1) double gamma,
+        @Param(value = "GAE lambda", min = 0, max = 1) double gaeLambda,
+        @Param(value = "minibatches per epoch", min = 1, max = 1 << 20) int numMinibatches,
+        @Param(value = "passes over each batch", min = 1, max = 1000) int updateEpochs,
+        @Param("whiten advantages per minibatch") boolean normAdv,
+        @Param(value = "surrogate and value clip epsilon", min = Double.MIN_VALUE, max = 0.999) double clipCoef,
+        @Param("clip the value loss around the old values") boolean clipVloss,
+        @Param(value = "entropy bonus coefficient", min = 0, max = 100) double entCoef,
+        @Param(value = "value loss coefficient", min = 0, max = 100) double vfCoef,
+        @Param(value = "global gradient-norm clip", min = Double.MIN_VALUE, max = 1e9) double maxGradNorm,
+        @Param(value = "early-stop the epochs above this approx KL; none to never stop", min = Double.MIN_VALUE,
+                max = 1e9) Double targetKl,
+        @Param(value = "Adam epsilon", min = Double.MIN_VALUE, max = 1) double adamEpsilon,
+        @Param("hidden layer widths, comma-separated") String hiddenSizes,
+        @Param("running observation normalization") boolean normalizeObservations,
+        @Param("running reward scaling") boolean normalizeRewards,
+        @Param(value = "bound after observation normalization", min = Double.MIN_VALUE, max = 1e9)
+                double clipObservations,
+        @Param(value = "bound after reward normalization", min = Double.MIN_VALUE, max = 1e9) double clipRewards,
+        @Param("registry advantage estimator that uses the critic's values (see trail credit --list)")
+                String advantageEstimator) {
 
     public PpoConfig {
         positive("num_envs", numEnvs);
@@ -52,7 +77,7 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         range("gae_lambda", gaeLambda, 0, 1, true);
         positive("num_minibatches", numMinibatches);
         positive("update_epochs", updateEpochs);
-        range("clip_coef", clipCoef, 0, 0.999999, false);
+        range("clip_coef", clipCoef, 0, 0.999, false);
         range("ent_coef", entCoef, 0, 100, true);
         range("vf_coef", vfCoef, 0, 100, true);
         range("max_grad_norm", maxGradNorm, 0, 1e9, false);
@@ -69,8 +94,9 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         if ((long) numEnvs * numSteps > Integer.MAX_VALUE / 64) {
             throw new IllegalArgumentException("batch num_envs x num_steps = " + (long) numEnvs * numSteps + " is too large");
         }
-        advantageEstimator = advantageEstimator == null ? "gae" : advantageEstimator.trim();
         hiddenSizes = hiddenSizes == null ? "64,64" : hiddenSizes.replace(" ", "");
+        advantageEstimator = advantageEstimator == null || advantageEstimator.isBlank() ? "gae"
+                : advantageEstimator.trim();
         parseLayers(hiddenSizes);
         // (fields are not assigned yet in a compact constructor: use the parameters)
         if (normAdv && numEnvs * numSteps / numMinibatches < 2) {
@@ -137,97 +163,21 @@ public record PpoConfig(int numEnvs, int numSteps, double learningRate, boolean 
         return targetKl != null;
     }
 
-    /** The options with their CleanRL names, defaults and ranges, for config files and {@code --set}. */
-    public static List<Option> options() {
-        return options(defaults());
-    }
-
-    /** {@link #options()} with the defaults taken from {@code d} (e.g. {@link #continuousDefaults()}). */
-    public static List<Option> options(PpoConfig d) {
-        return List.of(
-                Option.integer("num_envs", d.numEnvs, 1, 4096, "environment copies stepped in parallel"),
-                Option.integer("num_steps", d.numSteps, 1, 1 << 20, "steps per copy in each rollout"),
-                Option.real("learning_rate", d.learningRate, Double.MIN_VALUE, 1, "Adam step size at the start"),
-                Option.flag("anneal_lr", d.annealLr, "decay the learning rate linearly to 0"),
-                Option.real("gamma", d.gamma, 0, 1, "discount factor"),
-                Option.real("gae_lambda", d.gaeLambda, 0, 1, "GAE lambda"),
-                Option.integer("num_minibatches", d.numMinibatches, 1, 1 << 20, "minibatches per epoch"),
-                Option.integer("update_epochs", d.updateEpochs, 1, 1000, "passes over each batch"),
-                Option.flag("norm_adv", d.normAdv, "whiten advantages per minibatch"),
-                Option.real("clip_coef", d.clipCoef, Double.MIN_VALUE, 0.999999, "surrogate and value clip epsilon"),
-                Option.flag("clip_vloss", d.clipVloss, "clip the value loss around the old values"),
-                Option.real("ent_coef", d.entCoef, 0, 100, "entropy bonus coefficient"),
-                Option.real("vf_coef", d.vfCoef, 0, 100, "value loss coefficient"),
-                Option.real("max_grad_norm", d.maxGradNorm, Double.MIN_VALUE, 1e9, "global gradient-norm clip"),
-                Option.text("target_kl", d.targetKl == null ? "none" : Double.toString(d.targetKl), "early-stop the epochs above this approx KL; none to never stop"),
-                Option.real("adam_epsilon", d.adamEpsilon, Double.MIN_VALUE, 1, "Adam epsilon"),
-                Option.text("hidden_sizes", d.hiddenSizes, "hidden layer widths, comma-separated"),
-                Option.flag("normalize_observations", d.normalizeObservations, "running observation normalization"),
-                Option.flag("normalize_rewards", d.normalizeRewards, "running reward scaling"),
-                Option.real("clip_observations", d.clipObservations, Double.MIN_VALUE, 1e9, "bound after observation normalization"),
-                Option.real("clip_rewards", d.clipRewards, Double.MIN_VALUE, 1e9, "bound after reward normalization"),
-                Option.text("advantage_estimator", d.advantageEstimator, "registry estimator that uses the critic's values"));
-    }
-
-    /** A config from resolved {@link #options()}. */
-    public static PpoConfig fromOptions(Options o) {
-        String kl = o.getString("target_kl").trim();
-        Double targetKl;
-        if (kl.isEmpty() || kl.equalsIgnoreCase("none") || kl.equalsIgnoreCase("null")) {
-            targetKl = null;
-        } else {
-            try {
-                targetKl = Double.parseDouble(kl);
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("option target_kl=" + kl + " is not a number or none");
-            }
-        }
-        return new PpoConfig(o.getInt("num_envs"), o.getInt("num_steps"), o.getDouble("learning_rate"),
-                o.getBoolean("anneal_lr"), o.getDouble("gamma"), o.getDouble("gae_lambda"), o.getInt("num_minibatches"),
-                o.getInt("update_epochs"), o.getBoolean("norm_adv"), o.getDouble("clip_coef"),
-                o.getBoolean("clip_vloss"), o.getDouble("ent_coef"), o.getDouble("vf_coef"),
-                o.getDouble("max_grad_norm"), targetKl, o.getDouble("adam_epsilon"), o.getString("hidden_sizes"),
-                o.getBoolean("normalize_observations"), o.getBoolean("normalize_rewards"),
-                o.getDouble("clip_observations"), o.getDouble("clip_rewards"), o.getString("advantage_estimator"));
+    /**
+     * The binder of this record for config files, {@code --set} and checkpoint metadata, with
+     * {@link #defaults()}; {@code binder().withDefaults(continuousDefaults())} on Box action spaces.
+     */
+    public static ConfigBinder<PpoConfig> binder() {
+        return ConfigBinder.of("ppo", PpoConfig.class, defaults());
     }
 
     /** A config from {@code key=value} settings over the defaults (unknown keys and bad values rejected). */
     public static PpoConfig fromSettings(Map<String, String> settings) {
-        return fromOptions(Options.resolve("ppo", options(), settings));
+        return binder().parse(settings);
     }
 
-    /** The settings as CleanRL-named key/value pairs (for metadata and {@code config.yaml}). */
-    public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("num_envs", numEnvs);
-        m.put("num_steps", numSteps);
-        m.put("learning_rate", learningRate);
-        m.put("anneal_lr", annealLr);
-        m.put("gamma", gamma);
-        m.put("gae_lambda", gaeLambda);
-        m.put("num_minibatches", numMinibatches);
-        m.put("update_epochs", updateEpochs);
-        m.put("norm_adv", normAdv);
-        m.put("clip_coef", clipCoef);
-        m.put("clip_vloss", clipVloss);
-        m.put("ent_coef", entCoef);
-        m.put("vf_coef", vfCoef);
-        m.put("max_grad_norm", maxGradNorm);
-        m.put("target_kl", hasTargetKl() ? targetKl.toString() : "none");
-        m.put("adam_epsilon", adamEpsilon);
-        m.put("hidden_sizes", hiddenSizes);
-        m.put("normalize_observations", normalizeObservations);
-        m.put("normalize_rewards", normalizeRewards);
-        m.put("clip_observations", clipObservations);
-        m.put("clip_rewards", clipRewards);
-        m.put("advantage_estimator", advantageEstimator);
-        return m;
-    }
-
-    /** The settings as strings, suitable for {@link #fromSettings}. */
-    public Map<String, String> asSettings() {
-        Map<String, String> m = new LinkedHashMap<>();
-        asMap().forEach((k, v) -> m.put(k, String.valueOf(v)));
-        return m;
+    /** The settings as snake_case keys (for metadata and {@code config.yaml}). */
+    public Map<String, Object> toMap() {
+        return binder().toMap(this);
     }
 }

@@ -28,10 +28,8 @@ final class PpoCredit {
         if (entry.declares("gamma")) {
             settings.put("gamma", Double.toString(config.gamma()));
         }
-        for (String lambda : new String[] {"gae_lambda", "lambda"}) {
-            if (entry.declares(lambda)) {
-                settings.put(lambda, Double.toString(config.gaeLambda()));
-            }
+        if (entry.declares("gae_lambda")) {
+            settings.put("gae_lambda", Double.toString(config.gaeLambda()));
         }
         return Credit.estimator("ppo", name, SUPPLIED, Credit.of(Capability.NEEDS_VALUES), settings);
     }

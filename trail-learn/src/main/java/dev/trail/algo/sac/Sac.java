@@ -236,7 +236,7 @@ public final class Sac implements Trainer {
         ObjectNode meta = PolicyCheckpoint.describe(ALGORITHM, env, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec,
                 actor.parameters(), null, 0);
         ObjectNode c = meta.putObject("config");
-        config.asMap().forEach(c::putPOJO);
+        config.toMap().forEach(c::putPOJO);
         meta.put("seed", seed);
         meta.put("totalSteps", totalSteps);
         meta.put("globalStep", globalStep);
@@ -283,13 +283,11 @@ public final class Sac implements Trainer {
             throw new IllegalArgumentException(dir + " is a checkpoint of '" + meta.path("algorithm").asText()
                     + "', not of SAC");
         }
-        Map<String, String> settings = new LinkedHashMap<>();
-        meta.path("config").fields().forEachRemaining(e -> settings.put(e.getKey(), e.getValue().asText()));
         if (!meta.path("envId").asText().equals(env.id())) {
             throw new IllegalArgumentException(dir + " was trained on " + meta.path("envId").asText() + ", not on "
                     + env.id());
         }
-        Sac sac = new Sac(SacConfig.fromSettings(settings), env, meta.path("seed").asLong(),
+        Sac sac = new Sac(SacConfig.binder().bind(meta.path("config")), env, meta.path("seed").asLong(),
                 meta.path("totalSteps").asLong());
         try {
             PolicyCheckpoint.checkFits(dir, meta, new PolicySpec(sac.obsDim, false, sac.actDim,

@@ -1,13 +1,14 @@
 package dev.trail.algo.sac;
 
-import dev.trail.config.Option;
-import dev.trail.config.Options;
-import java.util.LinkedHashMap;
-import java.util.List;
+import dev.trail.config.Param;
+import dev.trail.config.bind.ConfigBinder;
 import java.util.Map;
 
 /**
- * SAC hyperparameters with CleanRL's {@code sac_continuous_action.py} defaults.
+ * SAC hyperparameters with CleanRL's {@code sac_continuous_action.py} defaults. Config files and
+ * {@code --set} bind through {@link #binder()}; keys are the components in snake_case (CleanRL's
+ * names). SAC's two learning rates are {@code policy_lr} and {@code q_lr} (CleanRL's), not
+ * {@code learning_rate}: they are two settings, not one.
  *
  * @param bufferSize {@code buffer_size}: replay capacity in transitions (1e6)
  * @param gamma {@code gamma}: discount (0.99)
@@ -22,8 +23,19 @@ import java.util.Map;
  * @param autotune {@code autotune}: learn the temperature towards entropy {@code -dim(A)} (true)
  * @param hiddenSizes hidden widths of actor and critics, comma-separated ("256,256"); see {@link #hiddenLayers()}
  */
-public record SacConfig(int bufferSize, double gamma, double tau, int batchSize, int learningStarts, double policyLr,
-        double qLr, int policyFrequency, int targetNetworkFrequency, double alpha, boolean autotune, String hiddenSizes) {
+public record SacConfig(
+        @Param(value = "replay capacity in transitions", min = 1, max = Integer.MAX_VALUE / 64) int bufferSize,
+        @Param(value = "discount factor", min = 0, max = 1) double gamma,
+        @Param(value = "Polyak coefficient of the target networks", min = Double.MIN_VALUE, max = 1) double tau,
+        @Param(value = "transitions per gradient step", min = 1, max = 1 << 20) int batchSize,
+        @Param(value = "random steps before learning", min = 0, max = Integer.MAX_VALUE) int learningStarts,
+        @Param(value = "actor learning rate", min = Double.MIN_VALUE, max = 1) double policyLr,
+        @Param(value = "critic and temperature learning rate", min = Double.MIN_VALUE, max = 1) double qLr,
+        @Param(value = "actor update period (and count)", min = 1, max = 1000) int policyFrequency,
+        @Param(value = "target update period", min = 1, max = 1_000_000) int targetNetworkFrequency,
+        @Param(value = "entropy temperature when not tuned", min = 0, max = 100) double alpha,
+        @Param("learn the temperature") boolean autotune,
+        @Param("hidden layer widths, comma-separated") String hiddenSizes) {
 
     public SacConfig {
         if (bufferSize < 1) {
@@ -81,49 +93,18 @@ public record SacConfig(int bufferSize, double gamma, double tau, int batchSize,
                 targetNetworkFrequency, alpha, autotune, hidden);
     }
 
-    /** The options with CleanRL's names, defaults and ranges, for config files and {@code --set}. */
-    public static List<Option> options() {
-        SacConfig d = defaults();
-        return List.of(
-                Option.integer("buffer_size", d.bufferSize, 1, Integer.MAX_VALUE / 64, "replay capacity in transitions"),
-                Option.real("gamma", d.gamma, 0, 1, "discount factor"),
-                Option.real("tau", d.tau, Double.MIN_VALUE, 1, "Polyak coefficient of the target networks"),
-                Option.integer("batch_size", d.batchSize, 1, 1 << 20, "transitions per gradient step"),
-                Option.integer("learning_starts", d.learningStarts, 0, Integer.MAX_VALUE, "random steps before learning"),
-                Option.real("policy_lr", d.policyLr, Double.MIN_VALUE, 1, "actor learning rate"),
-                Option.real("q_lr", d.qLr, Double.MIN_VALUE, 1, "critic and temperature learning rate"),
-                Option.integer("policy_frequency", d.policyFrequency, 1, 1000, "actor update period (and count)"),
-                Option.integer("target_network_frequency", d.targetNetworkFrequency, 1, 1_000_000, "target update period"),
-                Option.real("alpha", d.alpha, 0, 100, "entropy temperature when not tuned"),
-                Option.flag("autotune", d.autotune, "learn the temperature"),
-                Option.text("hidden_sizes", "256,256", "hidden layer widths, comma-separated"));
+    /** The binder of this record for config files, {@code --set} and checkpoint metadata. */
+    public static ConfigBinder<SacConfig> binder() {
+        return ConfigBinder.of("sac", SacConfig.class, defaults());
     }
 
     /** A config from {@code key=value} settings over the defaults (unknown keys and bad values rejected). */
     public static SacConfig fromSettings(Map<String, String> settings) {
-        Options o = Options.resolve("sac", options(), settings);
-        String hidden = o.getString("hidden_sizes");
-        return new SacConfig(o.getInt("buffer_size"), o.getDouble("gamma"), o.getDouble("tau"), o.getInt("batch_size"),
-                o.getInt("learning_starts"), o.getDouble("policy_lr"), o.getDouble("q_lr"), o.getInt("policy_frequency"),
-                o.getInt("target_network_frequency"), o.getDouble("alpha"), o.getBoolean("autotune"), hidden);
+        return binder().parse(settings);
     }
 
-    /** The settings with CleanRL's names. */
-    public Map<String, Object> asMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("buffer_size", bufferSize);
-        m.put("gamma", gamma);
-        m.put("tau", tau);
-        m.put("batch_size", batchSize);
-        m.put("learning_starts", learningStarts);
-        m.put("policy_lr", policyLr);
-        m.put("q_lr", qLr);
-        m.put("policy_frequency", policyFrequency);
-        m.put("target_network_frequency", targetNetworkFrequency);
-        m.put("alpha", alpha);
-        m.put("autotune", autotune);
-        m.put("hidden_sizes", hiddenSizes);
-        return m;
+    /** The settings as snake_case keys (CleanRL's names), for metadata and {@code config.yaml}. */
+    public Map<String, Object> toMap() {
+        return binder().toMap(this);
     }
-
 }

@@ -1,6 +1,9 @@
 package dev.trail.algo.sft;
 
+import dev.trail.config.Param;
+import dev.trail.config.bind.ConfigBinder;
 import dev.trail.lm.TransformerConfig;
+import java.util.Map;
 
 /**
  * Settings of {@link Sft}.
@@ -15,6 +18,10 @@ import dev.trail.lm.TransformerConfig;
  * 0.44), a low but non-zero base of the kind RL papers start from. Change {@code steps} for a
  * weaker or stronger base.
  *
+ * <p>Config files and {@code --set} bind through {@link #binder()} ({@code trail sft --set
+ * steps=500 --set model.layers=3}); keys are the components in snake_case, the model shape is
+ * the section {@code model}.
+ *
  * @param model the transformer shape
  * @param steps gradient steps
  * @param batchSize demonstrations per step
@@ -25,21 +32,29 @@ import dev.trail.lm.TransformerConfig;
  * @param evalProblems held-out problems per evaluation
  * @param logEvery steps between metric reports
  */
-public record SftConfig(TransformerConfig model, int steps, int batchSize, double learningRate, int warmupSteps,
-        double maxGradNorm, int evalEvery, int evalProblems, int logEvery) {
+public record SftConfig(
+        @Param("the transformer shape (a section)") TransformerConfig model,
+        @Param(value = "gradient steps", min = 1, max = 10_000_000) int steps,
+        @Param(value = "demonstrations per step", min = 1, max = 1 << 16) int batchSize,
+        @Param(value = "peak Adam learning rate", min = Double.MIN_VALUE, max = 1) double learningRate,
+        @Param(value = "linear warm-up steps", min = 0, max = 10_000_000) int warmupSteps,
+        @Param(value = "global gradient-norm clip", min = Double.MIN_VALUE, max = 1e9) double maxGradNorm,
+        @Param(value = "steps between held-out evaluations (0: end only)", min = 0, max = 10_000_000) int evalEvery,
+        @Param(value = "held-out problems per evaluation", min = 1, max = 1_000_000) int evalProblems,
+        @Param(value = "steps between metric reports", min = 1, max = 10_000_000) int logEvery) {
 
     public SftConfig {
         if (model == null) {
             throw new IllegalArgumentException("sft model config must not be null");
         }
         check("steps", steps >= 1, steps);
-        check("batchSize", batchSize >= 1, batchSize);
-        check("learningRate", learningRate > 0 && Double.isFinite(learningRate), learningRate);
-        check("warmupSteps", warmupSteps >= 0, warmupSteps);
-        check("maxGradNorm", maxGradNorm > 0, maxGradNorm);
-        check("evalEvery", evalEvery >= 0, evalEvery);
-        check("evalProblems", evalProblems >= 1, evalProblems);
-        check("logEvery", logEvery >= 1, logEvery);
+        check("batch_size", batchSize >= 1, batchSize);
+        check("learning_rate", learningRate > 0 && Double.isFinite(learningRate), learningRate);
+        check("warmup_steps", warmupSteps >= 0, warmupSteps);
+        check("max_grad_norm", maxGradNorm > 0, maxGradNorm);
+        check("eval_every", evalEvery >= 0, evalEvery);
+        check("eval_problems", evalProblems >= 1, evalProblems);
+        check("log_every", logEvery >= 1, logEvery);
     }
 
     private static void check(String key, boolean ok, Object value) {
@@ -63,6 +78,16 @@ public record SftConfig(TransformerConfig model, int steps, int batchSize, doubl
     public SftConfig withModel(TransformerConfig model) {
         return new SftConfig(model, steps, batchSize, learningRate, warmupSteps, maxGradNorm, evalEvery, evalProblems,
                 logEvery);
+    }
+
+    /** The binder of this record for {@code trail sft --set} and {@code config.yaml}. */
+    public static ConfigBinder<SftConfig> binder() {
+        return ConfigBinder.of("sft", SftConfig.class, defaults());
+    }
+
+    /** The settings as snake_case keys (the model as a nested map). */
+    public Map<String, Object> toMap() {
+        return binder().toMap(this);
     }
 
     /** The learning rate before step {@code step} (0-based): warm-up, then linear decay to 10%. */

@@ -75,7 +75,7 @@ public final class Results {
             if (config == null || config.isEmpty()) {
                 sb.append("  (none)\n");
             } else {
-                sb.append(dev.trail.track.SimpleYaml.write(config).indent(2));
+                sb.append(dev.trail.track.ConfigYaml.write(config).indent(2));
             }
             sb.append("\nmetrics:\n");
             TextTable t = new TextTable(List.of("name", "count", "last_step", "last", "final", "best", "best_step", "min", "max"));

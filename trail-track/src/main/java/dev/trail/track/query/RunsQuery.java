@@ -5,7 +5,7 @@ import dev.trail.track.Provenance;
 import dev.trail.track.Run;
 import dev.trail.track.RunStatus;
 import dev.trail.track.internal.Json;
-import dev.trail.track.SimpleYaml;
+import dev.trail.track.ConfigYaml;
 import dev.trail.track.query.Results.Comparison;
 import dev.trail.track.query.Results.Curves;
 import dev.trail.track.query.Results.Deletion;
@@ -316,7 +316,7 @@ public final class RunsQuery {
         Map<String, Object> config = null;
         Path configFile = row.dir().resolve(Run.CONFIG_FILE);
         try {
-            config = SimpleYaml.read(Files.readString(configFile));
+            config = ConfigYaml.read(configFile);
         } catch (IOException | RuntimeException e) {
             warnings.add("damaged run file " + configFile + ": " + message(e));
         }

@@ -1,0 +1,112 @@
+package dev.trail.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.trail.advantage.AdvantageEstimators;
+import dev.trail.advantage.AdvantageResult;
+import dev.trail.advantage.Gae;
+import dev.trail.seed.Rng;
+import dev.trail.testenv.RandomWalkEnv;
+import dev.trail.trajectory.Trajectory;
+import dev.trail.trajectory.TrajectoryGroup;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The i.i.d. collector and its buffer's trajectory view. */
+class StepCollectorTest {
+
+    /** A deterministic policy with a "critic" V(s) = 0.1·pos + 0.01·t, so values are checkable. */
+    private static final VectorPolicy POLICY = new VectorPolicy() {
+        @Override
+        public Acted act(float[] obs, int n, Rng rng) {
+            int[] actions = new int[n];
+            float[] logProbs = new float[n];
+            for (int e = 0; e < n; e++) {
+                actions[e] = rng.nextInt(2);
+                logProbs[e] = -0.69f;
+            }
+            return new Acted(actions, null, logProbs, values(obs, n));
+        }
+
+        @Override
+        public float[] values(float[] obs, int n) {
+            float[] v = new float[n];
+            for (int e = 0; e < n; e++) {
+                v[e] = 0.1f * obs[e * 2] + 0.01f * obs[e * 2 + 1];
+            }
+            return v;
+        }
+    };
+
+    private static StepCollector collector(List<double[]> episodes) {
+        return new StepCollector(() -> new RandomWalkEnv(7, 3), 3, 20, 11, new Rng(5), StepCollector.Processing.NONE,
+                (step, env, ret, len) -> episodes.add(new double[] {step, env, ret, len}));
+    }
+
+    @Test
+    void segmentsCoverTheBufferAndEndWhereEpisodesEnd() {
+        List<double[]> episodes = new ArrayList<>();
+        try (StepCollector c = collector(episodes)) {
+            RolloutBuffer b = c.collect(POLICY);
+            assertEquals(60, c.globalStep());
+            List<TrajectoryGroup> groups = b.groups();
+            int steps = 0;
+            for (TrajectoryGroup g : groups) {
+                assertEquals(1, g.size());
+                Trajectory t = g.get(0);
+                steps += t.length();
+                assertEquals((t.length() + 1) * 2, t.observations().length);
+                assertTrue(t.terminated() != t.truncated(), "a segment ends one way: " + t);
+            }
+            assertEquals(60, steps, "every step in exactly one trajectory");
+            // every finished episode reported once, with the raw return of its steps
+            int finished = 0;
+            for (int e = 0; e < 3; e++) {
+                for (int t = 0; t < 20; t++) {
+                    finished += b.terminateds()[e * 20 + t] || b.truncateds()[e * 20 + t] ? 1 : 0;
+                }
+            }
+            assertTrue(finished > 0, "a 7-step limit ends episodes within 20 steps");
+            assertEquals(finished, episodes.size());
+        }
+    }
+
+    @Test
+    void gaeThroughTheRegistryEqualsTheBatchGaeBitForBit() {
+        try (StepCollector c = collector(new ArrayList<>())) {
+            for (int round = 0; round < 3; round++) {
+                RolloutBuffer b = c.collect(POLICY);
+                AdvantageResult credit = AdvantageEstimators.create("gae", Map.of("gamma", "0.9", "gae_lambda", "0.8"))
+                        .estimate(b.groups());
+                double[] advantages = new double[b.size()];
+                double[] returns = new double[b.size()];
+                b.scatter(credit, advantages, returns);
+                Gae.Result batch = Gae.computeBatch(3, 20, b.rewards(), b.values(), b.terminateds(), b.truncateds(),
+                        b.truncationValues(), b.nextValues(), 0.9, 0.8);
+                assertArrayEquals(batch.advantages(), advantages, 0.0);
+                assertArrayEquals(batch.returns(), returns, 0.0);
+            }
+        }
+    }
+
+    @Test
+    void truncatedSegmentsBootstrapFromTheirFinalObservation() {
+        try (StepCollector c = collector(new ArrayList<>())) {
+            RolloutBuffer b = c.collect(POLICY);
+            for (TrajectoryGroup g : b.groups()) {
+                Trajectory t = g.get(0);
+                if (t.truncated()) {
+                    float[] last = java.util.Arrays.copyOfRange(t.observations(), t.length() * 2, t.length() * 2 + 2);
+                    float expected = 0.1f * last[0] + 0.01f * last[1];
+                    assertEquals(expected, t.bootstrapValue(), 0.0, t.id());
+                } else {
+                    assertTrue(t.terminated());
+                }
+            }
+        }
+    }
+}
