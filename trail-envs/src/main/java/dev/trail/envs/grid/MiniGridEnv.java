@@ -110,7 +110,7 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
     private List<long[]> draws;
 
     private final int[] view = new int[VIEW_SIZE * VIEW_SIZE];
-    private final boolean[] visible = new boolean[VIEW_SIZE * VIEW_SIZE];
+    private final int[] visibleRows = new int[VIEW_SIZE];
 
     /**
      * @param id the registry id
@@ -246,42 +246,75 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
 
     // ---- observation --------------------------------------------------------------------------------
 
-    @Override
-    protected final void observe(float[] out, int offset) {
-        int dx = DX[agentDir];
-        int dy = DY[agentDir];
-        int rx = -dy;
-        int ry = dx;
-        int[] v = view;
-        int[] cells = grid.cells;
-        // view (vx, vy) is world agent + dir * (6 - vy) + right * (vx - 3): Grid.slice of
-        // get_view_exts rotated left agent_dir + 1 times
-        for (int vy = 0; vy < VIEW_SIZE; vy++) {
-            int ahead = VIEW_SIZE - 1 - vy;
-            for (int vx = 0; vx < VIEW_SIZE; vx++) {
-                int side = vx - VIEW_SIZE / 2;
-                int wx = agentX + dx * ahead + rx * side;
-                int wy = agentY + dy * ahead + ry * side;
-                v[vy * VIEW_SIZE + vx] = wx >= 0 && wx < width && wy >= 0 && wy < height ? cells[wy * width + wx]
-                        : WorldObject.WALL_CODE;
+    /**
+     * For each direction and view cell {@code k = vy * 7 + vx}: the world offset from the agent,
+     * {@code dir * (6 - vy) + right * (vx - 3)} ({@code Grid.slice} of {@code get_view_exts}
+     * rotated left {@code agent_dir + 1} times).
+     */
+    private static final int[][] VIEW_DX = new int[4][VIEW_SIZE * VIEW_SIZE];
+    private static final int[][] VIEW_DY = new int[4][VIEW_SIZE * VIEW_SIZE];
+    /** {@code [type, colour, state]} of the low 10 bits of a cell code, as floats; 0 encodes as empty. */
+    private static final float[] ENCODING = new float[3 << 10];
+    /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
+    private static final int[] SEE_THROUGH = new int[1 << 10];
+
+    static {
+        for (int dir = 0; dir < 4; dir++) {
+            int rx = -DY[dir];
+            int ry = DX[dir];
+            for (int vy = 0; vy < VIEW_SIZE; vy++) {
+                for (int vx = 0; vx < VIEW_SIZE; vx++) {
+                    int ahead = VIEW_SIZE - 1 - vy;
+                    int side = vx - VIEW_SIZE / 2;
+                    VIEW_DX[dir][vy * VIEW_SIZE + vx] = DX[dir] * ahead + rx * side;
+                    VIEW_DY[dir][vy * VIEW_SIZE + vx] = DY[dir] * ahead + ry * side;
+                }
             }
         }
-        boolean[] vis = visible;
+        for (int code = 0; code < 1 << 10; code++) {
+            ENCODING[3 * code] = WorldObject.encodeType(code);
+            ENCODING[3 * code + 1] = WorldObject.color(code);
+            ENCODING[3 * code + 2] = WorldObject.state(code);
+            SEE_THROUGH[code] = code == 0 || WorldObject.seeBehind(code) ? 1 : 0;
+        }
+    }
+
+    @Override
+    protected final void observe(float[] out, int offset) {
+        int[] v = view;
+        int[] cells = grid.cells;
+        int[] offX = VIEW_DX[agentDir];
+        int[] offY = VIEW_DY[agentDir];
+        int ax = agentX;
+        int ay = agentY;
+        int w = width;
+        int h = height;
+        int[] rows = visibleRows;
+        for (int vy = 0, k = 0; vy < VIEW_SIZE; vy++) {
+            int t = 0;
+            for (int vx = 0; vx < VIEW_SIZE; vx++, k++) {
+                int wx = ax + offX[k];
+                int wy = ay + offY[k];
+                int code = wx >= 0 && wx < w && wy >= 0 && wy < h ? cells[wy * w + wx] : WorldObject.WALL_CODE;
+                v[k] = code;
+                t |= SEE_THROUGH[code & 0x3ff] << vx;
+            }
+            rows[vy] = t;
+        }
         if (seeThroughWalls) {
-            Arrays.fill(vis, true);
+            Arrays.fill(rows, 0x7f);
         } else {
-            processVis(v, vis);
+            visibleRows(rows);
         }
         v[(VIEW_SIZE - 1) * VIEW_SIZE + VIEW_SIZE / 2] = carrying;
-        for (int vx = 0; vx < VIEW_SIZE; vx++) {
-            for (int vy = 0; vy < VIEW_SIZE; vy++) {
-                int k = vy * VIEW_SIZE + vx;
-                int o = offset + (vx * VIEW_SIZE + vy) * 3;
-                if (vis[k]) {
-                    int c = v[k];
-                    out[o] = WorldObject.encodeType(c);
-                    out[o + 1] = WorldObject.color(c);
-                    out[o + 2] = WorldObject.state(c);
+        float[] enc = ENCODING;
+        for (int vx = 0, o = offset; vx < VIEW_SIZE; vx++) { // in output order: sequential stores
+            for (int vy = 0; vy < VIEW_SIZE; vy++, o += 3) {
+                if ((rows[vy] >>> vx & 1) != 0) {
+                    int e = 3 * (v[vy * VIEW_SIZE + vx] & 0x3ff);
+                    out[o] = enc[e];
+                    out[o + 1] = enc[e + 1];
+                    out[o + 2] = enc[e + 2];
                 } else {
                     out[o] = 0;
                     out[o + 1] = 0;
@@ -293,7 +326,44 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
     }
 
     /**
-     * {@code Grid.process_vis(agent_pos=(3, 6))} on the 7×7 view: visibility spreads from the
+     * {@link #processVis} on bit masks, the same result: given in {@code rows[vy]} bit {@code vx}
+     * set when view cell {@code (vx, vy)} lets the view through, it leaves there bit {@code vx}
+     * set when the cell is visible. Within a row, MiniGrid's left-to-right pass
+     * spreads visibility rightwards through see-through cells (an occluded fill over the row's
+     * transparency bits), then the right-to-left pass leftwards; each see-through visible cell
+     * also lights the cell above it and the one diagonally ahead in the pass's direction.
+     */
+    static void visibleRows(int[] rows) {
+        final int n = VIEW_SIZE;
+        int mask = 1 << (n / 2); // the agent's cell in row n - 1
+        for (int j = n - 1; j >= 0; j--) {
+            int t = rows[j];
+            // left to right: cells 0..n-2 pass visibility on to the right
+            int pro = t & ((1 << (n - 1)) - 1);
+            int gen = mask & pro;
+            gen |= pro & (gen << 1);
+            int pro2 = pro & (pro << 1);
+            gen |= pro2 & (gen << 2);
+            gen |= (pro2 & (pro2 << 2)) & (gen << 4);
+            mask |= gen << 1;
+            int above = gen | (gen << 1);
+            // right to left: cells 1..n-1 pass visibility on to the left
+            pro = t & ~1 & ((1 << n) - 1);
+            gen = mask & pro;
+            gen |= pro & (gen >>> 1);
+            pro2 = pro & (pro >>> 1);
+            gen |= pro2 & (gen >>> 2);
+            gen |= (pro2 & (pro2 >>> 2)) & (gen >>> 4);
+            mask |= gen >>> 1;
+            above |= gen | (gen >>> 1);
+            rows[j] = mask;
+            mask = above;
+        }
+    }
+
+    /**
+     * {@code Grid.process_vis(agent_pos=(3, 6))} on the 7×7 view, ported line by line (the
+     * reference for {@link #visibleRows}, which {@link #observe} uses): visibility spreads from the
      * agent's cell row by row, from near to far, sideways and diagonally forward, through every
      * cell that does not block the view.
      */

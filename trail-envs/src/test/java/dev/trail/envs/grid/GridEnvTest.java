@@ -253,6 +253,44 @@ class GridEnvTest {
         assertArrayEquals(new int[] {2, 5, 0}, image[0][6]);
     }
 
+    /** The bit-mask visibility used on the hot path equals the line-by-line port of process_vis. */
+    @Test
+    void fastVisibilityEqualsTheLiteralPortOfProcessVis() {
+        int[] kinds = {0, 0, 0, WorldObject.WALL_CODE, WorldObject.door(Color.RED, false, false).code(),
+            WorldObject.door(Color.RED, true, false).code(), WorldObject.door(Color.BLUE, false, true).code(),
+            WorldObject.key(Color.GREEN).code(), WorldObject.lava().code()};
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        int[] view = new int[49];
+        boolean[] mask = new boolean[49];
+        int[] rows = new int[7];
+        int hidden = 0;
+        for (int trial = 0; trial < 20000; trial++) {
+            int density = 1 + random.nextInt(kinds.length);
+            for (int k = 0; k < 49; k++) {
+                view[k] = kinds[random.nextInt(density)];
+            }
+            view[6 * 7 + 3] = random.nextBoolean() ? 0 : kinds[5]; // the agent stands on nothing or an open door
+            MiniGridEnv.processVis(view, mask);
+            for (int j = 0; j < 7; j++) {
+                rows[j] = 0;
+                for (int i = 0; i < 7; i++) {
+                    int c = view[j * 7 + i];
+                    rows[j] |= (c == 0 || WorldObject.seeBehind(c) ? 1 : 0) << i;
+                }
+            }
+            MiniGridEnv.visibleRows(rows);
+            for (int k = 0; k < 49; k++) {
+                boolean fast = (rows[k / 7] >>> (k % 7) & 1) != 0;
+                if (fast != mask[k]) {
+                    throw new AssertionError("trial " + trial + ", cell (" + (k % 7) + ", " + (k / 7) + "): fast " + fast
+                            + ", process_vis " + mask[k] + ", view " + Arrays.toString(view));
+                }
+                hidden += mask[k] ? 0 : 1;
+            }
+        }
+        assertTrue(hidden > 0);
+    }
+
     /** A state with the given world and pose, keeping {@code env}'s extra values. */
     static double[] state(MiniGridEnv env, Grid g, int x, int y, int dir) {
         double[] s = env.state();
