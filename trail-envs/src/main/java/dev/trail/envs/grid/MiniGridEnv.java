@@ -412,6 +412,17 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
         return image;
     }
 
+    /**
+     * The fully observable image of MiniGrid's {@code FullyObsWrapper}: {@code grid.encode()},
+     * {@code [x][y][type, colour, state]}, with the agent's cell replaced by {@code [10 (agent),
+     * 0 (red), agent_dir]}.
+     */
+    public int[][][] fullObservation() {
+        int[][][] full = grid.encode();
+        full[agentX][agentY] = new int[] {ObjectType.AGENT.index(), Color.RED.index(), agentDir};
+        return full;
+    }
+
     // ---- NumPy draws, as minigrid_env.py's helpers ----------------------------------------------------
 
     /** {@code _rand_int(low, high)}: {@code np_random.integers(low, high)}, {@code high} exclusive. */

@@ -291,6 +291,17 @@ class GridEnvTest {
         assertTrue(hidden > 0);
     }
 
+    @Test
+    void fullObservationIsTheGridWithTheAgentInRed() {
+        MiniGridEnv env = MiniGridEnvs.make("MiniGrid-DoorKey-8x8-v0");
+        env.reset(0L); // README example: the agent at (3, 4) facing 1
+        int[][][] full = env.fullObservation();
+        assertEquals(8, full.length);
+        assertArrayEquals(new int[] {10, 0, 1}, full[3][4]);
+        assertArrayEquals(new int[] {8, 1, 0}, full[6][6]);
+        assertArrayEquals(env.grid().encode()[0][0], full[0][0]);
+    }
+
     /** A state with the given world and pose, keeping {@code env}'s extra values. */
     static double[] state(MiniGridEnv env, Grid g, int x, int y, int dir) {
         double[] s = env.state();
