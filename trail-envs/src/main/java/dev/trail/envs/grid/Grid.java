@@ -88,18 +88,18 @@ public final class Grid {
         }
     }
 
-    /** {@code horz_wall(x, y)}: walls from {@code x} to the right edge. */
-    void horzWall(int x, int y) {
+    /** {@code horz_wall(x, y)}: grey walls from {@code x} to the right edge. */
+    public void horzWall(int x, int y) {
         horzWall(x, y, width - x, WorldObject.WALL_CODE);
     }
 
-    /** {@code vert_wall(x, y)}: walls from {@code y} to the bottom edge. */
-    void vertWall(int x, int y) {
+    /** {@code vert_wall(x, y)}: grey walls from {@code y} to the bottom edge. */
+    public void vertWall(int x, int y) {
         vertWall(x, y, height - y, WorldObject.WALL_CODE);
     }
 
-    /** {@code wall_rect(x, y, w, h)}: the outline of a rectangle, in MiniGrid's order. */
-    void wallRect(int x, int y, int w, int h) {
+    /** {@code wall_rect(x, y, w, h)}: the outline of a rectangle in grey walls, in MiniGrid's order. */
+    public void wallRect(int x, int y, int w, int h) {
         horzWall(x, y, w, WorldObject.WALL_CODE);
         horzWall(x, y + h - 1, w, WorldObject.WALL_CODE);
         vertWall(x, y, h, WorldObject.WALL_CODE);

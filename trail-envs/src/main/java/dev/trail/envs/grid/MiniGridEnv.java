@@ -83,12 +83,12 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
     private static final Box OBSERVATION_SPACE = Box.uniform(0f, 255f, OBSERVATION_SIZE);
 
     /** A position in the grid. */
-    record Point(int x, int y) {
+    public record Point(int x, int y) {
     }
 
     /** A {@code reject_fn} of {@code place_obj}. */
     @FunctionalInterface
-    interface Reject {
+    public interface Reject {
         boolean test(int x, int y);
     }
 
@@ -452,13 +452,13 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
         return randElem(Color.NAMES_SORTED);
     }
 
-    /** {@code put_obj(obj, x, y)}. */
-    final void putObj(int code, int x, int y) {
+    /** {@code put_obj(obj, x, y)}; {@code code} is a {@link WorldObject#code()}. */
+    protected final void putObj(int code, int x, int y) {
         grid.set(x, y, code);
     }
 
     /** {@code place_obj(obj)} over the whole grid, without a rejection function or a try limit. */
-    final Point placeObj(int code) {
+    protected final Point placeObj(int code) {
         return placeObj(code, 0, 0, grid.width(), grid.height(), null, Integer.MAX_VALUE);
     }
 
@@ -467,7 +467,7 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
      * {@code x = _rand_int(top.x, min(top.x + size.x, W))} then {@code y = ...}, refusing occupied
      * cells, the agent's cell and what {@code reject} refuses. {@code code} 0 places nothing.
      */
-    final Point placeObj(int code, int topX, int topY, int sizeX, int sizeY, Reject reject, int maxTries) {
+    protected final Point placeObj(int code, int topX, int topY, int sizeX, int sizeY, Reject reject, int maxTries) {
         topX = Math.max(topX, 0);
         topY = Math.max(topY, 0);
         int tries = 0;
@@ -488,12 +488,12 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> {
     }
 
     /** {@code place_agent()} over the whole grid with a random direction. */
-    final void placeAgent() {
+    protected final void placeAgent() {
         placeAgent(0, 0, grid.width(), grid.height(), true, Integer.MAX_VALUE);
     }
 
     /** {@code place_agent(top, size, rand_dir, max_tries)}. */
-    final void placeAgent(int topX, int topY, int sizeX, int sizeY, boolean randDir, int maxTries) {
+    protected final void placeAgent(int topX, int topY, int sizeX, int sizeY, boolean randDir, int maxTries) {
         agentX = -1;
         agentY = -1;
         Point p = placeObj(0, topX, topY, sizeX, sizeY, null, maxTries);
