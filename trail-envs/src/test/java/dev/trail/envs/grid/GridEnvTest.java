@@ -302,10 +302,92 @@ class GridEnvTest {
         assertArrayEquals(env.grid().encode()[0][0], full[0][0]);
     }
 
+    /** Unlock: a toggle that opens the door pays the success reward and terminates. */
+    @Test
+    void unlockPaysWhenTheDoorOpens() {
+        MiniGridEnv env = MiniGridEnvs.make("MiniGrid-Unlock-v0");
+        env.reset(0L);
+        Grid g = env.grid();
+        int doorY = -1;
+        for (int y = 0; y < 6; y++) {
+            if (g.object(5, y) != null && g.object(5, y).type() == ObjectType.DOOR) {
+                doorY = y;
+            }
+        }
+        WorldObject door = g.object(5, doorY);
+        assertEquals(WorldObject.LOCKED, door.state());
+        for (int x = 1; x < 5; x++) {
+            for (int y = 1; y < 5; y++) {
+                g.set(x, y, null); // the key leaves the room: the agent carries it
+            }
+        }
+        double[] s = state(env, g, 4, doorY, 0);
+        s[3] = WorldObject.key(Color.RED).code(); // the wrong colour first, unless the door is red
+        env.setState(s);
+        StepResult<float[]> r = env.step(MiniGridEnv.TOGGLE);
+        assertEquals(door.color() == Color.RED, r.terminated());
+        s[3] = WorldObject.key(door.color()).code();
+        env.reset(0L);
+        env.setState(s);
+        env.step(MiniGridEnv.LEFT);
+        env.step(MiniGridEnv.RIGHT);
+        r = env.step(MiniGridEnv.TOGGLE);
+        assertTrue(r.terminated());
+        assertEquals(env.successReward(3), r.reward());
+        assertEquals(WorldObject.door(door.color(), true, false), env.grid().object(5, doorY));
+    }
+
+    /** KeyCorridor: picking up the target ball pays and terminates; picking up the key does not. */
+    @Test
+    void keyCorridorPaysForTheBallOnly() {
+        MiniGridEnv env = MiniGridEnvs.make("MiniGrid-KeyCorridorS3R2-v0");
+        env.reset(1L);
+        Grid g = env.grid();
+        int ballX = -1;
+        int ballY = -1;
+        int keyX = -1;
+        int keyY = -1;
+        for (int x = 0; x < g.width(); x++) {
+            for (int y = 0; y < g.height(); y++) {
+                WorldObject o = g.object(x, y);
+                if (o != null && o.type() == ObjectType.BALL) {
+                    assertTrue(o.tagged(), "the ball is the target");
+                    ballX = x;
+                    ballY = y;
+                    assertEquals("pick up the " + o.color().id() + " ball", env.mission());
+                }
+                if (o != null && o.type() == ObjectType.KEY) {
+                    keyX = x;
+                    keyY = y;
+                }
+            }
+        }
+        WorldObject door = g.object(ballX - 1, ballY);
+        assertEquals(ObjectType.DOOR, door.type());
+        assertEquals(WorldObject.LOCKED, door.state());
+        // stand west of the key (the outer wall cell, cleared), facing it
+        g.set(keyX - 1, keyY, null);
+        env.setState(state(env, g, keyX - 1, keyY, 0));
+        StepResult<float[]> r = env.step(MiniGridEnv.PICKUP);
+        assertEquals(ObjectType.KEY, env.carrying().type());
+        assertFalse(r.terminated());
+        assertEquals(0.0, r.reward());
+        // now stand in the opened door and pick up the ball
+        g = env.grid();
+        g.set(ballX - 1, ballY, WorldObject.door(door.color(), true, false));
+        double[] s = state(env, g, ballX - 1, ballY, 0);
+        env.setState(s); // carrying nothing again
+        r = env.step(MiniGridEnv.PICKUP);
+        assertTrue(r.terminated());
+        assertEquals(env.successReward(2), r.reward());
+        assertTrue(env.carrying().tagged());
+    }
+
     /** A state with the given world and pose, keeping {@code env}'s extra values. */
     static double[] state(MiniGridEnv env, Grid g, int x, int y, int dir) {
         double[] s = env.state();
         int extra = (int) s[4];
+        assertEquals(g.width() * g.height(), s.length - 5 - extra);
         s[0] = x;
         s[1] = y;
         s[2] = dir;
