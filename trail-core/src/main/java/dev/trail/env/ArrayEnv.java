@@ -1,6 +1,7 @@
 package dev.trail.env;
 
 import dev.trail.seed.Rng;
+import dev.trail.seed.numpy.Generator;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
 import dev.trail.space.Space;
@@ -15,6 +16,12 @@ import dev.trail.space.Space;
  * {@link #advance(int)} or {@link #advance(float[], int)}, {@link #observe(float[], int)},
  * and {@link #state()} / {@link #setState(double[])}. Actions reach {@code advance} validated.
  *
+ * <p>Seeding ({@link Seeding}): by default {@code reset(seed)} seeds Trail's {@link Rng} and the
+ * start state is drawn in {@link #resetState(Rng)}. An environment ported from Python that must
+ * reproduce Gymnasium's {@code reset(seed=s)} is built with {@link Seeding#NUMPY}: its stream is
+ * then NumPy's {@code default_rng(s)} ({@link Generator}) and it draws in
+ * {@link #resetState(Generator)}. Either stream is part of the {@linkplain #snapshot() snapshot}.
+ *
  * <p>Time limit: with {@code maxEpisodeSteps > 0}, the step that reaches it returns
  * {@code truncated = true} (and also {@code terminated} if the dynamics terminated on that same
  * step), as Gymnasium's {@code TimeLimit} wrapper does.
@@ -23,8 +30,22 @@ import dev.trail.space.Space;
  */
 public abstract class ArrayEnv<A> implements Env<float[], A>, Snapshottable<EnvSnapshot> {
 
+    /** Which random stream {@code reset(seed)} seeds. */
+    public enum Seeding {
+        /** Trail's {@link Rng} (SplitMix64) seeded with the seed; the hook is {@link #resetState(Rng)}. */
+        SPLIT_MIX,
+        /**
+         * NumPy's {@code np.random.default_rng(seed)} ({@link Generator}: PCG64 through SeedSequence),
+         * as Gymnasium seeds an environment; the hook is {@link #resetState(Generator)}. A negative
+         * {@code long} seed stands for NumPy's seed {@code seed + 2^64}.
+         */
+        NUMPY
+    }
+
     private final int maxEpisodeSteps;
+    private final Seeding seeding;
     private Rng rng = new Rng(0);
+    private Generator npRandom;
     private int elapsedSteps;
     private boolean needsReset = true;
     private boolean lastTerminated;
@@ -35,16 +56,43 @@ public abstract class ArrayEnv<A> implements Env<float[], A>, Snapshottable<EnvS
 
     /** @param maxEpisodeSteps the time limit in steps, or 0 for none */
     protected ArrayEnv(int maxEpisodeSteps) {
+        this(maxEpisodeSteps, Seeding.SPLIT_MIX);
+    }
+
+    /**
+     * @param maxEpisodeSteps the time limit in steps, or 0 for none
+     * @param seeding which random stream {@code reset(seed)} seeds
+     */
+    protected ArrayEnv(int maxEpisodeSteps, Seeding seeding) {
         if (maxEpisodeSteps < 0) {
             throw new IllegalArgumentException("maxEpisodeSteps must be >= 0, got " + maxEpisodeSteps);
         }
+        if (seeding == null) {
+            throw new IllegalArgumentException("seeding must be SPLIT_MIX or NUMPY, got null");
+        }
         this.maxEpisodeSteps = maxEpisodeSteps;
+        this.seeding = seeding;
+        if (seeding == Seeding.NUMPY) {
+            npRandom = Generator.seeded(0);
+        }
     }
 
     // ---- hooks --------------------------------------------------------------------------------
 
-    /** Draws the start state of an episode from {@code rng}. */
-    protected abstract void resetState(Rng rng);
+    /** Draws the start state of an episode from {@code rng} ({@link Seeding#SPLIT_MIX} environments). */
+    protected void resetState(Rng rng) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is seeded with " + seeding
+                + " and must override resetState(" + (seeding == Seeding.NUMPY ? "Generator" : "Rng") + ")");
+    }
+
+    /**
+     * Draws the start state of an episode from NumPy's generator ({@link Seeding#NUMPY}
+     * environments), making the same calls in the same order as the Python original.
+     */
+    protected void resetState(Generator npRandom) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is seeded with " + seeding
+                + " and must override resetState(" + (seeding == Seeding.NUMPY ? "Generator" : "Rng") + ")");
+    }
 
     /** Applies a validated discrete action; returns the reward and sets {@link #terminal}. */
     protected double advance(int action) {
@@ -99,13 +147,21 @@ public abstract class ArrayEnv<A> implements Env<float[], A>, Snapshottable<EnvS
 
     /** Reseeds the environment's stream with {@code seed}, starts an episode, writes its observation. */
     public final void resetInto(long seed, float[] observation, int offset) {
-        rng = new Rng(seed);
+        if (seeding == Seeding.NUMPY) {
+            npRandom = Generator.seeded(seed);
+        } else {
+            rng = new Rng(seed);
+        }
         resetInto(observation, offset);
     }
 
     /** Starts an episode continuing the environment's stream, and writes its first observation. */
     public final void resetInto(float[] observation, int offset) {
-        resetState(rng);
+        if (seeding == Seeding.NUMPY) {
+            resetState(npRandom);
+        } else {
+            resetState(rng);
+        }
         elapsedSteps = 0;
         needsReset = false;
         lastTerminated = false;
@@ -214,7 +270,8 @@ public abstract class ArrayEnv<A> implements Env<float[], A>, Snapshottable<EnvS
 
     @Override
     public EnvSnapshot snapshot() {
-        return new EnvSnapshot(state(), elapsedSteps, needsReset, rng.state());
+        return new EnvSnapshot(state(), elapsedSteps, needsReset,
+                seeding == Seeding.NUMPY ? npRandom.state() : rng.state());
     }
 
     @Override
@@ -222,7 +279,11 @@ public abstract class ArrayEnv<A> implements Env<float[], A>, Snapshottable<EnvS
         loadState(snapshot.state());
         elapsedSteps = snapshot.elapsedSteps();
         needsReset = snapshot.needsReset();
-        rng = Rng.fromState(snapshot.rngState());
+        if (seeding == Seeding.NUMPY) {
+            npRandom = Generator.fromState(snapshot.rngState());
+        } else {
+            rng = Rng.fromState(snapshot.rngState());
+        }
         lastTerminated = false;
         lastTruncated = false;
     }
@@ -230,6 +291,19 @@ public abstract class ArrayEnv<A> implements Env<float[], A>, Snapshottable<EnvS
     /** The environment's random stream (for subclasses that draw during steps). */
     protected Rng rng() {
         return rng;
+    }
+
+    /** NumPy's generator of a {@link Seeding#NUMPY} environment (for subclasses that draw during steps). */
+    protected Generator npRandom() {
+        if (npRandom == null) {
+            throw new IllegalStateException(id() + " is seeded with " + seeding + ", it has no NumPy generator");
+        }
+        return npRandom;
+    }
+
+    /** Which random stream {@code reset(seed)} seeds. */
+    public Seeding seeding() {
+        return seeding;
     }
 
     @Override

@@ -7,7 +7,8 @@ package dev.trail.env;
  * @param state the internal state in the environment's documented layout
  * @param elapsedSteps steps taken since the last reset
  * @param needsReset whether the episode has ended (or never started)
- * @param rngState the environment's random stream ({@link dev.trail.seed.Rng#state()})
+ * @param rngState the environment's random stream: {@link dev.trail.seed.Rng#state()} (2 longs) or,
+ *     for a {@link ArrayEnv.Seeding#NUMPY} environment, {@link dev.trail.seed.numpy.Generator#state()} (6 longs)
  */
 public record EnvSnapshot(double[] state, int elapsedSteps, boolean needsReset, long[] rngState) {
 

@@ -8,6 +8,7 @@ import dev.trail.envs.classic.CartPole;
 import dev.trail.envs.classic.MountainCar;
 import dev.trail.envs.classic.MountainCarContinuous;
 import dev.trail.envs.classic.Pendulum;
+import dev.trail.envs.grid.MiniGridEnvs;
 import dev.trail.envs.token.TokenTasks;
 import java.util.Collections;
 import java.util.List;
@@ -28,6 +29,9 @@ import java.util.function.Supplier;
  * | MountainCarContinuous-v0 | 999        | 90               |
  * | Pendulum-v1              | 200        | none (NaN)       |
  * </pre>
+ *
+ * <p>The nine MiniGrid ids of {@link MiniGridEnvs} ({@code MiniGrid-DoorKey-8x8-v0}, ...) are
+ * registered with their {@code max_steps} as time limit and no reward threshold.
  *
  * <p>The token tasks of {@link TokenTasks} ({@code Arithmetic-v0}, {@code Countdown-v0},
  * {@code Calculator-v0}) are registered too; they are object-API environments without the
@@ -70,6 +74,10 @@ public final class Envs {
                 () -> new MountainCarContinuous(MountainCarContinuous.MAX_EPISODE_STEPS));
         register(registry, Pendulum.ID, Pendulum.MAX_EPISODE_STEPS, Pendulum.REWARD_THRESHOLD,
                 () -> new Pendulum(Pendulum.MAX_EPISODE_STEPS));
+        for (EnvSpec grid : MiniGridEnvs.specs()) {
+            register(registry, grid.id(), grid.maxEpisodeSteps(), grid.rewardThreshold(),
+                    () -> MiniGridEnvs.make(grid.id()));
+        }
         for (EnvSpec tokenTask : TokenTasks.specs()) {
             if (registry.containsKey(tokenTask.id())) {
                 throw new IllegalStateException("environment id " + tokenTask.id() + " is registered twice");

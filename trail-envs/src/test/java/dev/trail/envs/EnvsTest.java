@@ -14,6 +14,14 @@ import dev.trail.envs.classic.CartPole;
 import dev.trail.envs.classic.MountainCar;
 import dev.trail.envs.classic.MountainCarContinuous;
 import dev.trail.envs.classic.Pendulum;
+import dev.trail.envs.grid.DistShift;
+import dev.trail.envs.grid.DoorKey;
+import dev.trail.envs.grid.Empty;
+import dev.trail.envs.grid.FourRooms;
+import dev.trail.envs.grid.KeyCorridor;
+import dev.trail.envs.grid.LavaGap;
+import dev.trail.envs.grid.MultiRoom;
+import dev.trail.envs.grid.Unlock;
 import dev.trail.token.TokenEnv;
 import java.util.List;
 import java.util.Map;
@@ -26,8 +34,14 @@ class EnvsTest {
     @Test
     void idsAreSorted() {
         assertEquals(List.of("Acrobot-v1", "Arithmetic-v0", "Calculator-v0", "CartPole-v1", "Countdown-v0",
+                "MiniGrid-DistShift1-v0", "MiniGrid-DoorKey-8x8-v0", "MiniGrid-Empty-8x8-v0",
+                "MiniGrid-Empty-Random-6x6-v0", "MiniGrid-FourRooms-v0", "MiniGrid-KeyCorridorS3R2-v0",
+                "MiniGrid-LavaGapS7-v0", "MiniGrid-MultiRoom-N4-S5-v0", "MiniGrid-Unlock-v0",
                 "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"), Envs.ids());
-        assertEquals(List.of("Acrobot-v1", "CartPole-v1", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"),
+        assertEquals(List.of("Acrobot-v1", "CartPole-v1", "MiniGrid-DistShift1-v0", "MiniGrid-DoorKey-8x8-v0",
+                "MiniGrid-Empty-8x8-v0", "MiniGrid-Empty-Random-6x6-v0", "MiniGrid-FourRooms-v0",
+                "MiniGrid-KeyCorridorS3R2-v0", "MiniGrid-LavaGapS7-v0", "MiniGrid-MultiRoom-N4-S5-v0",
+                "MiniGrid-Unlock-v0", "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"),
                 Envs.arrayIds());
         assertEquals(Envs.ids(), Envs.specs().stream().map(EnvSpec::id).toList());
     }
@@ -53,10 +67,15 @@ class EnvsTest {
 
     @Test
     void makeReturnsANewEnvironmentOfTheRightClass() {
-        Map<String, Class<?>> classes = Map.of("CartPole-v1", CartPole.class, "Acrobot-v1", Acrobot.class,
+        Map<String, Class<?>> classes = new java.util.HashMap<>(Map.of("CartPole-v1", CartPole.class, "Acrobot-v1", Acrobot.class,
                 "MountainCar-v0", MountainCar.class, "MountainCarContinuous-v0", MountainCarContinuous.class,
                 "Pendulum-v1", Pendulum.class, "Arithmetic-v0", TokenEnv.class, "Countdown-v0", TokenEnv.class,
-                "Calculator-v0", TokenEnv.class);
+                "Calculator-v0", TokenEnv.class));
+        classes.putAll(Map.of("MiniGrid-Empty-8x8-v0", Empty.class, "MiniGrid-Empty-Random-6x6-v0", Empty.class,
+                "MiniGrid-DoorKey-8x8-v0", DoorKey.class, "MiniGrid-FourRooms-v0", FourRooms.class,
+                "MiniGrid-MultiRoom-N4-S5-v0", MultiRoom.class, "MiniGrid-KeyCorridorS3R2-v0", KeyCorridor.class,
+                "MiniGrid-LavaGapS7-v0", LavaGap.class, "MiniGrid-Unlock-v0", Unlock.class,
+                "MiniGrid-DistShift1-v0", DistShift.class));
         for (String id : Envs.ids()) {
             Env<?, ?> a = Envs.make(id);
             Env<?, ?> b = Envs.make(id);

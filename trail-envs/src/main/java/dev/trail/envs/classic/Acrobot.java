@@ -1,6 +1,6 @@
 package dev.trail.envs.classic;
 
-import dev.trail.seed.Rng;
+import dev.trail.seed.numpy.Generator;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
 
@@ -40,7 +40,8 @@ import dev.trail.space.Discrete;
  *
  * <h2>Start state</h2>
  * All four state variables uniform in {@code [-0.1, 0.1)}, then rounded to float32 as Gymnasium
- * does ({@code .astype(np.float32)}).
+ * does ({@code .astype(np.float32)}). Drawn from {@code np.random.default_rng(seed)} with Gymnasium's calls,
+ * so {@code reset(seed)} gives Gymnasium's start state for the same seed.
  *
  * <h2>Episode end</h2>
  * Termination when the free end is above the target: {@code -cos(theta1) - cos(theta2 + theta1)
@@ -119,9 +120,9 @@ public final class Acrobot extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    protected void resetState(Rng rng) {
+    protected void resetState(Generator npRandom) {
         for (int i = 0; i < 4; i++) {
-            s[i] = (float) (-START_BOUND + (START_BOUND - -START_BOUND) * rng.nextDouble());
+            s[i] = (float) npRandom.uniform(-START_BOUND, START_BOUND);
         }
     }
 

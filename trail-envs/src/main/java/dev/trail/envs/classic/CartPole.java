@@ -1,6 +1,6 @@
 package dev.trail.envs.classic;
 
-import dev.trail.seed.Rng;
+import dev.trail.seed.numpy.Generator;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
 
@@ -35,7 +35,8 @@ import dev.trail.space.Discrete;
  * "solved" mean return; the maximum return is 500).
  *
  * <h2>Start state</h2>
- * All four state variables uniform in {@code [-0.05, 0.05)}.
+ * All four state variables uniform in {@code [-0.05, 0.05)}, in state order. Drawn from {@code np.random.default_rng(seed)} with Gymnasium's calls,
+ * so {@code reset(seed)} gives Gymnasium's start state for the same seed.
  *
  * <h2>Episode end</h2>
  * Termination when the pole angle leaves {@code [-12°, 12°]} ({@code ±24π/360} rad) or the cart
@@ -95,15 +96,12 @@ public final class CartPole extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    protected void resetState(Rng rng) {
-        x = uniform(rng);
-        xDot = uniform(rng);
-        theta = uniform(rng);
-        thetaDot = uniform(rng);
-    }
-
-    private static double uniform(Rng rng) {
-        return -START_BOUND + (START_BOUND - -START_BOUND) * rng.nextDouble();
+    protected void resetState(Generator npRandom) {
+        // np_random.uniform(low=-0.05, high=0.05, size=(4,)): four draws in state order
+        x = npRandom.uniform(-START_BOUND, START_BOUND);
+        xDot = npRandom.uniform(-START_BOUND, START_BOUND);
+        theta = npRandom.uniform(-START_BOUND, START_BOUND);
+        thetaDot = npRandom.uniform(-START_BOUND, START_BOUND);
     }
 
     @Override

@@ -7,7 +7,9 @@ import dev.trail.space.Space;
 /**
  * The registry metadata every classic-control task reports the same way: its id, its action and
  * observation spaces, and the flat sizes of one action and one observation (computed once, so the
- * fast path reads a field). The dynamics ({@code resetState}, {@code advance}, {@code observe}) and
+ * fast path reads a field), and NumPy seeding: {@code reset(seed)} draws the start state from
+ * {@code np.random.default_rng(seed)} with Gymnasium's calls, so it is Gymnasium's start state.
+ * The dynamics ({@code resetState}, {@code advance}, {@code observe}) and
  * the state layout stay in each environment.
  */
 abstract class ClassicControlEnv<A> extends ArrayEnv<A> {
@@ -19,7 +21,7 @@ abstract class ClassicControlEnv<A> extends ArrayEnv<A> {
     private final int actionSize;
 
     ClassicControlEnv(int maxEpisodeSteps, String id, Space<A> actionSpace, Box observationSpace) {
-        super(maxEpisodeSteps);
+        super(maxEpisodeSteps, Seeding.NUMPY);
         this.id = id;
         this.actionSpace = actionSpace;
         this.observationSpace = observationSpace;

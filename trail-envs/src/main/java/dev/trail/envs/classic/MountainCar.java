@@ -1,6 +1,6 @@
 package dev.trail.envs.classic;
 
-import dev.trail.seed.Rng;
+import dev.trail.seed.numpy.Generator;
 import dev.trail.space.Box;
 import dev.trail.space.Discrete;
 
@@ -30,7 +30,8 @@ import dev.trail.space.Discrete;
  * -1 per step. Reward threshold: -110.
  *
  * <h2>Start state</h2>
- * Position uniform in {@code [-0.6, -0.4)}, velocity 0.
+ * Position uniform in {@code [-0.6, -0.4)}, velocity 0. Drawn from {@code np.random.default_rng(seed)} with Gymnasium's calls,
+ * so {@code reset(seed)} gives Gymnasium's start state for the same seed.
  *
  * <h2>Episode end</h2>
  * Termination when {@code position >= 0.5} (with {@code velocity >= 0}); truncation at the time
@@ -78,8 +79,8 @@ public final class MountainCar extends ClassicControlEnv<Integer> {
     }
 
     @Override
-    protected void resetState(Rng rng) {
-        position = START_LOW + (START_HIGH - START_LOW) * rng.nextDouble();
+    protected void resetState(Generator npRandom) {
+        position = npRandom.uniform(START_LOW, START_HIGH);
         velocity = 0.0;
     }
 

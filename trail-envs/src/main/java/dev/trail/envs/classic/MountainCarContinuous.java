@@ -1,6 +1,6 @@
 package dev.trail.envs.classic;
 
-import dev.trail.seed.Rng;
+import dev.trail.seed.numpy.Generator;
 import dev.trail.space.Box;
 
 /**
@@ -35,7 +35,10 @@ import dev.trail.space.Box;
  * that reaches the goal. Reward threshold: 90.
  *
  * <h2>Start state</h2>
- * Position uniform in {@code [-0.6, -0.4)}, velocity 0.
+ * Position uniform in {@code [-0.6, -0.4)}, velocity 0. Drawn from {@code np.random.default_rng(seed)} with Gymnasium's calls,
+ * so {@code reset(seed)} gives Gymnasium's start state for the same seed. (One
+ * difference, of probability about 2^-29: a position that is exactly a float32 value is redrawn,
+ * see the precision notes above.)
  *
  * <h2>Episode end</h2>
  * Termination when {@code position >= 0.45} (with {@code velocity >= 0}); truncation at the time
@@ -91,10 +94,10 @@ public final class MountainCarContinuous extends ClassicControlEnv<float[]> {
     }
 
     @Override
-    protected void resetState(Rng rng) {
+    protected void resetState(Generator npRandom) {
         double p;
         do {
-            p = START_LOW + (START_HIGH - START_LOW) * rng.nextDouble();
+            p = npRandom.uniform(START_LOW, START_HIGH);
         } while (StateCheck.isFloat32(p)); // probability ~2^-29: keeps float64 states recognisable
         position = p;
         velocity = 0.0;

@@ -1,6 +1,6 @@
 package dev.trail.envs.classic;
 
-import dev.trail.seed.Rng;
+import dev.trail.seed.numpy.Generator;
 import dev.trail.space.Box;
 
 /**
@@ -32,7 +32,8 @@ import dev.trail.space.Box;
  * {@link #REWARD_THRESHOLD} is NaN).
  *
  * <h2>Start state</h2>
- * {@code θ} uniform in {@code [-π, π)}, {@code θ̇} uniform in {@code [-1, 1)}.
+ * {@code θ} uniform in {@code [-π, π)}, {@code θ̇} uniform in {@code [-1, 1)}, in that order. Drawn from {@code np.random.default_rng(seed)} with Gymnasium's calls,
+ * so {@code reset(seed)} gives Gymnasium's start state for the same seed.
  *
  * <h2>Episode end</h2>
  * Never terminates; truncation at the time limit (200 steps for Pendulum-v1).
@@ -82,9 +83,9 @@ public final class Pendulum extends ClassicControlEnv<float[]> {
     }
 
     @Override
-    protected void resetState(Rng rng) {
-        theta = -START_THETA + (START_THETA - -START_THETA) * rng.nextDouble();
-        thetaDot = -START_THETA_DOT + (START_THETA_DOT - -START_THETA_DOT) * rng.nextDouble();
+    protected void resetState(Generator npRandom) {
+        theta = npRandom.uniform(-START_THETA, START_THETA);
+        thetaDot = npRandom.uniform(-START_THETA_DOT, START_THETA_DOT);
     }
 
     @Override

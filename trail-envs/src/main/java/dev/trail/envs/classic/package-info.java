@@ -10,8 +10,11 @@
  * them (a float32 action times a Python float stays float32, and so on). Given the same internal
  * state and action, a step reproduces Gymnasium's next state up to the last bits of
  * {@code sin}/{@code cos} (Java's and NumPy's may differ by an ulp). Start states are drawn from
- * Gymnasium's documented distributions with the environment's own {@link dev.trail.seed.Rng},
- * not with NumPy's PCG64, so {@code reset(seed)} does not reproduce Gymnasium's start states.
+ * NumPy's generator ({@link dev.trail.seed.numpy.Generator}, {@code np.random.default_rng(seed)})
+ * with Gymnasium's calls in Gymnasium's order, so {@code reset(seed)} reproduces Gymnasium's
+ * {@code reset(seed=seed)} start state exactly, and {@code reset()} continues the stream as
+ * Gymnasium does. A negative seed {@code s} stands for NumPy's seed {@code s + 2^64} (Gymnasium
+ * itself refuses negative seeds).
  *
  * <p>Each environment exposes its internal state in Gymnasium's layout through
  * {@code state()} / {@code setState(double[])}.

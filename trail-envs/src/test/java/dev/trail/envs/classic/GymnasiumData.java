@@ -5,16 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The reference episodes recorded from Gymnasium 1.3.0 ({@code shared/testdata/gymnasium/*.jsonl},
- * described in {@code shared/testdata/README.md}).
+ * described in {@code shared/testdata/README.md}), read from their gzipped copies in
+ * {@code src/test/resources/gymnasium/}.
  */
 final class GymnasiumData {
 
@@ -42,21 +45,8 @@ final class GymnasiumData {
     private GymnasiumData() {
     }
 
-    /**
-     * The data folder. Maven runs tests from the module directory ({@code trail-envs}), two levels
-     * below {@code /work}, where {@code shared/} lives; {@code -Dtrail.testdata=...} overrides it.
-     */
-    static Path folder() {
-        String override = System.getProperty("trail.testdata");
-        Path folder = override != null ? Path.of(override)
-                : Path.of("..", "..", "shared", "testdata", "gymnasium");
-        if (!Files.isDirectory(folder)) {
-            throw new IllegalStateException("Gymnasium reference data not found at " + folder.toAbsolutePath().normalize()
-                    + " (working directory " + Path.of("").toAbsolutePath() + "); expected shared/testdata/gymnasium"
-                    + " two levels above the trail-envs module, or set -Dtrail.testdata=<folder>");
-        }
-        return folder;
-    }
+    /** The classpath folder of the gzipped copies (see its README.md). */
+    static final String RESOURCES = "/gymnasium/";
 
     /** All recorded episodes of {@code envId}, in file order. */
     static List<Episode> episodes(String envId) {
@@ -64,12 +54,14 @@ final class GymnasiumData {
     }
 
     private static List<Episode> load(String envId) {
-        Path file = folder().resolve(envId + ".jsonl");
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException("missing reference file " + file.toAbsolutePath().normalize());
+        String file = RESOURCES + envId + ".jsonl.gz";
+        InputStream resource = GymnasiumData.class.getResourceAsStream(file);
+        if (resource == null) {
+            throw new IllegalStateException("missing test resource " + file);
         }
         List<Episode> episodes = new ArrayList<>();
-        try (BufferedReader reader = Files.newBufferedReader(file)) {
+        try (BufferedReader reader = new BufferedReader(new InputStreamReader(new GZIPInputStream(resource),
+                StandardCharsets.UTF_8))) {
             String line;
             while ((line = reader.readLine()) != null) {
                 if (line.isBlank()) {

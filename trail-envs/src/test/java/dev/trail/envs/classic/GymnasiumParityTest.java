@@ -42,7 +42,8 @@ class GymnasiumParityTest {
         for (String id : GymnasiumData.ENV_IDS) {
             assertFalse(GymnasiumData.episodes(id).isEmpty(), id);
         }
-        assertEquals(Envs.arrayIds().stream().sorted().toList(), GymnasiumData.ENV_IDS.stream().sorted().toList());
+        assertEquals(GymnasiumData.ENV_IDS.stream().sorted().toList(), Envs.arrayIds().stream()
+                .filter(id -> !id.startsWith("MiniGrid-")).sorted().toList());
     }
 
     @ParameterizedTest(name = "one-step parity: {0}")
