@@ -166,6 +166,7 @@ public final class JavaActorCritic {
     private float[] dActor = new float[0];
     private float[] dValue = new float[0];
     private double[] rowScratch = new double[0];
+    private double[] probScratch = new double[0];
 
     private JavaActorCritic(PolicySpec spec, Parameters parameters) {
         this.spec = spec;
@@ -259,8 +260,9 @@ public final class JavaActorCritic {
         if (dValue.length < n) {
             dValue = new float[n];
         }
-        if (rowScratch.length < 2 * a) {
-            rowScratch = new double[2 * a];
+        if (rowScratch.length < a) {
+            rowScratch = new double[a];
+            probScratch = new double[a];
         }
         float[] values = critic.forward(batch.observations(), n);
         float[] out = actor.forward(batch.observations(), n);
@@ -280,6 +282,7 @@ public final class JavaActorCritic {
             Arrays.fill(logStdGrad, 0f);
         }
         double[] logp = rowScratch;
+        double[] probs = probScratch;
         for (int r = 0; r < n; r++) {
             int o = r * a;
             double lp;
@@ -302,7 +305,8 @@ public final class JavaActorCritic {
                 h = 0;
                 for (int k = 0; k < a; k++) {
                     logp[k] = out[o + k] - lse;
-                    h -= Math.exp(logp[k]) * logp[k];
+                    probs[k] = Math.exp(logp[k]);
+                    h -= probs[k] * logp[k];
                 }
                 lp = logp[action];
             } else {
@@ -333,7 +337,7 @@ public final class JavaActorCritic {
             if (spec.discrete()) {
                 int action = batch.discreteActions()[r];
                 for (int k = 0; k < a; k++) {
-                    double p = Math.exp(logp[k]);
+                    double p = probs[k];
                     // ∂lp/∂z_k = [k = a] - p_k;  ∂H/∂z_k = -p_k (log p_k + H)
                     double g = gLogProb * ((k == action ? 1 : 0) - p) + entropyGrad * (-p * (logp[k] + h));
                     dActor[o + k] = (float) g;

@@ -22,7 +22,7 @@ class KernelsTest {
         Rng rng = new Rng(5);
         // shapes around the vector width (8 or 16 lanes), row blocks of 4, and the MLP's own shapes
         int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {4, 9, 16}, {5, 64, 17}, {128, 4, 64}, {128, 64, 64}, {128, 64, 1},
-            {1, 128, 64}, {64, 128, 64}, {7, 33, 40}, {13, 2, 31}};
+            {1, 128, 64}, {64, 128, 64}, {7, 33, 40}, {13, 2, 31}, {6, 3, 16}, {10, 5, 24}, {11, 4, 8}, {12, 7, 9}};
         for (int[] s : shapes) {
             int n = s[0];
             int k = s[1];
