@@ -118,7 +118,8 @@ public final class JavaMlp {
      * reference until the next call and not modified), keeping the activations for
      * {@link #backward}.
      *
-     * @return the outputs {@code [n, outputSize]}: an internal buffer, valid until the next call
+     * @return the outputs {@code [n, outputSize]} in the first {@code n · outputSize} entries of an
+     *     internal buffer (possibly longer), valid until the next call
      */
     public float[] forward(float[] x, int n) {
         if (n < 1 || x.length < n * sizes[0]) {
