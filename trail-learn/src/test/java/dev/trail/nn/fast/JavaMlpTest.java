@@ -90,6 +90,40 @@ class JavaMlpTest {
     }
 
     @Test
+    void reusedBuffersDoNotLeakBetweenBatchSizes() {
+        int[] sizes = {3, 20, 20, 2};
+        Parameters p = new Parameters();
+        Mlp.createDefaultInit("net", sizes, Activation.RELU, new Rng(4), p);
+        Rng rng = new Rng(5);
+        float[] big = new float[50 * 3];
+        float[] small = new float[5 * 3];
+        float[] g = new float[50 * 2];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < small.length; i++) {
+            small[i] = (float) rng.nextGaussian();
+        }
+        for (int i = 0; i < g.length; i++) {
+            g[i] = (float) rng.nextGaussian();
+        }
+        JavaMlp used = JavaMlp.attach("net", sizes, Activation.RELU, p);
+        used.forward(big, 50);
+        used.backward(g, p.zerosLike());
+        float[] out = java.util.Arrays.copyOf(used.forward(small, 5), 10);
+        float[][] grads = p.zerosLike();
+        used.backward(g, grads);
+        JavaMlp fresh = JavaMlp.attach("net", sizes, Activation.RELU, p);
+        float[] freshOut = java.util.Arrays.copyOf(fresh.forward(small, 5), 10);
+        float[][] freshGrads = p.zerosLike();
+        fresh.backward(g, freshGrads);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(freshOut, out);
+        for (int t = 0; t < grads.length; t++) {
+            org.junit.jupiter.api.Assertions.assertArrayEquals(freshGrads[t], grads[t], p.get(t).name());
+        }
+    }
+
+    @Test
     void seesOptimiserUpdatesWithoutACopy() {
         int[] sizes = {2, 3, 1};
         Parameters p = new Parameters();
