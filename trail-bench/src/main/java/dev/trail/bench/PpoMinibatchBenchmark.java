@@ -8,7 +8,8 @@ import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
 import dev.trail.nn.fast.JavaActorCritic;
-import dev.trail.objective.PolicyObjectives;
+import dev.trail.loss.PolicyLoss;
+import dev.trail.objective.Losses;
 import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
 import dev.trail.policy.ActorCritic;
@@ -36,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tanh actor and critic of 64 × 64, minibatch 128, clipped value loss, ε = 0.2, c_ent = 0.01,
  * c_v = 0.5, global-norm clip 0.5, Adam ε = 1e-5): loss, gradients, clipping and Adam.
  * {@code djl} is {@code Ppo.minibatchStep}'s computation (upload, {@code ActorCritic.evaluate},
- * {@code PolicyObjectives}, autograd, gradients back, Java Adam); {@code java} is
+ * {@code Losses}, autograd, gradients back, Java Adam); {@code java} is
  * {@link JavaActorCritic#step}. The minibatch is gathered beforehand for both (gathering and
  * advantage whitening are the trainer's and the same for both). Time per step.
  *
@@ -166,20 +167,16 @@ public class PpoMinibatchBenchmark {
             } else {
                 actT = Tensors.create(sub, batch.continuousActions(), m, spec.actionSize());
             }
-            NDArray oldLogProbsT = Tensors.create(sub, batch.oldLogProbs(), m);
-            NDArray advT = Tensors.create(sub, batch.advantages(), m);
             NDArray returnsT = Tensors.create(sub, batch.returns(), m);
             NDArray pgLoss;
-            NDArray[] surrogate;
             NDArray vLoss;
             NDArray entropyMean;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 ActorCritic.Evaluated ev = policy.evaluate(params, obsT, actT);
-                surrogate = PolicyObjectives.clippedSurrogate(ev.logProbs(), oldLogProbsT, advT, 0.2, 0.2);
-                pgLoss = surrogate[0].mean();
-                NDArray squared = PolicyObjectives.clippedSquaredError(ev.values(),
-                        Tensors.create(sub, batch.oldValues(), m), returnsT, 0.2);
-                vLoss = squared.mean().mul(0.5f);
+                // as Ppo.minibatchStep: the shared loss module, its diagnostics included
+                pgLoss = Losses.policyLoss(ev.logProbs(), batch.oldLogProbs(), batch.advantages(),
+                        Losses.Reduction.mean(m), PolicyLoss.Clip.ppo(0.2)).loss();
+                vLoss = Losses.valueLoss(ev.values(), Tensors.create(sub, batch.oldValues(), m), returnsT, true, 0.2);
                 entropyMean = ev.entropy().mean();
                 NDArray loss = pgLoss.sub(entropyMean.mul(0.01f)).add(vLoss.mul(0.5f));
                 gc.backward(loss);
@@ -188,8 +185,6 @@ public class PpoMinibatchBenchmark {
             policyLoss = pgLoss.getFloat();
             vLoss.getFloat();
             entropyMean.getFloat();
-            float[] logRatio = surrogate[1].toFloatArray();
-            policyLoss += (float) PolicyObjectives.clipFraction(logRatio, 0.2) * 0f; // Ppo computes its diagnostics too
         }
         GradientClipping.clipGlobalNorm(grads, 0.5);
         adam.step(policy.parameters(), grads, 1e-7);

@@ -143,8 +143,8 @@ public final class JavaActorCritic {
      * @param loss {@code L_pg - c_ent H + c_v L_v}, the minimised total
      * @param approxKl CleanRL {@code approx_kl}: mean of {@code (ρ - 1) - log ρ}
      * @param oldApproxKl CleanRL {@code old_approx_kl}: mean of {@code -log ρ}
-     * @param clipFraction fraction of rows with ρ outside {@code [1 - ε_low, 1 + ε_high]} (CleanRL
-     *     {@code clipfrac}, {@code |ρ - 1| > ε}, when the two are equal)
+     * @param clipFraction fraction of rows where the clipped term was chosen and differs (the spec's and
+     *     {@link dev.trail.objective.Losses}' definition, verl's {@code pg_clipfrac})
      */
     public record Terms(double policyLoss, double valueLoss, double entropy, double loss, double approxKl,
             double oldApproxKl, double clipFraction) {
@@ -335,7 +335,7 @@ public final class JavaActorCritic {
             entropySum += h;
             klSum += Math.expm1(logRatio) - logRatio;
             oldKlSum -= logRatio;
-            if (!inside) {
+            if (clippedTerm < unclippedTerm) {
                 clipped++;
             }
             if (spec.discrete()) {

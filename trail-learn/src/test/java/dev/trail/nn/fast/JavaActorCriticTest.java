@@ -13,7 +13,8 @@ import dev.trail.nn.Activation;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
-import dev.trail.objective.PolicyObjectives;
+import dev.trail.loss.PolicyLoss;
+import dev.trail.objective.Losses;
 import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
 import dev.trail.policy.ActorCritic;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The Java PPO step against DJL's autograd running {@code Ppo.minibatchStep}'s computation
- * ({@code ActorCritic.evaluate}, {@code PolicyObjectives}, one {@code GradientCollector}), on
+ * ({@code ActorCritic.evaluate}, {@code Losses}, one {@code GradientCollector}), on
  * random networks and batches whose ratios fall on both sides of the clip range.
  */
 class JavaActorCriticTest {
@@ -76,12 +77,9 @@ class JavaActorCriticTest {
             assertClose(ref.valueLoss, terms.valueLoss(), 1e-6, at + "value loss");
             assertClose(ref.entropy, terms.entropy(), 1e-6, at + "entropy");
             assertClose(ref.loss, terms.loss(), 1e-6, at + "loss");
-            assertClose(PolicyObjectives.approxKl(ref.logRatio), terms.approxKl(), 1e-4, at + "approx KL");
-            assertClose(PolicyObjectives.oldApproxKl(ref.logRatio), terms.oldApproxKl(), 1e-4, at + "old approx KL");
-            if (settings.clipLow() == settings.clipHigh()) {
-                assertEquals(PolicyObjectives.clipFraction(ref.logRatio, settings.clipLow()), terms.clipFraction(), 1e-12,
-                        at + "clip fraction");
-            }
+            assertClose(ref.terms.approxKl(), terms.approxKl(), 1e-4, at + "approx KL");
+            assertClose(ref.terms.oldApproxKl(), terms.oldApproxKl(), 1e-4, at + "old approx KL");
+            assertEquals(ref.terms.clipFraction(), terms.clipFraction(), 1e-12, at + "clip fraction");
             assertTrue(terms.clipFraction() > 0 && terms.clipFraction() < 1, at + "the batch exercises both clip branches: "
                     + terms.clipFraction());
             float[][] javaGrads = fast.gradients();
@@ -203,7 +201,7 @@ class JavaActorCriticTest {
 
     // ---- the DJL reference: Ppo.minibatchStep's computation --------------------------------------------------
 
-    record Reference(double policyLoss, double valueLoss, double entropy, double loss, float[] logRatio,
+    record Reference(double policyLoss, double valueLoss, double entropy, double loss, Losses.PolicyTerms terms,
             float[][] gradients) {
     }
 
@@ -228,23 +226,20 @@ class JavaActorCriticTest {
             NDArray vLoss;
             NDArray entropyMean;
             NDArray loss;
-            NDArray[] surrogate;
+            Losses.PolicyTerms surrogate;
             try (GradientCollector gc = Torch.engine().newGradientCollector()) {
                 ActorCritic.Evaluated ev = policy.evaluate(params, obsT, actT);
-                surrogate = PolicyObjectives.clippedSurrogate(ev.logProbs(), Tensors.create(sub, b.oldLogProbs(), m),
-                        Tensors.create(sub, b.advantages(), m), s.clipLow(), s.clipHigh());
-                pgLoss = surrogate[0].mean();
-                NDArray squared = s.clipsValue()
-                        ? PolicyObjectives.clippedSquaredError(ev.values(), Tensors.create(sub, b.oldValues(), m), returnsT,
-                                s.valueClip())
-                        : PolicyObjectives.squaredError(ev.values(), returnsT);
-                vLoss = squared.mean().mul(0.5f);
+                surrogate = Losses.policyLoss(ev.logProbs(), b.oldLogProbs(), b.advantages(), Losses.Reduction.mean(m),
+                        PolicyLoss.Clip.decoupled(s.clipLow(), s.clipHigh()));
+                pgLoss = surrogate.loss();
+                vLoss = Losses.valueLoss(ev.values(), s.clipsValue() ? Tensors.create(sub, b.oldValues(), m) : null,
+                        returnsT, s.clipsValue(), s.valueClip());
                 entropyMean = ev.entropy().mean();
                 loss = pgLoss.sub(entropyMean.mul((float) s.entropyCoef())).add(vLoss.mul((float) s.valueCoef()));
                 gc.backward(loss);
             }
             return new Reference(pgLoss.getFloat(), vLoss.getFloat(), entropyMean.getFloat(), loss.getFloat(),
-                    surrogate[1].toFloatArray(), params.gradients());
+                    surrogate, params.gradients());
         }
     }
 
