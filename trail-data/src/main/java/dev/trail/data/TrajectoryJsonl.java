@@ -8,7 +8,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import dev.trail.advantage.AdvantageResult;
 import dev.trail.trajectory.Trajectory;
@@ -546,7 +545,7 @@ public final class TrajectoryJsonl {
                             Arrays.fill(p.mask, old, p.mask.length, true);
                         }
                         p.mask[s] = m;
-                        p.anyMask |= !m;
+                        p.anyMask = true;
                     }
                     case "observation" -> {
                         int n = floats(jp, vt, p, "step " + s + ": observation");
@@ -747,7 +746,7 @@ public final class TrajectoryJsonl {
             }
             g = FACTORY.createGenerator(out.stream(), JsonEncoding.UTF8);
             g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-            g.setRootValueSeparator(new SerializedString("\n"));
+            g.setRootValueSeparator(null);
         }
 
         @Override

@@ -609,7 +609,7 @@ public final class TrajectoryParquet {
                 if (mask != null) {
                     boolean m = rs.getBoolean(cMask);
                     mask[n] = rs.wasNull() || m;
-                    anyMask |= !mask[n];
+                    anyMask |= !rs.wasNull();
                 }
                 for (int i = 0; i < extras.length; i++) {
                     extras[i][n] = rs.getDouble(cExtras + i);
