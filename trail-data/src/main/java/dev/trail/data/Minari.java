@@ -69,6 +69,10 @@ public final class Minari {
     /** The Minari version whose layout is written. */
     public static final String MINARI_VERSION = "0.5.3";
 
+    static {
+        ArrowSettings.apply();
+    }
+
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS).build();
 
     private Minari() {

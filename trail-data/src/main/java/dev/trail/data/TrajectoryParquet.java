@@ -2,6 +2,7 @@ package dev.trail.data;
 
 import dev.trail.trajectory.Trajectory;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -9,6 +10,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -17,8 +19,30 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.duckdb.DuckDBAppender;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.apache.arrow.c.ArrowArrayStream;
+import org.apache.arrow.c.Data;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.apache.arrow.vector.BigIntVector;
+import org.apache.arrow.vector.BitVector;
+import org.apache.arrow.vector.FieldVector;
+import org.apache.arrow.vector.Float4Vector;
+import org.apache.arrow.vector.Float8Vector;
+import org.apache.arrow.vector.IntVector;
+import org.apache.arrow.vector.VarCharVector;
+import org.apache.arrow.vector.VectorSchemaRoot;
+import org.apache.arrow.vector.complex.ListVector;
+import org.apache.arrow.vector.ipc.ArrowReader;
+import org.apache.arrow.vector.types.FloatingPointPrecision;
+import org.apache.arrow.vector.types.pojo.ArrowType;
+import org.apache.arrow.vector.types.pojo.Field;
+import org.apache.arrow.vector.types.pojo.FieldType;
+import org.apache.arrow.vector.types.pojo.Schema;
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBResultSet;
 
 /**
  * Trajectories as a Parquet file, one row per step ({@code docs/TRAJECTORIES.md}), written and
@@ -26,16 +50,19 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>Columns: {@code trajectory_id}, {@code group_id}, {@code task_id}, {@code seed},
  * {@code step}, {@code observation} (FLOAT list), {@code action} (FLOAT list) or
- * {@code action_text}, {@code reward}, {@code terminated}, {@code truncated}, and where any
- * trajectory has them {@code log_prob}, {@code value}, {@code mask}, {@code parent_id},
+ * {@code action_text}, {@code reward}, {@code terminated}, {@code truncated}, and where the
+ * trajectories have them {@code log_prob}, {@code value}, {@code mask}, {@code parent_id},
  * {@code branch_step}, {@code bootstrap_value} and {@code final_observation} (on the last row of
  * a trajectory), {@code greedy_reward}; then one VARCHAR column per label and one DOUBLE column
- * per extra. {@code terminated} / {@code truncated} are true only on the last row.
+ * per extra. {@code terminated} / {@code truncated} are true only on a trajectory's last row.
  *
- * <p>Writing streams: rows go through DuckDB's appender into a temporary on-disk DuckDB
- * database with a bounded memory limit, and one {@code COPY ... TO ... (FORMAT parquet)} writes
- * the file next to the target, renamed into place when complete. Reading unpacks the
- * observation lists into plain columns in SQL, so the JDBC side reads primitives only.
+ * <p>Both directions move Arrow record batches between Java and DuckDB through Arrow's C data
+ * interface, never row by row through JDBC. Writing streams: a DuckDB {@code COPY ... TO ...
+ * (FORMAT parquet)} runs on its own thread and pulls batches of 64 Ki rows from a queue of two
+ * that {@link TrajectorySink#write} fills, so memory stays flat however many steps are written;
+ * the file is written under a temporary name and renamed into place when complete. A
+ * trajectory bringing a column the first ones did not have starts a new part, and parts are
+ * merged by name ({@code union_by_name}) on commit.
  */
 public final class TrajectoryParquet {
 
@@ -44,16 +71,15 @@ public final class TrajectoryParquet {
     /** The schema version written. */
     public static final String SCHEMA_VERSION = "1";
 
+    static final int BATCH_ROWS = 1 << 16;
+
+    static {
+        ArrowSettings.apply();
+    }
+
     private static final List<String> FIXED = List.of("trajectory_id", "group_id", "task_id", "seed", "step",
             "observation", "action", "action_text", "reward", "terminated", "truncated", "log_prob", "value", "mask",
             "parent_id", "branch_step", "bootstrap_value", "final_observation", "greedy_reward");
-    private static final String FIXED_DDL = "trajectory_id VARCHAR, group_id VARCHAR, task_id VARCHAR, seed BIGINT,"
-            + " step INTEGER, observation FLOAT[], action FLOAT[], action_text VARCHAR, reward DOUBLE,"
-            + " terminated BOOLEAN, truncated BOOLEAN, log_prob DOUBLE, value DOUBLE, mask BOOLEAN, parent_id VARCHAR,"
-            + " branch_step INTEGER, bootstrap_value DOUBLE, final_observation FLOAT[], greedy_reward DOUBLE";
-    /** Columns always written (the others only when some trajectory has them). */
-    private static final Set<String> ALWAYS = Set.of("trajectory_id", "group_id", "task_id", "seed", "step", "reward",
-            "terminated", "truncated");
 
     private TrajectoryParquet() {
     }
@@ -76,249 +102,551 @@ public final class TrajectoryParquet {
         return "'" + text.replace("'", "''") + "'";
     }
 
+    static String firstLine(String s) {
+        if (s == null) {
+            return "";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    // ---------------------------------------------------------------- the columns of a part
+
+    /** Which columns a part has: the always-present ones, the optional fixed ones in use, labels and extras. */
+    private record Columns(Set<String> optional, List<String> labels, List<String> extras) {
+
+        static final Set<String> ALWAYS = Set.of("trajectory_id", "group_id", "task_id", "seed", "step", "reward",
+                "terminated", "truncated");
+
+        static Columns none() {
+            return new Columns(Set.of(), List.of(), List.of());
+        }
+
+        /** The optional fixed columns {@code t} needs. */
+        static Set<String> needs(Trajectory t) {
+            Set<String> s = new LinkedHashSet<>();
+            int o = t.observationSize();
+            boolean hasObs = o > 0 && t.observations().length > 0;
+            if (hasObs) {
+                s.add("observation");
+                if (!allNaN(t.observations(), t.length() * o, o)) {
+                    s.add("final_observation");
+                }
+            }
+            if (t.hasTextActions()) {
+                s.add("action_text");
+            } else if (t.actionSize() > 0 && t.actions().length > 0) {
+                s.add("action");
+            }
+            if (t.logProbs() != null) {
+                s.add("log_prob");
+            }
+            if (t.values() != null) {
+                s.add("value");
+            }
+            if (t.mask() != null) {
+                s.add("mask");
+            }
+            if (t.parentId() != null) {
+                s.add("parent_id");
+                s.add("branch_step");
+            }
+            if (!Double.isNaN(t.bootstrapValue())) {
+                s.add("bootstrap_value");
+            }
+            if (t.labels().containsKey(Labels.GREEDY_REWARD)) {
+                s.add("greedy_reward");
+            }
+            return s;
+        }
+
+        boolean covers(Trajectory t) {
+            if (!optional.containsAll(needs(t))) {
+                return false;
+            }
+            for (String k : t.labels().keySet()) {
+                if (!k.equals(Labels.GREEDY_REWARD) && !FIXED.contains(k) && !labels.contains(k)) {
+                    return false;
+                }
+            }
+            for (String k : t.extras().keySet()) {
+                if (!FIXED.contains(k) && !extras.contains(k) && !labels.contains(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Columns with(Trajectory t) {
+            Set<String> opt = new LinkedHashSet<>(optional);
+            opt.addAll(needs(t));
+            List<String> l = new ArrayList<>(labels);
+            for (String k : t.labels().keySet()) {
+                if (!k.equals(Labels.GREEDY_REWARD) && !FIXED.contains(k) && !l.contains(k)) {
+                    l.add(k);
+                }
+            }
+            List<String> x = new ArrayList<>(extras);
+            for (String k : t.extras().keySet()) {
+                if (!FIXED.contains(k) && !x.contains(k) && !l.contains(k)) {
+                    x.add(k);
+                }
+            }
+            return new Columns(opt, l, x);
+        }
+
+        boolean has(String fixed) {
+            return ALWAYS.contains(fixed) || optional.contains(fixed);
+        }
+
+        Schema schema() {
+            List<Field> fields = new ArrayList<>();
+            for (String c : FIXED) {
+                if (has(c)) {
+                    fields.add(field(c));
+                }
+            }
+            for (String l : labels) {
+                fields.add(new Field(l, FieldType.nullable(ArrowType.Utf8.INSTANCE), null));
+            }
+            for (String x : extras) {
+                fields.add(new Field(x, FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null));
+            }
+            return new Schema(fields);
+        }
+
+        private static Field field(String c) {
+            return switch (c) {
+                case "trajectory_id", "group_id", "task_id", "action_text", "parent_id" ->
+                        new Field(c, FieldType.nullable(ArrowType.Utf8.INSTANCE), null);
+                case "seed" -> new Field(c, FieldType.nullable(new ArrowType.Int(64, true)), null);
+                case "step", "branch_step" -> new Field(c, FieldType.nullable(new ArrowType.Int(32, true)), null);
+                case "observation", "action", "final_observation" -> new Field(c, FieldType.nullable(ArrowType.List.INSTANCE),
+                        List.of(new Field("element", FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.SINGLE)), null)));
+                case "terminated", "truncated", "mask" -> new Field(c, FieldType.nullable(ArrowType.Bool.INSTANCE), null);
+                default -> new Field(c, FieldType.nullable(new ArrowType.FloatingPoint(FloatingPointPrecision.DOUBLE)), null);
+            };
+        }
+    }
+
+    /** Up to {@link #BATCH_ROWS} rows, as references to the (immutable) trajectories they come from. */
+    private static final class Batch {
+        final List<Trajectory> trajectories = new ArrayList<>();
+        final List<int[]> ranges = new ArrayList<>();
+        int rows;
+    }
+
+    private static final Batch END = new Batch();
+
     // ---------------------------------------------------------------- writing
 
     private static final class Writer implements TrajectorySink {
         private final Path target;
-        private final Map<String, String> metadata;
-        private final Path dbFile;
+        private final String kvMetadata;
+        private final BufferAllocator allocator = new RootAllocator();
         private final DuckDBConnection conn;
-        private DuckDBAppender appender;
-        private final List<String> labelColumns = new ArrayList<>();
-        private final List<String> extraColumns = new ArrayList<>();
-        private final Set<String> used = new LinkedHashSet<>(ALWAYS);
-        private float[] obsRow = new float[0];
-        private float[] actRow = new float[0];
-        private boolean done;
+        private final List<Path> parts = new ArrayList<>();
+        private Columns columns = Columns.none();
+        private Part part;
+        private Batch batch = new Batch();
+        private int streams;
+        private boolean committed;
 
         Writer(Path target, Map<String, String> metadata) throws IOException {
             this.target = target;
-            this.metadata = new LinkedHashMap<>(metadata == null ? Map.of() : metadata);
-            this.metadata.put(SCHEMA_KEY, SCHEMA_VERSION);
-            this.dbFile = AtomicOutput.temporarySibling(target.resolveSibling(target.getFileName() + ".duckdb"));
-            Files.deleteIfExists(dbFile);
+            Map<String, String> m = new LinkedHashMap<>(metadata == null ? Map.of() : metadata);
+            m.put(SCHEMA_KEY, SCHEMA_VERSION);
+            StringBuilder kv = new StringBuilder();
+            for (Map.Entry<String, String> e : m.entrySet()) {
+                kv.append(kv.isEmpty() ? "" : ", ").append(quote(e.getKey())).append(": ").append(literal(e.getValue()));
+            }
+            this.kvMetadata = kv.toString();
+            AtomicOutput.temporarySibling(target).toFile().delete(); // checks the folder is writable
             try {
-                conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + dbFile.toAbsolutePath());
+                conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
                 try (Statement st = conn.createStatement()) {
-                    st.execute("SET memory_limit='512MB'");
                     st.execute("SET preserve_insertion_order=true");
-                    st.execute("CREATE TABLE steps (" + FIXED_DDL + ")");
+                    st.execute("SET memory_limit='1GB'");
                 }
-                appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "steps");
             } catch (SQLException e) {
-                cleanup();
+                allocator.close();
                 throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
             }
         }
 
         @Override
         public void write(Trajectory t) throws IOException {
-            try {
-                addColumns(t);
-                writeRows(t);
-            } catch (SQLException e) {
-                throw new IOException("cannot write " + target + " (trajectory " + t.id() + "): " + e.getMessage(), e);
+            if (!columns.covers(t)) {
+                // the columns of a part are fixed when its first batch goes out; a wider trajectory starts a new part
+                if (part != null) {
+                    flush();
+                    closePart();
+                }
+                columns = columns.with(t);
+            }
+            add(t);
+        }
+
+        private void add(Trajectory t) throws IOException {
+            int from = 0;
+            while (from < t.length()) {
+                int n = Math.min(t.length() - from, BATCH_ROWS - batch.rows);
+                batch.trajectories.add(t);
+                batch.ranges.add(new int[] {from, from + n});
+                batch.rows += n;
+                from += n;
+                if (batch.rows == BATCH_ROWS) {
+                    flush();
+                }
             }
         }
 
-        private void addColumns(Trajectory t) throws SQLException {
-            List<String> newLabels = new ArrayList<>();
-            for (String k : t.labels().keySet()) {
-                if (!k.equals(Labels.GREEDY_REWARD) && !labelColumns.contains(k) && !FIXED.contains(k)) {
-                    newLabels.add(k);
-                }
-            }
-            List<String> newExtras = new ArrayList<>();
-            for (String k : t.extras().keySet()) {
-                if (!extraColumns.contains(k) && !FIXED.contains(k) && !labelColumns.contains(k) && !newLabels.contains(k)) {
-                    newExtras.add(k);
-                }
-            }
-            if (newLabels.isEmpty() && newExtras.isEmpty()) {
+        private void flush() throws IOException {
+            if (batch.rows == 0) {
                 return;
             }
-            appender.close();
-            try (Statement st = conn.createStatement()) {
-                for (String k : newLabels) {
-                    st.execute("ALTER TABLE steps ADD COLUMN " + quote(k) + " VARCHAR");
-                    labelColumns.add(k);
-                }
-                for (String k : newExtras) {
-                    st.execute("ALTER TABLE steps ADD COLUMN " + quote(k) + " DOUBLE");
-                    extraColumns.add(k);
-                }
+            if (part == null) {
+                part = new Part(columns);
             }
-            appender = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "steps");
+            part.put(batch);
+            batch = new Batch();
         }
 
-        private void writeRows(Trajectory t) throws SQLException {
-            int n = t.length();
-            int o = t.observationSize();
-            boolean hasObs = o > 0 && t.observations().length > 0;
-            int a = t.actionSize();
-            boolean hasActions = a > 0 && t.actions().length > 0;
-            if (obsRow.length != o) {
-                obsRow = new float[o];
-            }
-            if (actRow.length != a) {
-                actRow = new float[a];
-            }
-            double greedy = Labels.greedyReward(t);
-            mark(hasObs, "observation");
-            mark(hasActions && !t.hasTextActions(), "action");
-            mark(t.hasTextActions(), "action_text");
-            mark(t.logProbs() != null, "log_prob");
-            mark(t.values() != null, "value");
-            mark(t.mask() != null, "mask");
-            mark(t.parentId() != null, "parent_id");
-            mark(t.parentId() != null, "branch_step");
-            mark(!Double.isNaN(t.bootstrapValue()), "bootstrap_value");
-            boolean finalObs = hasObs && !allNaN(t.observations(), n * o, o);
-            mark(finalObs, "final_observation");
-            mark(!Double.isNaN(greedy), "greedy_reward");
-            String[] labels = new String[labelColumns.size()];
-            for (int i = 0; i < labels.length; i++) {
-                labels[i] = t.labels().get(labelColumns.get(i));
-            }
-            double[][] extras = new double[extraColumns.size()][];
-            for (int i = 0; i < extras.length; i++) {
-                extras[i] = t.extras().get(extraColumns.get(i));
-            }
-            for (int s = 0; s < n; s++) {
-                boolean last = s == n - 1;
-                DuckDBAppender ap = appender;
-                ap.beginRow();
-                ap.append(t.id());
-                appendText(ap, t.groupId());
-                appendText(ap, t.taskId());
-                ap.append(t.seed());
-                ap.append(s);
-                if (hasObs) {
-                    System.arraycopy(t.observations(), s * o, obsRow, 0, o);
-                    ap.append(obsRow);
-                } else {
-                    ap.appendNull();
-                }
-                if (hasActions && !t.hasTextActions()) {
-                    System.arraycopy(t.actions(), s * a, actRow, 0, a);
-                    ap.append(actRow);
-                } else {
-                    ap.appendNull();
-                }
-                appendText(ap, t.hasTextActions() ? t.textActions()[s] : null);
-                ap.append(t.rewards()[s]);
-                ap.append(last && t.terminated());
-                ap.append(last && t.truncated());
-                appendDouble(ap, t.logProbs() == null ? Double.NaN : t.logProbs()[s], t.logProbs() != null);
-                appendDouble(ap, t.values() == null ? Double.NaN : t.values()[s], t.values() != null);
-                if (t.mask() != null) {
-                    ap.append(t.mask()[s]);
-                } else {
-                    ap.appendNull();
-                }
-                appendText(ap, t.parentId());
-                if (t.parentId() != null) {
-                    ap.append(t.branchStep());
-                } else {
-                    ap.appendNull();
-                }
-                appendDouble(ap, t.bootstrapValue(), last && !Double.isNaN(t.bootstrapValue()));
-                if (last && finalObs) {
-                    System.arraycopy(t.observations(), n * o, obsRow, 0, o);
-                    ap.append(obsRow);
-                } else {
-                    ap.appendNull();
-                }
-                appendDouble(ap, greedy, !Double.isNaN(greedy));
-                for (String l : labels) {
-                    appendText(ap, l);
-                }
-                for (double[] e : extras) {
-                    appendDouble(ap, e == null ? 0 : e[s], e != null);
-                }
-                ap.endRow();
+        private void closePart() throws IOException {
+            if (part != null) {
+                part.finish();
+                part = null;
             }
         }
 
-        private void mark(boolean present, String column) {
-            if (present) {
-                used.add(column);
+        /** One Parquet file written by a COPY that pulls batches from a queue on its own thread. */
+        private final class Part {
+            final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(2);
+            final Path file;
+            final Thread copy;
+            volatile Throwable failure;
+
+            Part(Columns cols) throws IOException {
+                file = AtomicOutput.temporarySibling(target);
+                Files.deleteIfExists(file);
+                parts.add(file);
+                String name = "trail_stream_" + (streams++);
+                BatchReader reader = new BatchReader(allocator, cols, queue);
+                ArrowArrayStream stream = ArrowArrayStream.allocateNew(allocator);
+                Data.exportArrayStream(allocator, reader, stream);
+                conn.registerArrowStream(name, stream);
+                copy = new Thread(() -> {
+                    try (Statement st = conn.createStatement()) {
+                        st.execute("COPY (SELECT * FROM " + name + ") TO " + literal(file.toString())
+                                + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {" + kvMetadata + "})");
+                    } catch (Throwable e) {
+                        failure = e;
+                        queue.clear();
+                    } finally {
+                        stream.close();
+                    }
+                }, "trail-parquet-copy");
+                copy.setDaemon(true);
+                copy.start();
+            }
+
+            void put(Batch b) throws IOException {
+                try {
+                    while (!queue.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                        check();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing " + target, e);
+                }
+                check();
+            }
+
+            void finish() throws IOException {
+                put(END);
+                try {
+                    copy.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing " + target, e);
+                }
+                check();
+            }
+
+            void abort() {
+                queue.clear();
+                queue.offer(END);
+                try {
+                    copy.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            private void check() throws IOException {
+                if (failure != null) {
+                    throw new IOException("cannot write " + target + ": " + firstLine(failure.getMessage()), failure);
+                }
             }
         }
 
         @Override
         public void commit() throws IOException {
-            try (AtomicOutput out = AtomicOutput.createForPath(target)) {
-                appender.close();
-                List<String> cols = new ArrayList<>();
-                for (String c : FIXED) {
-                    if (used.contains(c)) {
-                        cols.add(quote(c));
-                    }
-                }
-                for (String c : labelColumns) {
-                    cols.add(quote(c));
-                }
-                for (String c : extraColumns) {
-                    cols.add(quote(c));
-                }
-                StringBuilder kv = new StringBuilder();
-                for (Map.Entry<String, String> e : metadata.entrySet()) {
-                    kv.append(kv.isEmpty() ? "" : ", ").append(quote(e.getKey())).append(": ").append(literal(e.getValue()));
+            flush();
+            closePart();
+            if (parts.isEmpty()) {
+                // no trajectories: an empty file with the schema
+                Part p = new Part(columns);
+                p.finish();
+            }
+            Path result = parts.get(0);
+            if (parts.size() > 1) {
+                result = AtomicOutput.temporarySibling(target);
+                Files.deleteIfExists(result);
+                StringBuilder list = new StringBuilder();
+                for (Path p : parts) {
+                    list.append(list.isEmpty() ? "" : ", ").append(literal(p.toString()));
                 }
                 try (Statement st = conn.createStatement()) {
-                    st.execute("COPY (SELECT " + String.join(", ", cols) + " FROM steps) TO "
-                            + literal(out.temporaryPath().toString())
-                            + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {" + kv + "})");
+                    st.execute("COPY (SELECT * FROM read_parquet([" + list + "], union_by_name = true)) TO "
+                            + literal(result.toString()) + " (FORMAT parquet, COMPRESSION zstd, KV_METADATA {"
+                            + kvMetadata + "})");
+                } catch (SQLException e) {
+                    Files.deleteIfExists(result);
+                    throw new IOException("cannot write " + target + ": " + firstLine(e.getMessage()), e);
                 }
-                AtomicOutput.moveIntoPlace(out.temporaryPath(), target);
-                done = true;
-            } catch (SQLException e) {
-                throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
-            } finally {
-                cleanup();
+                for (Path p : parts) {
+                    Files.deleteIfExists(p);
+                }
+                parts.clear();
+                parts.add(result);
             }
+            try (var ch = java.nio.channels.FileChannel.open(result, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            AtomicOutput.moveIntoPlace(result, target);
+            parts.clear();
+            committed = true;
+            close();
         }
 
         @Override
         public void close() throws IOException {
-            cleanup();
-        }
-
-        private void cleanup() throws IOException {
-            try {
-                if (appender != null && !appender.isClosed()) {
-                    appender.close();
-                }
-            } catch (SQLException ignored) {
-                // closing after a failure; the database file is deleted below
+            if (part != null) {
+                part.abort();
+                part = null;
             }
             try {
-                if (conn != null) {
-                    conn.close();
-                }
+                conn.close();
             } catch (SQLException ignored) {
-                // as above
+                // nothing to keep
             }
-            Files.deleteIfExists(dbFile);
-            Files.deleteIfExists(dbFile.resolveSibling(dbFile.getFileName() + ".wal"));
+            if (!committed) {
+                for (Path p : parts) {
+                    Files.deleteIfExists(p);
+                }
+                parts.clear();
+            }
+            allocator.close();
         }
     }
 
-    private static void appendText(DuckDBAppender ap, String s) throws SQLException {
-        if (s == null) {
-            ap.appendNull();
-        } else {
-            ap.append(s);
+    /** Hands queued batches to DuckDB as Arrow record batches, filling the vectors from the trajectories. */
+    private static final class BatchReader extends ArrowReader {
+        private final Columns cols;
+        private final BlockingQueue<Batch> queue;
+        private final Schema schema;
+
+        BatchReader(BufferAllocator allocator, Columns cols, BlockingQueue<Batch> queue) {
+            super(allocator);
+            this.cols = cols;
+            this.queue = queue;
+            this.schema = cols.schema();
+        }
+
+        @Override
+        protected Schema readSchema() {
+            return schema;
+        }
+
+        @Override
+        public long bytesRead() {
+            return 0;
+        }
+
+        @Override
+        protected void closeReadSource() {
+        }
+
+        @Override
+        public boolean loadNextBatch() throws IOException {
+            Batch b;
+            try {
+                b = queue.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            if (b == END) {
+                return false;
+            }
+            VectorSchemaRoot root = getVectorSchemaRoot();
+            fill(root, b);
+            return true;
+        }
+
+        private void fill(VectorSchemaRoot root, Batch b) {
+            int rows = b.rows;
+            for (FieldVector v : root.getFieldVectors()) {
+                v.clear();
+                if (v instanceof ListVector lv) {
+                    lv.allocateNew();
+                } else {
+                    v.setInitialCapacity(rows);
+                    v.allocateNew();
+                }
+            }
+            VarCharVector id = (VarCharVector) root.getVector("trajectory_id");
+            VarCharVector group = (VarCharVector) root.getVector("group_id");
+            VarCharVector task = (VarCharVector) root.getVector("task_id");
+            BigIntVector seed = (BigIntVector) root.getVector("seed");
+            IntVector step = (IntVector) root.getVector("step");
+            ListVector obs = (ListVector) root.getVector("observation");
+            ListVector act = (ListVector) root.getVector("action");
+            VarCharVector text = (VarCharVector) root.getVector("action_text");
+            Float8Vector reward = (Float8Vector) root.getVector("reward");
+            BitVector term = (BitVector) root.getVector("terminated");
+            BitVector trunc = (BitVector) root.getVector("truncated");
+            Float8Vector logProb = (Float8Vector) root.getVector("log_prob");
+            Float8Vector value = (Float8Vector) root.getVector("value");
+            BitVector mask = (BitVector) root.getVector("mask");
+            VarCharVector parent = (VarCharVector) root.getVector("parent_id");
+            IntVector branch = (IntVector) root.getVector("branch_step");
+            Float8Vector bootstrap = (Float8Vector) root.getVector("bootstrap_value");
+            ListVector finalObs = (ListVector) root.getVector("final_observation");
+            Float8Vector greedy = (Float8Vector) root.getVector("greedy_reward");
+            VarCharVector[] labels = new VarCharVector[cols.labels().size()];
+            for (int i = 0; i < labels.length; i++) {
+                labels[i] = (VarCharVector) root.getVector(cols.labels().get(i));
+            }
+            Float8Vector[] extras = new Float8Vector[cols.extras().size()];
+            for (int i = 0; i < extras.length; i++) {
+                extras[i] = (Float8Vector) root.getVector(cols.extras().get(i));
+            }
+            int r = 0;
+            for (int k = 0; k < b.trajectories.size(); k++) {
+                Trajectory t = b.trajectories.get(k);
+                int[] range = b.ranges.get(k);
+                byte[] idBytes = utf8(t.id());
+                byte[] groupBytes = utf8(t.groupId());
+                byte[] taskBytes = utf8(t.taskId());
+                byte[] parentBytes = utf8(t.parentId());
+                byte[][] labelBytes = new byte[labels.length][];
+                for (int i = 0; i < labels.length; i++) {
+                    labelBytes[i] = utf8(t.labels().get(cols.labels().get(i)));
+                }
+                double[][] extraCols = new double[extras.length][];
+                for (int i = 0; i < extras.length; i++) {
+                    extraCols[i] = t.extras().get(cols.extras().get(i));
+                }
+                String g = t.labels().get(Labels.GREEDY_REWARD);
+                double greedyValue = g == null ? Double.NaN : Double.parseDouble(g);
+                int o = t.observationSize();
+                boolean hasObs = o > 0 && t.observations().length > 0;
+                int a = t.actionSize();
+                boolean hasAct = !t.hasTextActions() && a > 0 && t.actions().length > 0;
+                boolean hasFinal = hasObs && !allNaN(t.observations(), t.length() * o, o);
+                int n = t.length();
+                for (int s = range[0]; s < range[1]; s++, r++) {
+                    boolean last = s == n - 1;
+                    text(id, r, idBytes);
+                    text(group, r, groupBytes);
+                    text(task, r, taskBytes);
+                    seed.setSafe(r, t.seed());
+                    step.setSafe(r, s);
+                    if (obs != null) {
+                        floats(obs, r, hasObs ? t.observations() : null, s * o, o);
+                    }
+                    if (act != null) {
+                        floats(act, r, hasAct ? t.actions() : null, s * a, a);
+                    }
+                    if (text != null) {
+                        text(text, r, t.hasTextActions() ? utf8(t.textActions()[s]) : null);
+                    }
+                    reward.setSafe(r, t.rewards()[s]);
+                    term.setSafe(r, last && t.terminated() ? 1 : 0);
+                    trunc.setSafe(r, last && t.truncated() ? 1 : 0);
+                    number(logProb, r, t.logProbs() == null ? Double.NaN : t.logProbs()[s], t.logProbs() != null);
+                    number(value, r, t.values() == null ? Double.NaN : t.values()[s], t.values() != null);
+                    if (mask != null) {
+                        if (t.mask() == null) {
+                            mask.setNull(r);
+                        } else {
+                            mask.setSafe(r, t.mask()[s] ? 1 : 0);
+                        }
+                    }
+                    if (parent != null) {
+                        text(parent, r, parentBytes);
+                        if (t.parentId() == null) {
+                            branch.setNull(r);
+                        } else {
+                            branch.setSafe(r, t.branchStep());
+                        }
+                    }
+                    number(bootstrap, r, t.bootstrapValue(), last && !Double.isNaN(t.bootstrapValue()));
+                    if (finalObs != null) {
+                        floats(finalObs, r, last && hasFinal ? t.observations() : null, n * o, o);
+                    }
+                    number(greedy, r, greedyValue, !Double.isNaN(greedyValue));
+                    for (int i = 0; i < labels.length; i++) {
+                        text(labels[i], r, labelBytes[i]);
+                    }
+                    for (int i = 0; i < extras.length; i++) {
+                        number(extras[i], r, extraCols[i] == null ? 0 : extraCols[i][s], extraCols[i] != null);
+                    }
+                }
+            }
+            for (FieldVector v : root.getFieldVectors()) {
+                v.setValueCount(rows);
+            }
+            root.setRowCount(rows);
+        }
+
+        private static void text(VarCharVector v, int r, byte[] bytes) {
+            if (bytes == null) {
+                v.setNull(r);
+            } else {
+                v.setSafe(r, bytes);
+            }
+        }
+
+        private static void number(Float8Vector v, int r, double x, boolean present) {
+            if (v == null) {
+                return;
+            }
+            if (present) {
+                v.setSafe(r, x);
+            } else {
+                v.setNull(r);
+            }
+        }
+
+        private static void floats(ListVector v, int r, float[] values, int from, int n) {
+            if (values == null) {
+                v.setNull(r);
+                return;
+            }
+            Float4Vector child = (Float4Vector) v.getDataVector();
+            int off = v.startNewValue(r);
+            for (int j = 0; j < n; j++) {
+                child.setSafe(off + j, values[from + j]);
+            }
+            v.endValue(r, n);
         }
     }
 
-    private static void appendDouble(DuckDBAppender ap, double v, boolean present) throws SQLException {
-        if (present) {
-            ap.append(v);
-        } else {
-            ap.appendNull();
-        }
+    private static byte[] utf8(String s) {
+        return s == null ? null : s.getBytes(StandardCharsets.UTF_8);
     }
 
     private static boolean allNaN(float[] a, int from, int n) {
@@ -334,39 +662,68 @@ public final class TrajectoryParquet {
 
     private static final class Reader implements TrajectorySource {
         private final Path file;
-        private final Connection conn;
-        private final Statement st;
-        private final ResultSet rs;
+        private final BufferAllocator allocator = new RootAllocator();
+        private Connection conn;
+        private Statement st;
+        private ResultSet rs;
+        private ArrowReader arrow;
         private final Map<String, String> metadata = new LinkedHashMap<>();
         private final Map<String, String> types = new LinkedHashMap<>();
         private final List<String> labelColumns = new ArrayList<>();
         private final List<String> extraColumns = new ArrayList<>();
-        private final int obsSize;
-        private final int actSize;
-        private final int finalObsSize;
         private final Set<String> seen = new HashSet<>();
-        // column indexes in the result set (1-based), 0 when absent
-        private int cHash, cId, cGroup, cTask, cSeed, cStep, cObs, cAct, cText, cReward, cTerm, cTrunc, cLogProb,
-                cValue, cMask, cParent, cBranch, cBootstrap, cFinal, cGreedy, cLabels, cExtras;
-        private boolean pending;
-        private long row = -1;
+        private final ArrayDeque<Trajectory> ready = new ArrayDeque<>();
+        private Builder current;
+        private boolean eof;
+        private long row;
+        private int batchRows;
+        private final java.util.IdentityHashMap<Object, Integer> nullCounts = new java.util.IdentityHashMap<>();
+        private int obsSize = -1;
+        private long obsSizeRow;
+        // this batch's vectors
+        private BigIntVector vHash;
+        private VarCharVector vId;
+        private VarCharVector vGroup;
+        private VarCharVector vTask;
+        private BigIntVector vSeed;
+        private BigIntVector vStep;
+        private ListVector vObs;
+        private ListVector vAct;
+        private VarCharVector vText;
+        private Float8Vector vReward;
+        private BitVector vTerm;
+        private BitVector vTrunc;
+        private Float8Vector vLogProb;
+        private Float8Vector vValue;
+        private BitVector vMask;
+        private VarCharVector vParent;
+        private IntVector vBranch;
+        private Float8Vector vBootstrap;
+        private ListVector vFinal;
+        private Float8Vector vGreedy;
+        private VarCharVector[] vLabels;
+        private Float8Vector[] vExtras;
 
         Reader(Path file) throws IOException {
             this.file = file;
             if (!Files.isRegularFile(file)) {
+                allocator.close();
                 throw new DatasetException(file + ": does not exist or is not a file");
             }
-            String src = "read_parquet(" + literal(file.toAbsolutePath().toString()) + ")";
+            String path = literal(file.toAbsolutePath().toString());
+            String src = "read_parquet(" + path + ")";
             try {
-                conn = DriverManager.getConnection("jdbc:duckdb:");
+                // streamed results: DuckDB hands over chunks as it decodes them instead of materialising the file
+                java.util.Properties props = new java.util.Properties();
+                props.setProperty("jdbc_stream_results", "true");
+                conn = DriverManager.getConnection("jdbc:duckdb:", props);
                 st = conn.createStatement();
                 try (ResultSet d = st.executeQuery("DESCRIBE SELECT * FROM " + src)) {
                     while (d.next()) {
                         types.put(d.getString(1), d.getString(2));
                     }
                 }
-                try (ResultSet kv = st.executeQuery("SELECT decode(key), decode(value) FROM parquet_kv_metadata("
-                        + literal(file.toAbsolutePath().toString()) + ")")) {
+                try (ResultSet kv = st.executeQuery("SELECT decode(key), decode(value) FROM parquet_kv_metadata(" + path + ")")) {
                     while (kv.next()) {
                         metadata.put(kv.getString(1), kv.getString(2));
                     }
@@ -376,330 +733,499 @@ public final class TrajectoryParquet {
                 throw new DatasetException(file + ": not a readable Parquet file (corrupt or truncated footer?): "
                         + firstLine(e.getMessage()), e);
             }
-            for (String required : List.of("trajectory_id", "step", "reward")) {
-                if (!types.containsKey(required)) {
-                    close();
-                    throw new DatasetException(file + ": missing required column '" + required + "' (columns: "
-                            + String.join(", ", types.keySet()) + ")");
-                }
-            }
-            for (Map.Entry<String, String> e : types.entrySet()) {
-                if (FIXED.contains(e.getKey())) {
-                    continue;
-                }
-                String ty = e.getValue();
-                if (ty.equals("VARCHAR")) {
-                    labelColumns.add(e.getKey());
-                } else if (ty.matches("DOUBLE|FLOAT|REAL|INTEGER|BIGINT|SMALLINT|TINYINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|BOOLEAN|DECIMAL.*")) {
-                    extraColumns.add(e.getKey());
-                }
-            }
             try {
-                obsSize = listSize("observation", src, false);
-                actSize = listSize("action", src, false);
-                finalObsSize = listSize("final_observation", src, true);
-                if (finalObsSize > 0 && obsSize > 0 && finalObsSize != obsSize) {
-                    throw new DatasetException(file + ": field 'final_observation' has " + finalObsSize
-                            + " numbers but 'observation' has " + obsSize);
+                for (String required : List.of("trajectory_id", "step", "reward")) {
+                    if (!types.containsKey(required)) {
+                        throw new DatasetException(file + ": missing required column '" + required + "' (columns: "
+                                + String.join(", ", types.keySet()) + ")");
+                    }
                 }
+                for (String c : List.of("observation", "action", "final_observation")) {
+                    String ty = types.get(c);
+                    if (ty != null && !ty.endsWith("[]") && !ty.matches(".*\\[\\d+\\]")) {
+                        throw new DatasetException(file + ": column '" + c + "' has type " + ty
+                                + "; it must be a list of numbers");
+                    }
+                }
+                for (Map.Entry<String, String> e : types.entrySet()) {
+                    if (FIXED.contains(e.getKey())) {
+                        continue;
+                    }
+                    String ty = e.getValue();
+                    if (ty.equals("VARCHAR")) {
+                        labelColumns.add(e.getKey());
+                    } else if (ty.matches("DOUBLE|FLOAT|INTEGER|BIGINT|SMALLINT|TINYINT|HUGEINT|UTINYINT|USMALLINT"
+                            + "|UINTEGER|UBIGINT|BOOLEAN|DECIMAL.*")) {
+                        extraColumns.add(e.getKey());
+                    }
+                }
+                // absent columns are not selected; per-trajectory columns are read on a trajectory's first row only
                 List<String> sel = new ArrayList<>();
-                int[] next = {1};
-                cHash = add(sel, next, "hash(trajectory_id)");
-                cId = add(sel, next, "trajectory_id::VARCHAR");
-                cGroup = opt(sel, next, "group_id", "group_id::VARCHAR");
-                cTask = opt(sel, next, "task_id", "task_id::VARCHAR");
-                cSeed = opt(sel, next, "seed", "seed::BIGINT");
-                cStep = add(sel, next, "step::BIGINT");
-                cObs = unpack(sel, next, "observation", obsSize);
-                cAct = unpack(sel, next, "action", actSize);
-                cText = opt(sel, next, "action_text", "action_text::VARCHAR");
-                cReward = add(sel, next, "reward::DOUBLE");
-                cTerm = opt(sel, next, "terminated", "terminated::BOOLEAN");
-                cTrunc = opt(sel, next, "truncated", "truncated::BOOLEAN");
-                cLogProb = opt(sel, next, "log_prob", "log_prob::DOUBLE");
-                cValue = opt(sel, next, "value", "value::DOUBLE");
-                cMask = opt(sel, next, "mask", "mask::BOOLEAN");
-                cParent = opt(sel, next, "parent_id", "parent_id::VARCHAR");
-                cBranch = opt(sel, next, "branch_step", "branch_step::INTEGER");
-                cBootstrap = opt(sel, next, "bootstrap_value", "bootstrap_value::DOUBLE");
-                cFinal = unpack(sel, next, "final_observation", finalObsSize);
-                cGreedy = opt(sel, next, "greedy_reward", "greedy_reward::DOUBLE");
-                cLabels = next[0];
-                for (String l : labelColumns) {
-                    add(sel, next, quote(l));
+                sel.add("(hash(trajectory_id) >> 1)::BIGINT AS h");
+                sel.add("CASE WHEN step = 0 THEN trajectory_id::VARCHAR END AS id");
+                sel.add("step::BIGINT AS step");
+                sel.add("reward::DOUBLE AS reward");
+                perTrajectory(sel, "group_id", "VARCHAR");
+                perTrajectory(sel, "task_id", "VARCHAR");
+                perTrajectory(sel, "seed", "BIGINT");
+                perTrajectory(sel, "parent_id", "VARCHAR");
+                perTrajectory(sel, "branch_step", "INTEGER");
+                perTrajectory(sel, "greedy_reward", "DOUBLE");
+                perStep(sel, "observation", "FLOAT[]");
+                perStep(sel, "action", "FLOAT[]");
+                perStep(sel, "action_text", "VARCHAR");
+                perStep(sel, "terminated", "BOOLEAN");
+                perStep(sel, "truncated", "BOOLEAN");
+                perStep(sel, "log_prob", "DOUBLE");
+                perStep(sel, "value", "DOUBLE");
+                perStep(sel, "mask", "BOOLEAN");
+                perStep(sel, "bootstrap_value", "DOUBLE");
+                perStep(sel, "final_observation", "FLOAT[]");
+                for (int i = 0; i < labelColumns.size(); i++) {
+                    sel.add("CASE WHEN step = 0 THEN " + quote(labelColumns.get(i)) + "::VARCHAR END AS l" + i);
                 }
-                cExtras = next[0];
-                for (String x : extraColumns) {
-                    add(sel, next, quote(x) + "::DOUBLE");
+                for (int i = 0; i < extraColumns.size(); i++) {
+                    sel.add(quote(extraColumns.get(i)) + "::DOUBLE AS x" + i);
                 }
                 rs = st.executeQuery("SELECT " + String.join(", ", sel) + " FROM " + src);
-                pending = rs.next();
-                row = 0;
+                arrow = (ArrowReader) ((DuckDBResultSet) rs).arrowExportStream(allocator, BATCH_ROWS);
             } catch (SQLException e) {
                 close();
                 throw new DatasetException(file + ": cannot read: " + firstLine(e.getMessage()), e);
-            } catch (DatasetException e) {
+            } catch (RuntimeException e) {
                 close();
                 throw e;
             }
         }
 
-        private int add(List<String> sel, int[] next, String expr) {
-            sel.add(expr);
-            return next[0]++;
+        private void perTrajectory(List<String> sel, String column, String type) {
+            if (types.containsKey(column)) {
+                sel.add("CASE WHEN step = 0 THEN " + quote(column) + "::" + type + " END AS " + quote(column));
+            }
         }
 
-        private int opt(List<String> sel, int[] next, String column, String expr) {
-            return types.containsKey(column) ? add(sel, next, expr) : 0;
+        private void perStep(List<String> sel, String column, String type) {
+            if (types.containsKey(column)) {
+                sel.add(quote(column) + "::" + type + " AS " + quote(column));
+            }
         }
 
-        private int unpack(List<String> sel, int[] next, String column, int size) {
-            if (size <= 0) {
-                return 0;
-            }
-            int first = next[0];
-            add(sel, next, "len(" + quote(column) + ")");
-            for (int i = 1; i <= size; i++) {
-                add(sel, next, quote(column) + "[" + i + "]::FLOAT");
-            }
-            return first;
-        }
-
-        /** The common length of a list column (-1 if absent or all null); a row with another length is an error. */
-        private int listSize(String column, String src, boolean onlyNonNull) throws SQLException {
-            String ty = types.get(column);
-            if (ty == null) {
-                return -1;
-            }
-            if (!ty.endsWith("[]") && !ty.matches(".*\\[\\d+\\]")) {
-                throw new DatasetException(file + ": column '" + column + "' has type " + ty
-                        + "; it must be a list of numbers");
-            }
-            try (ResultSet r = st.executeQuery("SELECT min(len(" + quote(column) + ")), max(len(" + quote(column)
-                    + ")) FROM " + src)) {
-                r.next();
-                int min = r.getInt(1);
-                if (r.wasNull()) {
-                    return -1;
-                }
-                int max = r.getInt(2);
-                if (min == max) {
-                    return min;
-                }
-            }
-            try (ResultSet r = st.executeQuery("WITH t AS (SELECT len(" + quote(column) + ") AS n, trajectory_id, step,"
-                    + " row_number() OVER () - 1 AS r FROM " + src + "), f AS (SELECT n FROM t WHERE n IS NOT NULL"
-                    + " ORDER BY r LIMIT 1) SELECT t.r, t.trajectory_id, t.step, t.n, f.n FROM t, f WHERE t.n <> f.n"
-                    + " ORDER BY t.r LIMIT 1")) {
-                r.next();
-                throw new DatasetException(file + ": row " + r.getLong(1) + " (trajectory " + r.getString(2) + ", step "
-                        + r.getLong(3) + "): field '" + column + "' has " + r.getInt(4) + " numbers but earlier rows have "
-                        + r.getInt(5) + "; every row of a file has the same size");
+        /** The id of the trajectory at a row, looked up on the error path only. */
+        private String idAt(long r) {
+            try (ResultSet q = conn.createStatement().executeQuery("SELECT trajectory_id::VARCHAR FROM read_parquet("
+                    + literal(file.toAbsolutePath().toString()) + ") LIMIT 1 OFFSET " + r)) {
+                return q.next() ? q.getString(1) : "?";
+            } catch (SQLException e) {
+                return "?";
             }
         }
 
         @Override
         public Trajectory next() throws IOException {
-            if (!pending) {
-                return null;
-            }
-            try {
-                return readTrajectory();
-            } catch (SQLException e) {
-                throw new DatasetException(file + ": row " + row + ": cannot read: " + firstLine(e.getMessage()), e);
-            }
-        }
-
-        private DatasetException error(String id, String msg) {
-            return new DatasetException(file + ": row " + row + " (trajectory " + id + "): " + msg);
-        }
-
-        private Trajectory readTrajectory() throws SQLException {
-            long hash = rs.getLong(cHash);
-            String id = rs.getString(cId);
-            if (id == null) {
-                throw new DatasetException(file + ": row " + row + ": field 'trajectory_id' is null");
-            }
-            if (!seen.add(id)) {
-                throw error(id, "the trajectory's rows appear again after other trajectories; the rows of a"
-                        + " trajectory must be consecutive");
-            }
-            String group = cGroup > 0 ? rs.getString(cGroup) : null;
-            String task = cTask > 0 ? rs.getString(cTask) : null;
-            long seed = cSeed > 0 ? rs.getLong(cSeed) : 0;
-            String parent = cParent > 0 ? rs.getString(cParent) : null;
-            int branch = cBranch > 0 ? rs.getInt(cBranch) : 0;
-            double greedy = cGreedy > 0 ? rs.getDouble(cGreedy) : Double.NaN;
-            if (cGreedy > 0 && rs.wasNull()) {
-                greedy = Double.NaN;
-            }
-            Map<String, String> labels = new LinkedHashMap<>();
-            for (int i = 0; i < labelColumns.size(); i++) {
-                String v = rs.getString(cLabels + i);
-                if (v != null) {
-                    labels.put(labelColumns.get(i), v);
+            while (ready.isEmpty() && !eof) {
+                boolean more;
+                try {
+                    more = arrow.loadNextBatch();
+                } catch (IOException | RuntimeException e) {
+                    throw new DatasetException(file + ": row " + row + ": cannot read: " + firstLine(e.getMessage()), e);
                 }
-            }
-            if (!Double.isNaN(greedy)) {
-                labels.put(Labels.GREEDY_REWARD, Double.toString(greedy));
-            }
-            int cap = 64;
-            double[] rewards = new double[cap];
-            float[] obs = obsSize > 0 ? new float[(cap + 1) * obsSize] : null;
-            float[] acts = actSize > 0 ? new float[cap * actSize] : null;
-            String[] texts = cText > 0 ? new String[cap] : null;
-            int textCount = 0;
-            double[] logProbs = cLogProb > 0 ? new double[cap] : null;
-            int logProbCount = 0;
-            double[] values = cValue > 0 ? new double[cap] : null;
-            int valueCount = 0;
-            boolean[] mask = cMask > 0 ? new boolean[cap] : null;
-            boolean anyMask = false;
-            double[][] extras = new double[extraColumns.size()][];
-            int[] extraCounts = new int[extras.length];
-            for (int i = 0; i < extras.length; i++) {
-                extras[i] = new double[cap];
-            }
-            boolean terminated = false;
-            boolean truncated = false;
-            double bootstrap = Double.NaN;
-            float[] finalObs = null;
-            int n = 0;
-            while (true) {
-                long step = rs.getLong(cStep);
-                if (step != n) {
-                    throw error(id, "field 'step' is " + step + " but " + n + " was expected; the rows of a trajectory"
-                            + " are its steps 0, 1, 2, ... in order");
-                }
-                if (n == cap) {
-                    cap *= 2;
-                    rewards = Arrays.copyOf(rewards, cap);
-                    obs = obs == null ? null : Arrays.copyOf(obs, (cap + 1) * obsSize);
-                    acts = acts == null ? null : Arrays.copyOf(acts, cap * actSize);
-                    texts = texts == null ? null : Arrays.copyOf(texts, cap);
-                    logProbs = logProbs == null ? null : Arrays.copyOf(logProbs, cap);
-                    values = values == null ? null : Arrays.copyOf(values, cap);
-                    mask = mask == null ? null : Arrays.copyOf(mask, cap);
-                    for (int i = 0; i < extras.length; i++) {
-                        extras[i] = Arrays.copyOf(extras[i], cap);
+                if (!more) {
+                    eof = true;
+                    if (current != null) {
+                        ready.add(current.build());
+                        current = null;
                     }
-                }
-                rewards[n] = rs.getDouble(cReward);
-                if (rs.wasNull() || !Double.isFinite(rewards[n])) {
-                    throw error(id, "field 'reward' is " + (rs.wasNull() ? "null" : rewards[n]) + "; it must be a finite number");
-                }
-                if (obs != null) {
-                    readList(cObs, obsSize, obs, n * obsSize, id, "observation");
-                }
-                if (acts != null) {
-                    readList(cAct, actSize, acts, n * actSize, id, "action");
-                }
-                if (texts != null) {
-                    texts[n] = rs.getString(cText);
-                    textCount += texts[n] != null ? 1 : 0;
-                }
-                if (logProbs != null) {
-                    logProbs[n] = rs.getDouble(cLogProb);
-                    logProbCount += rs.wasNull() ? 0 : 1;
-                }
-                if (values != null) {
-                    values[n] = rs.getDouble(cValue);
-                    valueCount += rs.wasNull() ? 0 : 1;
-                }
-                if (mask != null) {
-                    boolean m = rs.getBoolean(cMask);
-                    mask[n] = rs.wasNull() || m;
-                    anyMask |= !rs.wasNull();
-                }
-                for (int i = 0; i < extras.length; i++) {
-                    extras[i][n] = rs.getDouble(cExtras + i);
-                    extraCounts[i] += rs.wasNull() ? 0 : 1;
-                }
-                boolean term = cTerm > 0 && rs.getBoolean(cTerm);
-                boolean trunc = cTrunc > 0 && rs.getBoolean(cTrunc);
-                if (cBootstrap > 0) {
-                    double b = rs.getDouble(cBootstrap);
-                    if (!rs.wasNull()) {
-                        bootstrap = b;
-                    }
-                }
-                if (cFinal > 0) {
-                    rs.getInt(cFinal);
-                    if (!rs.wasNull()) {
-                        finalObs = new float[finalObsSize];
-                        readList(cFinal, finalObsSize, finalObs, 0, id, "final_observation");
-                    }
-                }
-                n++;
-                row++;
-                pending = rs.next();
-                boolean endsHere = !pending || rs.getLong(cHash) != hash || rs.getLong(cStep) == 0;
-                if (endsHere) {
-                    terminated = term;
-                    truncated = trunc;
                     break;
                 }
-                if (term || trunc) {
-                    throw new DatasetException(file + ": row " + (row - 1) + " (trajectory " + id + "): field '"
-                            + (term ? "terminated" : "truncated") + "' is true before the trajectory's last row");
+                readBatch(arrow.getVectorSchemaRoot());
+            }
+            return ready.poll();
+        }
+
+        private void readBatch(VectorSchemaRoot root) {
+            vHash = (BigIntVector) root.getVector("h");
+            vId = (VarCharVector) root.getVector("id");
+            vGroup = (VarCharVector) root.getVector("group_id");
+            vTask = (VarCharVector) root.getVector("task_id");
+            vSeed = (BigIntVector) root.getVector("seed");
+            vStep = (BigIntVector) root.getVector("step");
+            vObs = (ListVector) root.getVector("observation");
+            vAct = (ListVector) root.getVector("action");
+            vText = (VarCharVector) root.getVector("action_text");
+            vReward = (Float8Vector) root.getVector("reward");
+            vTerm = (BitVector) root.getVector("terminated");
+            vTrunc = (BitVector) root.getVector("truncated");
+            vLogProb = (Float8Vector) root.getVector("log_prob");
+            vValue = (Float8Vector) root.getVector("value");
+            vMask = (BitVector) root.getVector("mask");
+            vParent = (VarCharVector) root.getVector("parent_id");
+            vBranch = (IntVector) root.getVector("branch_step");
+            vBootstrap = (Float8Vector) root.getVector("bootstrap_value");
+            vFinal = (ListVector) root.getVector("final_observation");
+            vGreedy = (Float8Vector) root.getVector("greedy_reward");
+            vLabels = new VarCharVector[labelColumns.size()];
+            for (int i = 0; i < vLabels.length; i++) {
+                vLabels[i] = (VarCharVector) root.getVector("l" + i);
+            }
+            vExtras = new Float8Vector[extraColumns.size()];
+            for (int i = 0; i < vExtras.length; i++) {
+                vExtras[i] = (Float8Vector) root.getVector("x" + i);
+            }
+            int rows = root.getRowCount();
+            batchRows = rows;
+            nullCounts.clear();
+            int r0 = 0;
+            while (r0 < rows) {
+                long h = vHash.get(r0);
+                if (current != null && (h != current.hash || vStep.get(r0) == 0)) {
+                    ready.add(current.build());
+                    current = null;
+                }
+                if (current == null) {
+                    current = start(r0, h);
+                }
+                int r1 = r0 + 1;
+                while (r1 < rows && vHash.get(r1) == h && vStep.get(r1) != 0) {
+                    r1++;
+                }
+                current.add(r0, r1);
+                row += r1 - r0;
+                r0 = r1;
+            }
+        }
+
+        /** Whether every row of this batch is null in {@code v} (an absent optional column); counted once per batch. */
+        private boolean allNull(org.apache.arrow.vector.ValueVector v) {
+            return v == null || nullCount(v) == batchRows;
+        }
+
+        /** Null count of a vector of this batch (Arrow recounts the validity bits on every call). */
+        private int nullCount(org.apache.arrow.vector.ValueVector v) {
+            return nullCounts.computeIfAbsent(v, x -> ((org.apache.arrow.vector.ValueVector) x).getNullCount());
+        }
+
+        private Builder start(int r, long h) {
+            String id = string(vId, r);
+            if (id == null) {
+                String at = idAt(row);
+                throw new DatasetException(file + ": row " + row + (at == null ? ": field 'trajectory_id' is null"
+                        : " (trajectory " + at + "): field 'step' is " + vStep.get(r) + " but a trajectory's first row"
+                        + " must be step 0; the rows of a trajectory are its steps 0, 1, 2, ... in order"));
+            }
+            if (!seen.add(id)) {
+                throw new DatasetException(file + ": row " + row + " (trajectory " + id + "): the trajectory's rows"
+                        + " appear again after other trajectories; the rows of a trajectory must be consecutive");
+            }
+            Builder b = new Builder(id, h);
+            b.group = string(vGroup, r);
+            b.task = string(vTask, r);
+            b.seed = vSeed == null || vSeed.isNull(r) ? 0 : vSeed.get(r);
+            b.parent = string(vParent, r);
+            b.branch = vBranch == null || vBranch.isNull(r) ? 0 : vBranch.get(r);
+            Map<String, String> labels = new LinkedHashMap<>();
+            for (int i = 0; i < vLabels.length; i++) {
+                String s = string(vLabels[i], r);
+                if (s != null) {
+                    labels.put(labelColumns.get(i), s);
                 }
             }
-            float[] observations = null;
-            if (obs != null) {
-                observations = Arrays.copyOf(obs, (n + 1) * obsSize);
-                if (finalObs != null) {
-                    System.arraycopy(finalObs, 0, observations, n * obsSize, obsSize);
+            if (vGreedy != null && !vGreedy.isNull(r)) {
+                labels.put(Labels.GREEDY_REWARD, Double.toString(vGreedy.get(r)));
+            }
+            b.labels = labels;
+            return b;
+        }
+
+        private static String string(VarCharVector v, int r) {
+            return v == null || v.isNull(r) ? null : new String(v.get(r), StandardCharsets.UTF_8);
+        }
+
+        /** One trajectory being read, row by row. */
+        private final class Builder {
+            final String id;
+            final long hash;
+            String group;
+            String task;
+            long seed;
+            String parent;
+            int branch;
+            Map<String, String> labels;
+            int n;
+            int cap = 64;
+            double[] rewards = new double[cap];
+            float[] obs;
+            int oSize = -1;
+            float[] acts;
+            int aSize = -1;
+            String[] texts;
+            int textCount;
+            double[] logProbs = new double[cap];
+            int logProbCount;
+            double[] values = new double[cap];
+            int valueCount;
+            boolean[] mask = new boolean[cap];
+            int maskCount;
+            double[][] extras = new double[extraColumns.size()][cap];
+            int[] extraCounts = new int[extraColumns.size()];
+            boolean terminated;
+            boolean truncated;
+            boolean endFlagSeen;
+            double bootstrap = Double.NaN;
+            float[] finalObs;
+
+            Builder(String id, long hash) {
+                this.id = id;
+                this.hash = hash;
+            }
+
+            DatasetException error(String msg) {
+                return new DatasetException(file + ": row " + row + " (trajectory " + id + "): " + msg);
+            }
+
+            /** Appends rows {@code [r0, r1)} of the current batch, all of this trajectory, column by column. */
+            void add(int r0, int r1) {
+                int k = r1 - r0;
+                ensure(n + k);
+                for (int r = r0; r < r1; r++) {
+                    long step = vStep.get(r);
+                    if (step != n + r - r0) {
+                        row += r - r0;
+                        throw error("field 'step' is " + step + " but " + (n + r - r0) + " was expected; the rows of a"
+                                + " trajectory are its steps 0, 1, 2, ... in order");
+                    }
+                }
+                if (endFlagSeen) {
+                    throw error("a row follows the one marked " + (terminated ? "terminated" : "truncated")
+                            + "; only a trajectory's last row may be");
+                }
+                boolean rewardNulls = nullCount(vReward) > 0;
+                for (int r = r0; r < r1; r++) {
+                    if (rewardNulls && vReward.isNull(r)) {
+                        row += r - r0;
+                        throw error("field 'reward' is null; it must be a finite number");
+                    }
+                    double rw = vReward.get(r);
+                    if (!Double.isFinite(rw)) {
+                        row += r - r0;
+                        throw error("field 'reward' is " + rw + "; it must be a finite number");
+                    }
+                    rewards[n + r - r0] = rw;
+                }
+                if (!allNull(vObs)) {
+                    int size = checkListSizes(vObs, r0, r1, "observation");
+                    if (obsSize < 0) {
+                        obsSize = size;
+                        obsSizeRow = row;
+                    } else if (size != obsSize) {
+                        throw error("field 'observation' has " + size + " numbers but row " + obsSizeRow + " has "
+                                + obsSize + "; every observation of a file has the same size");
+                    }
+                    if (oSize < 0) {
+                        if (n > 0) {
+                            throw error("field 'observation' is null on an earlier row of the trajectory");
+                        }
+                        oSize = size;
+                    }
+                    if (obs == null || obs.length < (n + k + 1) * oSize) {
+                        obs = obs == null ? new float[(cap + 1) * oSize] : Arrays.copyOf(obs, (cap + 1) * oSize);
+                    }
+                    copyLists(vObs, r0, r1, obs, n * oSize);
+                } else if (oSize >= 0) {
+                    throw error("field 'observation' is null");
+                }
+                if (!allNull(vAct)) {
+                    int size = checkListSizes(vAct, r0, r1, "action");
+                    if (aSize < 0) {
+                        if (n > 0) {
+                            throw error("field 'action' is null on an earlier row of the trajectory");
+                        }
+                        aSize = size;
+                    } else if (size != aSize) {
+                        throw error("field 'action' has " + size + " numbers but the trajectory's first row has " + aSize);
+                    }
+                    if (acts == null || acts.length < (n + k) * aSize) {
+                        acts = acts == null ? new float[cap * aSize] : Arrays.copyOf(acts, cap * aSize);
+                    }
+                    copyLists(vAct, r0, r1, acts, n * aSize);
+                } else if (aSize >= 0) {
+                    throw error("field 'action' is null");
+                }
+                if (!allNull(vText)) {
+                    if (texts == null) {
+                        texts = new String[cap];
+                    }
+                    for (int r = r0; r < r1; r++) {
+                        if (!vText.isNull(r)) {
+                            texts[n + r - r0] = string(vText, r);
+                            textCount++;
+                        }
+                    }
+                }
+                logProbCount += doubles(vLogProb, r0, r1, logProbs);
+                valueCount += doubles(vValue, r0, r1, values);
+                for (int i = 0; i < extras.length; i++) {
+                    extraCounts[i] += doubles(vExtras[i], r0, r1, extras[i]);
+                }
+                if (allNull(vMask)) {
+                    Arrays.fill(mask, n, n + k, true);
                 } else {
-                    Arrays.fill(observations, n * obsSize, (n + 1) * obsSize, Float.NaN);
+                    for (int r = r0; r < r1; r++) {
+                        boolean isNull = vMask.isNull(r);
+                        mask[n + r - r0] = isNull || vMask.get(r) != 0;
+                        maskCount += isNull ? 0 : 1;
+                    }
+                }
+                boolean noTerm = allNull(vTerm);
+                boolean noTrunc = allNull(vTrunc);
+                boolean termNulls = !noTerm && nullCount(vTerm) > 0;
+                boolean truncNulls = !noTrunc && nullCount(vTrunc) > 0;
+                for (int r = r0; r < r1; r++) {
+                    boolean term = !noTerm && !(termNulls && vTerm.isNull(r)) && vTerm.get(r) != 0;
+                    boolean trunc = !noTrunc && !(truncNulls && vTrunc.isNull(r)) && vTrunc.get(r) != 0;
+                    if (endFlagSeen) {
+                        row += r - r0;
+                        throw error("a row follows the one marked " + (terminated ? "terminated" : "truncated")
+                                + "; only a trajectory's last row may be");
+                    }
+                    if (term || trunc) {
+                        endFlagSeen = true;
+                        terminated = term;
+                        truncated = trunc;
+                    }
+                }
+                if (!allNull(vBootstrap)) {
+                    for (int r = r0; r < r1; r++) {
+                        if (!vBootstrap.isNull(r)) {
+                            bootstrap = vBootstrap.get(r);
+                        }
+                    }
+                }
+                if (!allNull(vFinal)) {
+                    for (int r = r0; r < r1; r++) {
+                        if (!vFinal.isNull(r)) {
+                            finalObs = new float[listLength(vFinal, r)];
+                            copyLists(vFinal, r, r + 1, finalObs, 0);
+                        }
+                    }
+                }
+                n += k;
+            }
+
+            private void ensure(int need) {
+                if (need <= cap) {
+                    return;
+                }
+                while (cap < need) {
+                    cap *= 2;
+                }
+                rewards = Arrays.copyOf(rewards, cap);
+                logProbs = Arrays.copyOf(logProbs, cap);
+                values = Arrays.copyOf(values, cap);
+                mask = Arrays.copyOf(mask, cap);
+                texts = texts == null ? null : Arrays.copyOf(texts, cap);
+                for (int i = 0; i < extras.length; i++) {
+                    extras[i] = Arrays.copyOf(extras[i], cap);
                 }
             }
-            String[] textActions = null;
-            if (textCount > 0) {
-                if (textCount != n) {
-                    throw error(id, "field 'action_text' is null on " + (n - textCount) + " of " + n + " rows");
+
+            /** Copies the non-null values of rows [r0, r1) into {@code into[n ..]}; returns how many were non-null. */
+            private int doubles(Float8Vector v, int r0, int r1, double[] into) {
+                if (allNull(v)) {
+                    return 0;
                 }
-                textActions = Arrays.copyOf(texts, n);
+                int count = 0;
+                for (int r = r0; r < r1; r++) {
+                    if (!v.isNull(r)) {
+                        into[n + r - r0] = v.get(r);
+                        count++;
+                    }
+                }
+                return count;
             }
-            Map<String, double[]> ex = new LinkedHashMap<>();
-            for (int i = 0; i < extras.length; i++) {
-                if (extraCounts[i] == n) {
-                    ex.put(extraColumns.get(i), Arrays.copyOf(extras[i], n));
-                } else if (extraCounts[i] != 0) {
-                    throw error(id, "field '" + extraColumns.get(i) + "' is null on " + (n - extraCounts[i]) + " of " + n
+
+            /** The common list length of rows [r0, r1); a null row or a row of another length is an error naming it. */
+            private int checkListSizes(ListVector v, int r0, int r1, String field) {
+                int size = -1;
+                for (int r = r0; r < r1; r++) {
+                    if (v.isNull(r)) {
+                        row += r - r0;
+                        throw error("field '" + field + "' is null");
+                    }
+                    int len = listLength(v, r);
+                    if (size < 0) {
+                        size = len;
+                    } else if (len != size) {
+                        row += r - r0;
+                        throw error("field '" + field + "' has " + len + " numbers but the trajectory's earlier rows have "
+                                + size + "; every row of a file has the same size");
+                    }
+                }
+                return size;
+            }
+
+            Trajectory build() {
+                float[] observations = null;
+                if (oSize > 0) {
+                    observations = Arrays.copyOf(obs, (n + 1) * oSize);
+                    if (finalObs != null) {
+                        if (finalObs.length != oSize) {
+                            throw error("field 'final_observation' has " + finalObs.length + " numbers but 'observation'"
+                                    + " has " + oSize);
+                        }
+                        System.arraycopy(finalObs, 0, observations, n * oSize, oSize);
+                    } else {
+                        Arrays.fill(observations, n * oSize, (n + 1) * oSize, Float.NaN);
+                    }
+                }
+                String[] textActions = null;
+                if (textCount > 0) {
+                    if (textCount != n) {
+                        throw error("field 'action_text' is null on " + (n - textCount) + " of " + n + " rows");
+                    }
+                    textActions = Arrays.copyOf(texts, n);
+                }
+                Map<String, double[]> ex = new LinkedHashMap<>();
+                for (int i = 0; i < extras.length; i++) {
+                    double[] col = column(extras[i], extraCounts[i], extraColumns.get(i));
+                    if (col != null) {
+                        ex.put(extraColumns.get(i), col);
+                    }
+                }
+                try {
+                    return new Trajectory(id, group, seed, observations, Math.max(oSize, 0),
+                            textActions == null && aSize > 0 ? Arrays.copyOf(acts, n * aSize) : null,
+                            textActions == null && aSize > 0 ? aSize : 0, Arrays.copyOf(rewards, n),
+                            column(logProbs, logProbCount, "log_prob"), column(values, valueCount, "value"),
+                            maskCount > 0 ? Arrays.copyOf(mask, n) : null, terminated, truncated, bootstrap, ex, task,
+                            textActions, parent, branch, labels);
+                } catch (IllegalArgumentException e) {
+                    throw error(e.getMessage());
+                }
+            }
+
+            private double[] column(double[] data, int count, String field) {
+                if (count == 0) {
+                    return null;
+                }
+                if (count != n) {
+                    throw error("field '" + field + "' is null on " + (n - count) + " of " + n
                             + " rows; give it on every row of a trajectory or none");
                 }
-            }
-            try {
-                return new Trajectory(id, group, seed, observations, obsSize > 0 ? obsSize : 0,
-                        textActions == null ? acts == null ? null : Arrays.copyOf(acts, n * actSize) : null,
-                        textActions == null && actSize > 0 ? actSize : 0, Arrays.copyOf(rewards, n),
-                        column(logProbs, logProbCount, n, id, "log_prob"), column(values, valueCount, n, id, "value"),
-                        anyMask ? Arrays.copyOf(mask, n) : null, terminated, truncated, bootstrap, ex, task,
-                        textActions, parent, branch, labels);
-            } catch (IllegalArgumentException e) {
-                throw error(id, e.getMessage());
+                return Arrays.copyOf(data, n);
             }
         }
 
-        private double[] column(double[] data, int count, int n, String id, String field) {
-            if (data == null || count == 0) {
-                return null;
-            }
-            if (count != n) {
-                throw error(id, "field '" + field + "' is null on " + (n - count) + " of " + n
-                        + " rows; give it on every row of a trajectory or none");
-            }
-            return Arrays.copyOf(data, n);
+        private static int listLength(ListVector v, int r) {
+            return v.getElementEndIndex(r) - v.getElementStartIndex(r);
         }
 
-        private void readList(int first, int size, float[] into, int at, String id, String field) throws SQLException {
-            rs.getInt(first);
-            if (rs.wasNull()) {
-                throw error(id, "field '" + field + "' is null");
-            }
-            for (int i = 0; i < size; i++) {
-                into[at + i] = rs.getFloat(first + 1 + i);
-            }
+        /** Copies the list elements of rows [r0, r1), contiguous in the child vector, in one bulk read. */
+        private static void copyLists(ListVector v, int r0, int r1, float[] into, int at) {
+            Float4Vector child = (Float4Vector) v.getDataVector();
+            int from = v.getElementStartIndex(r0);
+            int to = v.getElementEndIndex(r1 - 1);
+            child.getDataBuffer().nioBuffer((long) from * Float.BYTES, (to - from) * Float.BYTES)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(into, at, to - from);
         }
 
         @Override
@@ -710,20 +1236,23 @@ public final class TrajectoryParquet {
         @Override
         public void close() {
             try {
+                if (arrow != null) {
+                    arrow.close();
+                }
+            } catch (IOException | RuntimeException ignored) {
+                // closing a reader that read nothing more
+            }
+            try {
+                if (rs != null) {
+                    rs.close();
+                }
                 if (conn != null) {
                     conn.close();
                 }
             } catch (SQLException ignored) {
                 // nothing was written
             }
+            allocator.close();
         }
-    }
-
-    static String firstLine(String s) {
-        if (s == null) {
-            return "";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }
