@@ -173,6 +173,7 @@ public final class TrajectoryJsonl {
         private int lineNo;
         private int observationSize = -1;
         private int observationSizeLine;
+        private final TextCache texts = new TextCache();
 
         Reader(Path file, boolean keepText) throws IOException {
             this.file = file;
@@ -198,7 +199,7 @@ public final class TrajectoryJsonl {
                     if (text.isBlank()) {
                         continue;
                     }
-                    Parsed p = parse(text, lineNo);
+                    Parsed p = parse(text, lineNo, texts);
                     Trajectory t = p.toTrajectory();
                     if (t.observationSize() > 0) {
                         if (observationSize < 0) {
@@ -274,9 +275,11 @@ public final class TrajectoryJsonl {
         boolean rootEmpty = true;
         boolean hasCreditFields;
         float[] scratch = new float[8];
+        final TextCache texts;
 
-        Parsed(int lineNo) {
+        Parsed(int lineNo, TextCache texts) {
             this.lineNo = lineNo;
+            this.texts = texts;
         }
 
         /** See {@link Line#insertAt()}. */
@@ -404,8 +407,40 @@ public final class TrajectoryJsonl {
         return b.append(']').toString();
     }
 
-    private static Parsed parse(String text, int lineNo) {
-        Parsed p = new Parsed(lineNo);
+    /**
+     * Short text actions repeat (tool names, answers, tokens): one String per distinct short text
+     * instead of one per step. A direct-mapped cache of 1024 slots; longer texts are not cached.
+     */
+    static final class TextCache {
+        private final String[] slots = new String[1024];
+
+        String get(char[] buf, int off, int len) {
+            if (len > 32) {
+                return new String(buf, off, len);
+            }
+            int h = 0;
+            for (int i = 0; i < len; i++) {
+                h = 31 * h + buf[off + i];
+            }
+            int idx = (h ^ (h >>> 16)) & (slots.length - 1);
+            String s = slots[idx];
+            if (s != null && s.length() == len) {
+                boolean same = true;
+                for (int i = 0; i < len && same; i++) {
+                    same = s.charAt(i) == buf[off + i];
+                }
+                if (same) {
+                    return s;
+                }
+            }
+            s = new String(buf, off, len);
+            slots[idx] = s;
+            return s;
+        }
+    }
+
+    private static Parsed parse(String text, int lineNo, TextCache texts) {
+        Parsed p = new Parsed(lineNo, texts);
         try (JsonParser jp = FACTORY.createParser(text)) {
             if (jp.nextToken() != JsonToken.START_OBJECT) {
                 throw p.error("malformed line: expected a JSON object");
@@ -599,7 +634,7 @@ public final class TrajectoryJsonl {
                 p.scratch[0] = jp.getFloatValue();
                 n = 1;
             }
-            case VALUE_STRING -> text = jp.getText();
+            case VALUE_STRING -> text = p.texts.get(jp.getTextCharacters(), jp.getTextOffset(), jp.getTextLength());
             case START_ARRAY, START_OBJECT -> {
                 StringWriter sw = new StringWriter();
                 try (JsonGenerator g = FACTORY.createGenerator(sw)) {
