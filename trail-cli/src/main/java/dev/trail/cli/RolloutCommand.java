@@ -66,6 +66,10 @@ final class RolloutCommand implements Callable<Integer> {
             description = "Write the trajectories here: .jsonl (one per line) or .parquet (one row per step).")
     Path out;
 
+    @Option(names = "--append", description = "Add the trajectories to an existing JSONL --out file (its content is kept"
+            + " whole even if the command is interrupted).")
+    boolean append;
+
     @Override
     public Integer call() throws IOException {
         UserError.requirePositive("--episodes", episodes);
@@ -74,6 +78,9 @@ final class RolloutCommand implements Callable<Integer> {
             TrajectoryFiles.Format f = TrajectoryFiles.formatOf(out);
             if (f == TrajectoryFiles.Format.MINARI) {
                 throw new UserError("--out " + out + ": use a .jsonl or .parquet name (Minari: `trail data convert`)");
+            }
+            if (append && f != TrajectoryFiles.Format.JSONL) {
+                throw new UserError("--append works for JSONL files only, not " + out);
             }
         }
         PrintWriter w = spec.commandLine().getOut();
@@ -97,7 +104,7 @@ final class RolloutCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         printSummary(w, done, steps, seconds);
         if (out != null) {
-            try (TrajectorySink sink = TrajectoryFiles.create(out, null, Map.of("env", envId), false)) {
+            try (TrajectorySink sink = TrajectoryFiles.create(out, null, Map.of("env", envId), append)) {
                 for (Trajectory t : done) {
                     sink.write(t);
                 }
@@ -105,7 +112,7 @@ final class RolloutCommand implements Callable<Integer> {
             } catch (IOException ex) {
                 throw new UserError("cannot write --out " + out + ": " + ex.getMessage(), ex);
             }
-            w.println("wrote " + done.size() + " trajectories to " + out);
+            w.println((append ? "appended " : "wrote ") + done.size() + " trajectories to " + out);
         }
         w.flush();
         return Trail.OK;

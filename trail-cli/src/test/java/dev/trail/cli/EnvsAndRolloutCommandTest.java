@@ -55,6 +55,22 @@ class EnvsAndRolloutCommandTest {
     }
 
     @Test
+    void appendAddsEpisodesToAJsonlFile() throws IOException {
+        Path out = dir.resolve("grow.jsonl");
+        assertEquals(0, CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "2", "--out", out.toString()).code());
+        String before = Files.readString(out);
+        CliRunner r = CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "3", "--seed", "9", "--append",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out).startsWith(before), "the old lines are kept as they were");
+        assertEquals(5, dev.trail.data.TrajectoryFiles.readAll(out, null).size());
+        CliRunner p = CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "1", "--append", "--out",
+                dir.resolve("x.parquet").toString());
+        assertEquals(2, p.code());
+        assertTrue(p.err().contains("--append") && p.err().contains("JSONL"), p.err());
+    }
+
+    @Test
     void creditReadsWhatRolloutWrites() throws IOException {
         for (String ext : List.of("jsonl", "parquet")) {
             Path out = dir.resolve("t." + ext);

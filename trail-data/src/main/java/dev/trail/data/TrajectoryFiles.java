@@ -64,7 +64,8 @@ public final class TrajectoryFiles {
             throws IOException {
         Format f = format == null ? formatOf(file) : format;
         if (append && f != Format.JSONL) {
-            throw new DatasetException("--append works for JSONL files only, not " + f.name().toLowerCase(Locale.ROOT));
+            throw new DatasetException("--append works for JSONL files only, not " + f.name().toLowerCase(Locale.ROOT)
+                    + " (" + file + ")");
         }
         return switch (f) {
             case JSONL -> TrajectoryJsonl.create(file, append);

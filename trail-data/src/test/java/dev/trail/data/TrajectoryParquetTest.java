@@ -169,6 +169,28 @@ class TrajectoryParquetTest {
         assertFalse(leftovers());
     }
 
+    @Test
+    void aColumnFirstSeenAfterTheFirstBatchStartsAPartAndThePartsMergeByName() throws IOException {
+        SplittableRandom rng = new SplittableRandom(8);
+        List<Trajectory> ts = new ArrayList<>();
+        for (int i = 0; i < (TrajectoryParquet.BATCH_ROWS / 200) + 2; i++) {
+            ts.add(Samples.cartPole(i, 200, rng)); // more than one batch without log-probs or values
+        }
+        Trajectory late = Samples.cartPole(999, 7, rng);
+        double[] lp = new double[7];
+        java.util.Arrays.fill(lp, -0.7);
+        ts.add(new Trajectory(late.id(), "g", late.seed(), late.observations(), 4, late.actions(), 1, late.rewards(), lp,
+                null, null, true, false, Double.NaN, Map.of("progress", new double[7]), late.taskId(), null, null, 0,
+                Map.of(Labels.POLICY, "ppo", "source", "late")));
+        Path f = tmp.resolve("parts.parquet");
+        write(f, ts, Map.of("k", "v"));
+        Samples.assertSame(ts, TrajectoryFiles.readAll(f, null));
+        try (TrajectorySource src = TrajectoryParquet.open(f)) {
+            assertEquals("v", src.metadata().get("k"), "the merged file keeps the metadata");
+        }
+        assertFalse(leftovers(), "the parts are gone");
+    }
+
     private Path sql(String copy) throws SQLException {
         Path f = tmp.resolve("sql-" + System.nanoTime() + ".parquet");
         try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
