@@ -55,7 +55,7 @@ public final class TrajectoryJsonl {
     /** Top-level fields with a meaning; other string fields are labels. */
     private static final Set<String> TOP_LEVEL = Set.of("id", "group", "task", "seed", "steps", "reward", "terminated",
             "truncated", "bootstrap_value", "greedy_reward", "parent", "branch_step", "final_observation", "advantage",
-            "return");
+            "return", "rewards", "observations", "actions");
 
     private TrajectoryJsonl() {
     }
@@ -68,7 +68,8 @@ public final class TrajectoryJsonl {
      *        minus one for an empty object, which needs no leading comma; null when the line
      *        already has such fields and is rewritten token by token instead
      */
-    public record Line(int lineNo, String text, Trajectory trajectory, boolean hasSteps, int[] insertAt) {
+    public record Line(int lineNo, String text, Trajectory trajectory, boolean hasSteps, int[] insertAt,
+            boolean columnForm) {
     }
 
     /**
@@ -211,7 +212,8 @@ public final class TrajectoryJsonl {
                                     + "; every observation of a file has the same size");
                         }
                     }
-                    return new Line(lineNo, keepText ? text : null, t, p.hasSteps, keepText ? p.insertAt() : null);
+                    return new Line(lineNo, keepText ? text : null, t, p.hasSteps,
+                            keepText && !p.columnForm ? p.insertAt() : null, p.columnForm);
                 }
             } catch (MalformedInputException e) {
                 throw new DatasetException(file + ": line " + (lineNo + 1) + ": not UTF-8 text");
@@ -274,6 +276,9 @@ public final class TrajectoryJsonl {
         int rootEnd;
         boolean rootEmpty = true;
         boolean hasCreditFields;
+        /** The column form {@code trail rollout} wrote before the schema: top-level rewards/observations/actions arrays. */
+        boolean columnForm;
+        Parsed columns;
         float[] scratch = new float[8];
         final TextCache texts;
 
@@ -294,6 +299,9 @@ public final class TrajectoryJsonl {
         }
 
         Trajectory toTrajectory() {
+            if (columnForm) {
+                adoptColumns();
+            }
             String tid = id == null ? "line-" + lineNo : id;
             double[] rw;
             if (!hasSteps) {
@@ -379,6 +387,44 @@ public final class TrajectoryJsonl {
             } catch (IllegalArgumentException e) {
                 throw error(e.getMessage().replace("branchStep", "branch_step"));
             }
+        }
+
+        /** Turns the old column form into per-step fields (observations may include the final one). */
+        private void adoptColumns() {
+            if (hasSteps) {
+                throw error("has both 'steps' and the column arrays 'rewards'/'observations'/'actions'; give one form");
+            }
+            Parsed c = columns;
+            if (!c.anyReward) {
+                throw error("missing field 'rewards' (the column form needs a rewards array)");
+            }
+            hasSteps = true;
+            steps = c.steps;
+            rewards = c.rewards;
+            hasReward = c.hasReward;
+            anyReward = true;
+            int t = steps;
+            if (c.observationCount > 0) {
+                if (c.observationCount != t && c.observationCount != t + 1) {
+                    throw error("field 'observations' has " + c.observationCount + " rows for " + t + " rewards; give T or"
+                            + " T+1 (the last one is the observation after the final step)");
+                }
+                observationSize = c.observationSize;
+                observations = c.observations;
+                observationCount = t;
+                if (c.observationCount == t + 1) {
+                    finalObservation = Arrays.copyOfRange(c.observations, t * c.observationSize, (t + 1) * c.observationSize);
+                }
+            }
+            int actionRows = c.numericActionCount + c.textActionCount;
+            if (actionRows > 0 && actionRows != t) {
+                throw error("field 'actions' has " + actionRows + " entries for " + t + " rewards");
+            }
+            actions = c.actions;
+            actionSize = c.actionSize;
+            numericActionCount = c.numericActionCount;
+            textActions = c.textActions;
+            textActionCount = c.textActionCount;
         }
 
         private double[] column(String name, double[] data, int count, int t) {
@@ -484,6 +530,7 @@ public final class TrajectoryJsonl {
                         p.finalObservation = Arrays.copyOf(p.scratch, n);
                     }
                     case "steps" -> parseSteps(jp, v, p);
+                    case "rewards", "observations", "actions" -> parseColumn(jp, v, p, f);
                     default -> {
                         if (v == JsonToken.VALUE_STRING) {
                             if (p.labels == null) {
@@ -509,6 +556,53 @@ public final class TrajectoryJsonl {
             throw p.error("cannot read: " + e.getMessage());
         }
         return p;
+    }
+
+    /** One array of the old column form, parsed as if each element were a step's field. */
+    private static void parseColumn(JsonParser jp, JsonToken v, Parsed p, String field) throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            throw p.error("field '" + field + "' must be an array, got " + describe(jp, v));
+        }
+        p.columnForm = true;
+        if (p.columns == null) {
+            p.columns = new Parsed(p.lineNo, p.texts);
+        }
+        Parsed c = p.columns;
+        int s = 0;
+        JsonToken t;
+        while ((t = jp.nextToken()) != JsonToken.END_ARRAY) {
+            switch (field) {
+                case "rewards" -> {
+                    if (s == c.rewards.length) {
+                        c.rewards = Arrays.copyOf(c.rewards, s * 2);
+                        c.hasReward = Arrays.copyOf(c.hasReward, s * 2);
+                    }
+                    c.rewards[s] = finite(jp, t, p, "rewards[" + s + "]");
+                    c.hasReward[s] = true;
+                    c.anyReward = true;
+                    c.steps = s + 1;
+                }
+                case "observations" -> {
+                    int n;
+                    if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+                        p.scratch[0] = jp.getFloatValue();
+                        n = 1;
+                    } else {
+                        n = floats(jp, t, p, "observations[" + s + "]");
+                    }
+                    if (c.observationSize < 0) {
+                        c.observationSize = n;
+                    } else if (n != c.observationSize) {
+                        throw p.error("field 'observations[" + s + "]' has " + n + " numbers but the first has "
+                                + c.observationSize);
+                    }
+                    c.observations = putAll(c.observations, s, p.scratch, n);
+                    c.observationCount++;
+                }
+                default -> action(jp, t, c, s);
+            }
+            s++;
+        }
     }
 
     /** Reads an array of finite numbers into {@code p.scratch}; returns its length. */
@@ -932,6 +1026,18 @@ public final class TrajectoryJsonl {
      * names are replaced.
      */
     public static void writeWithCredit(Batch batch, AdvantageResult byLine, OutputStream os) throws IOException {
+        if (batch.lines().stream().anyMatch(Line::columnForm)) {
+            // lines in the old column form are rewritten in the schema, with steps
+            JsonGenerator g = FACTORY.createGenerator(os, JsonEncoding.UTF8);
+            g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
+            g.setRootValueSeparator(null);
+            for (int li = 0; li < batch.lines().size(); li++) {
+                writeTrajectory(g, batch.lines().get(li).trajectory(), byLine.advantages()[li], byLine.returns()[li]);
+                g.writeRaw('\n');
+            }
+            g.flush();
+            return;
+        }
         boolean allFast = batch.lines().stream().allMatch(l -> l.insertAt() != null);
         if (allFast) {
             writeBySplicing(batch, byLine, os);

@@ -72,6 +72,28 @@ class TrajectoryJsonlTest {
     }
 
     @Test
+    void theColumnFormRolloutWroteBeforeTheSchemaReads() throws IOException {
+        Path f = tmp.resolve("old-rollout.jsonl");
+        Files.writeString(f, "{\"id\":\"CartPole-v1-0\",\"env\":\"CartPole-v1\",\"episode\":0,\"seed\":5,"
+                + "\"observations\":[[0.1,0.2,0.3,0.4],[0.5,0.6,0.7,0.8],[0.9,1.0,1.1,1.2]],\"actions\":[1,0],"
+                + "\"rewards\":[1.0,1.0],\"terminated\":true,\"truncated\":false}\n");
+        TrajectoryJsonl.Batch b = TrajectoryJsonl.read(f);
+        Trajectory t = b.lines().get(0).trajectory();
+        assertEquals(2, t.length());
+        assertEquals(5, t.seed());
+        assertEquals(4, t.observationSize());
+        assertEquals(1.2f, t.observations()[11], "the last row is the final observation");
+        org.junit.jupiter.api.Assertions.assertArrayEquals(new float[] {1, 0}, t.actions());
+        assertEquals("CartPole-v1", t.labels().get("env"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        TrajectoryJsonl.writeWithCredit(b, new dev.trail.advantage.AdvantageResult(new double[][] {{0.5, 0.25}},
+                new double[][] {{2, 1}}), out);
+        String line = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(line.contains("\"steps\":[{\"observation\":[0.1,0.2,0.3,0.4],\"action\":1,\"reward\":1.0,"
+                + "\"advantage\":0.5,\"return\":2.0}"), line);
+    }
+
+    @Test
     void aFieldOnSomeStepsOnlyIsAnErrorNamingLineAndField() throws IOException {
         Path f = tmp.resolve("partial.jsonl");
         Files.writeString(f, "{\"id\":\"a\",\"steps\":[{\"reward\":0,\"logprob\":-1},{\"reward\":1}]}\n");
