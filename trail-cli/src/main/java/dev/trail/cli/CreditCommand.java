@@ -4,12 +4,22 @@ import dev.trail.advantage.AdvantageEstimator;
 import dev.trail.advantage.AdvantageEstimators;
 import dev.trail.advantage.AdvantageResult;
 import dev.trail.config.Option;
+import dev.trail.data.Groups;
+import dev.trail.data.TrajectoryFiles;
+import dev.trail.data.TrajectoryJsonl;
+import dev.trail.data.TrajectorySink;
+import dev.trail.data.TrajectorySource;
 import dev.trail.io.AtomicFiles;
+import dev.trail.trajectory.Trajectory;
+import dev.trail.trajectory.TrajectoryGroup;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,14 +28,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code trail credit}: per-step advantages and returns for trajectories logged by any system.
- * The JSONL format is documented in {@code docs/CREDIT.md} and in {@link TrajectoryJsonl}.
+ * Reads and writes JSONL and Parquet (by extension; {@code docs/CREDIT.md},
+ * {@code docs/TRAJECTORIES.md}). JSONL in and out takes the splice path: the input lines are
+ * copied with {@code advantage} and {@code return} inserted, never re-serialised.
  */
 @Command(name = "credit", mixinStandardHelpOptions = true,
-        description = {"Assign credit: read trajectories as JSON lines, write them back with a per-step"
-                + " `advantage` and `return` computed by an estimator.",
-            "Input: one JSON object per line with `id`, `group`, and `steps` (each with `reward` and optionally"
-                + " `value`, `logprob`, `mask`, `progress`, ...), or a single `reward` for an outcome-rewarded"
-                + " trajectory. See docs/CREDIT.md."})
+        description = {"Assign credit: read trajectories (.jsonl or .parquet), write them back with a per-step"
+                + " `advantage` and `return` computed by an estimator (.jsonl or .parquet).",
+            "Input: Trail's trajectory schema (docs/TRAJECTORIES.md): for JSONL one object per line with `id`, `group`,"
+                + " and `steps` (each with `reward` and optionally `value`, `logprob`, `mask`, `action`, `progress`, ...),"
+                + " or a single `reward` for an outcome-rewarded trajectory. See docs/CREDIT.md for each estimator's"
+                + " required fields."})
 final class CreditCommand implements Callable<Integer> {
 
     @Spec
@@ -38,10 +51,11 @@ final class CreditCommand implements Callable<Integer> {
             description = "Estimator option, repeatable (see --list for each estimator's options).")
     Map<String, String> settings = new LinkedHashMap<>();
 
-    @picocli.CommandLine.Option(names = "--in", paramLabel = "FILE.jsonl", description = "Input trajectories.")
+    @picocli.CommandLine.Option(names = "--in", paramLabel = "FILE", description = "Input trajectories (.jsonl or .parquet).")
     Path in;
 
-    @picocli.CommandLine.Option(names = "--out", paramLabel = "FILE.jsonl", description = "Output file (written atomically).")
+    @picocli.CommandLine.Option(names = "--out", paramLabel = "FILE",
+            description = "Output file (.jsonl or .parquet; written atomically).")
     Path out;
 
     @picocli.CommandLine.Option(names = "--list", description = "List the estimators with their options and exit.")
@@ -62,26 +76,106 @@ final class CreditCommand implements Callable<Integer> {
             throw new UserError("--in " + in + " does not exist or is not a file");
         }
         Outputs.checkWritable(out, "--out");
+        // .parquet is Parquet; any other name is JSON lines, as before Parquet existed
+        TrajectoryFiles.Format inFormat = formatOf(in);
+        TrajectoryFiles.Format outFormat = formatOf(out);
         long start = System.nanoTime();
-        TrajectoryJsonl.Batch batch = TrajectoryJsonl.read(in);
+        TrajectoryJsonl.Batch batch = null;
+        List<Trajectory> trajectories;
+        List<TrajectoryGroup> groups;
+        if (inFormat == TrajectoryFiles.Format.JSONL) {
+            batch = TrajectoryJsonl.read(in);
+            trajectories = batch.trajectories();
+            groups = batch.groups();
+        } else {
+            trajectories = TrajectoryFiles.readAll(in, inFormat);
+            if (trajectories.isEmpty()) {
+                throw new UserError(in + ": no trajectories (the file is empty)");
+            }
+            groups = groups(in, trajectories);
+        }
         AdvantageResult result;
         try {
-            result = est.estimate(batch.groups());
+            result = est.estimate(groups);
         } catch (IllegalArgumentException e) {
-            throw new UserError(in + ": " + batch.locate(e.getMessage()), e);
+            String msg = batch != null ? batch.locate(e.getMessage()) : e.getMessage();
+            if (msg.contains("has no tree")) {
+                msg += "; give each branch `parent` and `branch_step` (docs/TRAJECTORIES.md)";
+            }
+            throw new UserError(in + ": " + msg, e);
         }
-        AdvantageResult byLine = batch.toLineOrder(result);
+        AdvantageResult byTrajectory = inFileOrder(trajectories, groups, result);
+        long steps = 0;
+        for (Trajectory t : trajectories) {
+            steps += t.length();
+        }
         try {
-            AtomicFiles.write(out, os -> TrajectoryJsonl.writeWithCredit(batch, byLine, os));
+            if (batch != null && outFormat == TrajectoryFiles.Format.JSONL) {
+                TrajectoryJsonl.Batch b = batch;
+                AtomicFiles.write(out, os -> TrajectoryJsonl.writeWithCredit(b, byTrajectory, os));
+            } else {
+                Map<String, String> meta = new LinkedHashMap<>();
+                meta.put("trail.credit.estimator", estimator);
+                try (TrajectorySink sink = TrajectoryFiles.create(out, outFormat, meta, false)) {
+                    for (int i = 0; i < trajectories.size(); i++) {
+                        sink.write(withCredit(trajectories.get(i), byTrajectory.advantages()[i],
+                                byTrajectory.returns()[i]));
+                    }
+                    sink.commit();
+                }
+            }
         } catch (IOException e) {
             throw new UserError("cannot write --out " + out + ": " + e.getMessage(), e);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         w.printf("%s: %d trajectories in %d groups, %d steps -> %s (%.0f steps/s)%n", estimator,
-                batch.lines().size(), batch.groups().size(), batch.totalSteps(), out,
-                batch.totalSteps() / Math.max(seconds, 1e-9));
+                trajectories.size(), groups.size(), steps, out, steps / Math.max(seconds, 1e-9));
         w.flush();
         return Trail.OK;
+    }
+
+    private static TrajectoryFiles.Format formatOf(Path file) {
+        String name = String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT);
+        return name.endsWith(".parquet") ? TrajectoryFiles.Format.PARQUET : TrajectoryFiles.Format.JSONL;
+    }
+
+    private static List<TrajectoryGroup> groups(Path in, List<Trajectory> trajectories) {
+        try {
+            return Groups.of(trajectories);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(in + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The estimator's rows (group order) in file order. */
+    private static AdvantageResult inFileOrder(List<Trajectory> trajectories, List<TrajectoryGroup> groups,
+            AdvantageResult r) {
+        IdentityHashMap<Trajectory, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < trajectories.size(); i++) {
+            index.put(trajectories.get(i), i);
+        }
+        double[][] adv = new double[trajectories.size()][];
+        double[][] ret = new double[trajectories.size()][];
+        int row = 0;
+        for (TrajectoryGroup g : groups) {
+            for (Trajectory t : g.trajectories()) {
+                int i = index.get(t);
+                adv[i] = r.advantages()[row];
+                ret[i] = r.returns()[row];
+                row++;
+            }
+        }
+        return new AdvantageResult(adv, ret);
+    }
+
+    private static Trajectory withCredit(Trajectory t, double[] advantages, double[] returns) {
+        for (int s = 0; s < advantages.length; s++) {
+            if (!Double.isFinite(advantages[s]) || !Double.isFinite(returns[s])) {
+                throw new UserError("trajectory " + t.id() + ": the estimator produced a non-finite advantage or return"
+                        + " at step " + s);
+            }
+        }
+        return t.withExtra("advantage", advantages).withExtra("return", returns);
     }
 
     private static void printList(PrintWriter w) {

@@ -1,33 +1,45 @@
 package dev.trail.cli;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import dev.trail.data.Labels;
+import dev.trail.data.TrajectoryFiles;
+import dev.trail.data.TrajectorySink;
+import dev.trail.env.ArrayEnv;
 import dev.trail.env.Env;
 import dev.trail.env.StepResult;
 import dev.trail.envs.Envs;
-import dev.trail.io.AtomicFiles;
+import dev.trail.policy.ActorCritic;
+import dev.trail.policy.PolicyCheckpoint;
+import dev.trail.policy.PolicySpec;
+import dev.trail.policy.SquashedGaussianActor;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
+import dev.trail.space.Box;
+import dev.trail.space.Tokens;
+import dev.trail.trajectory.Trajectory;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code trail rollout}: roll out a policy on an environment and print episode statistics. */
+/**
+ * {@code trail rollout}: roll out a policy on an environment, print episode statistics, and
+ * optionally write the trajectories in Trail's schema ({@code docs/TRAJECTORIES.md}), which
+ * {@code trail credit --in} reads directly.
+ */
 @Command(name = "rollout", mixinStandardHelpOptions = true,
-        description = "Roll out a policy on an environment; print per-episode return and length and a summary,"
-                + " and optionally write the trajectories as JSON lines.")
+        description = "Roll out a policy (random, or the last checkpoint of a run) on an environment; print"
+                + " per-episode return and length and a summary, and optionally write the trajectories"
+                + " (.jsonl or .parquet, the schema of docs/TRAJECTORIES.md).")
 final class RolloutCommand implements Callable<Integer> {
-
-    /** The policies {@code rollout} can run. */
-    enum PolicyKind { random }
 
     @Spec
     CommandSpec spec;
@@ -42,117 +54,301 @@ final class RolloutCommand implements Callable<Integer> {
             description = "Root seed; episode i is reset with the i-th seed split off it (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--policy", defaultValue = "random", paramLabel = "POLICY",
-            description = "Policy: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    PolicyKind policy;
+    @Option(names = "--policy", defaultValue = "random", paramLabel = "random|RUN",
+            description = "`random`, or a run folder (its last checkpoint) or a checkpoint folder; a trained policy"
+                    + " also writes log_prob and, with a critic, value (default: ${DEFAULT-VALUE}).")
+    String policy;
 
-    @Option(names = "--out", paramLabel = "FILE.jsonl",
-            description = "Write the trajectories here, one JSON object per episode.")
+    @Option(names = "--deterministic", description = "With a trained policy: take its most likely action instead of sampling.")
+    boolean deterministic;
+
+    @Option(names = "--out", paramLabel = "FILE",
+            description = "Write the trajectories here: .jsonl (one per line) or .parquet (one row per step).")
     Path out;
 
-    /** One finished episode. */
-    record Episode(long seed, List<Object> observations, List<Object> actions, List<Double> rewards,
-            boolean terminated, boolean truncated) {
-
-        double totalReward() {
-            double s = 0;
-            for (double r : rewards) {
-                s += r;
-            }
-            return s;
-        }
-    }
+    @Option(names = "--append", description = "Add the trajectories to an existing JSONL --out file (its content is kept"
+            + " whole even if the command is interrupted).")
+    boolean append;
 
     @Override
     public Integer call() throws IOException {
         UserError.requirePositive("--episodes", episodes);
         if (out != null) {
             Outputs.checkWritable(out, "--out");
+            TrajectoryFiles.Format f = TrajectoryFiles.formatOf(out);
+            if (f == TrajectoryFiles.Format.MINARI) {
+                throw new UserError("--out " + out + ": use a .jsonl or .parquet name (Minari: `trail data convert`)");
+            }
+            if (append && f != TrajectoryFiles.Format.JSONL) {
+                throw new UserError("--append works for JSONL files only, not " + out);
+            }
         }
         PrintWriter w = spec.commandLine().getOut();
         long[] seeds = Seeds.split(seed, episodes);
-        Rng actionRng = Seeds.stream(seed, "policy");
-        List<Episode> done = new ArrayList<>();
+        List<Trajectory> done = new ArrayList<>();
         long steps = 0;
         long start = System.nanoTime();
-        try (@SuppressWarnings("unchecked") Env<Object, Object> env = (Env<Object, Object>) Envs.make(envId)) {
+        Episodes runner = policy.equals("random") ? new RandomEpisodes() : new PolicyEpisodes(loadPolicy());
+        try {
             w.printf("%-8s %-21s %12s %8s  %s%n", "episode", "seed", "return", "length", "end");
             for (int e = 0; e < episodes; e++) {
-                Episode ep = runEpisode(env, seeds[e], actionRng);
-                steps += ep.rewards().size();
-                done.add(ep);
-                w.printf("%-8d %-21d %12s %8d  %s%n", e, ep.seed(), Tables.number(ep.totalReward()), ep.rewards().size(),
-                        ep.terminated() ? "terminated" : ep.truncated() ? "truncated" : "-");
+                Trajectory t = runner.run(envId + "-" + e, seeds[e]);
+                steps += t.length();
+                done.add(t);
+                w.printf("%-8d %-21d %12s %8d  %s%n", e, t.seed(), Tables.number(t.totalReward()), t.length(),
+                        t.terminated() ? "terminated" : t.truncated() ? "truncated" : "-");
             }
+        } finally {
+            runner.close();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         printSummary(w, done, steps, seconds);
         if (out != null) {
-            writeJsonl(out, envId, done);
-            w.println("wrote " + done.size() + " trajectories to " + out);
+            try (TrajectorySink sink = TrajectoryFiles.create(out, null, Map.of("env", envId), append)) {
+                for (Trajectory t : done) {
+                    sink.write(t);
+                }
+                sink.commit();
+            } catch (IOException ex) {
+                throw new UserError("cannot write --out " + out + ": " + ex.getMessage(), ex);
+            }
+            w.println((append ? "appended " : "wrote ") + done.size() + " trajectories to " + out);
         }
         w.flush();
         return Trail.OK;
     }
 
-    private Episode runEpisode(Env<Object, Object> env, long episodeSeed, Rng actionRng) {
-        List<Object> obs = new ArrayList<>();
-        List<Object> actions = new ArrayList<>();
-        List<Double> rewards = new ArrayList<>();
-        obs.add(env.reset(episodeSeed));
-        while (true) {
-            Object action = env.actionSpace().sample(actionRng);
-            StepResult<Object> r = env.step(action);
-            actions.add(action);
-            rewards.add(r.reward());
-            obs.add(r.observation());
-            if (r.terminated() || r.truncated()) {
-                return new Episode(episodeSeed, obs, actions, rewards, r.terminated(), r.truncated());
-            }
+    private PolicyCheckpoint.Loaded loadPolicy() throws IOException {
+        Path checkpoint = Checkpoints.resolve(Path.of(policy), "--policy");
+        try {
+            return PolicyCheckpoint.load(checkpoint);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot load --policy " + checkpoint + ": " + e.getMessage(), e);
         }
     }
 
-    private static void printSummary(PrintWriter w, List<Episode> eps, long steps, double seconds) {
-        double[] returns = eps.stream().mapToDouble(Episode::totalReward).toArray();
-        double[] lengths = eps.stream().mapToDouble(e -> e.rewards().size()).toArray();
+    /** Runs one episode and returns it as a trajectory. */
+    private interface Episodes extends AutoCloseable {
+        Trajectory run(String id, long episodeSeed);
+
+        @Override
+        void close();
+    }
+
+    /** Uniformly random actions from the action space, on any environment. */
+    private final class RandomEpisodes implements Episodes {
+        private final Env<Object, Object> env;
+        private final Rng actionRng = Seeds.stream(seed, "policy");
+
+        @SuppressWarnings("unchecked")
+        RandomEpisodes() {
+            env = (Env<Object, Object>) Envs.make(envId);
+        }
+
+        @Override
+        public Trajectory run(String id, long episodeSeed) {
+            boolean tokens = (Object) env.observationSpace() instanceof Tokens;
+            FloatRows obs = new FloatRows();
+            FloatRows actions = new FloatRows();
+            double[] rewards = new double[64];
+            int n = 0;
+            Object first = env.reset(episodeSeed);
+            if (!tokens) {
+                obs.add(floats(first));
+            }
+            Map<String, String> labels = new LinkedHashMap<>();
+            labels.put(Labels.POLICY, "random");
+            if (tokens) {
+                labels.put("prompt_tokens", tokenText(first));
+            }
+            while (true) {
+                Object action = env.actionSpace().sample(actionRng);
+                StepResult<Object> r = env.step(action);
+                actions.add(floats(action));
+                if (n == rewards.length) {
+                    rewards = Arrays.copyOf(rewards, n * 2);
+                }
+                rewards[n++] = r.reward();
+                if (!tokens) {
+                    obs.add(floats(r.observation()));
+                }
+                if (r.terminated() || r.truncated()) {
+                    return new Trajectory(id, null, episodeSeed, tokens ? null : obs.values(), tokens ? 0 : obs.width(),
+                            actions.values(), actions.width(), Arrays.copyOf(rewards, n), null, null, null,
+                            r.terminated(), r.truncated(), Double.NaN, null, envId, null, null, 0, labels);
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            env.close();
+        }
+    }
+
+    /** A trained policy on the environment's primitive-array path, recording log-probs and values. */
+    private final class PolicyEpisodes implements Episodes {
+        private final PolicyCheckpoint.Loaded loaded;
+        private final ArrayEnv<?> env;
+        private final Rng rng = Seeds.stream(seed, "actions");
+
+        PolicyEpisodes(PolicyCheckpoint.Loaded loaded) {
+            this.loaded = loaded;
+            this.env = Envs.makeArray(envId);
+            PolicySpec spec = loaded.spec();
+            PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(), spec.hidden(),
+                    spec.activation());
+            if (!expected.equals(spec)) {
+                env.close();
+                throw new UserError("--policy " + policy + " (trained on " + loaded.envId() + ") is shaped "
+                        + spec.describe() + " but " + envId + " needs " + expected.describe());
+            }
+        }
+
+        @Override
+        public Trajectory run(String id, long episodeSeed) {
+            int d = env.observationSize();
+            boolean discrete = loaded.spec().discrete();
+            Box box = discrete ? null : (Box) env.actionSpace();
+            int a = discrete ? 1 : box.flatSize();
+            float[] obs = new float[64 * d];
+            float[] acts = new float[64 * a];
+            double[] rewards = new double[64];
+            double[] logProbs = new double[64];
+            double[] values = new double[64];
+            boolean hasLogProbs = loaded.policy() instanceof ActorCritic || loaded.policy() instanceof SquashedGaussianActor;
+            boolean hasValues = loaded.policy() instanceof ActorCritic;
+            float[] input = new float[d];
+            float[] raw = new float[a];
+            float[] action = new float[a];
+            int[] choice = new int[1];
+            float[] lp = new float[1];
+            env.resetInto(episodeSeed, obs, 0);
+            int n = 0;
+            while (true) {
+                if ((n + 2) * d > obs.length) {
+                    obs = Arrays.copyOf(obs, obs.length * 2);
+                }
+                if (n == rewards.length) {
+                    rewards = Arrays.copyOf(rewards, n * 2);
+                    logProbs = Arrays.copyOf(logProbs, n * 2);
+                    values = Arrays.copyOf(values, n * 2);
+                    acts = Arrays.copyOf(acts, n * 2 * a);
+                }
+                System.arraycopy(obs, n * d, input, 0, d);
+                loaded.prepareObservations(input);
+                if (loaded.policy() instanceof ActorCritic ac) {
+                    ActorCritic.Acted r = deterministic ? ac.actDeterministic(input, 1) : ac.act(input, 1, rng);
+                    if (discrete) {
+                        choice[0] = r.discreteActions()[0];
+                    } else {
+                        System.arraycopy(r.continuousActions(), 0, raw, 0, a);
+                    }
+                    logProbs[n] = r.logProbs()[0];
+                    values[n] = r.values()[0];
+                } else if (loaded.policy() instanceof SquashedGaussianActor sg && !deterministic) {
+                    System.arraycopy(sg.act(input, 1, rng, lp), 0, raw, 0, a);
+                    logProbs[n] = lp[0];
+                } else {
+                    loaded.policy().actOne(input, rng, deterministic, choice, raw);
+                }
+                double reward;
+                if (discrete) {
+                    acts[n] = choice[0];
+                    reward = env.stepInto(choice[0], obs, (n + 1) * d);
+                } else {
+                    for (int j = 0; j < a; j++) {
+                        action[j] = Math.max(box.low(j), Math.min(box.high(j), raw[j]));
+                        acts[n * a + j] = action[j];
+                    }
+                    reward = env.stepInto(action, 0, obs, (n + 1) * d);
+                }
+                rewards[n++] = reward;
+                if (env.terminated() || env.truncated()) {
+                    boolean lps = hasLogProbs && !(deterministic && !(loaded.policy() instanceof ActorCritic));
+                    return new Trajectory(id, null, episodeSeed, Arrays.copyOf(obs, (n + 1) * d), d,
+                            Arrays.copyOf(acts, n * a), a, Arrays.copyOf(rewards, n),
+                            lps ? Arrays.copyOf(logProbs, n) : null, hasValues ? Arrays.copyOf(values, n) : null,
+                            null, env.terminated(), env.truncated(), Double.NaN, null, envId, null, null, 0,
+                            Map.of(Labels.POLICY, policy));
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            env.close();
+        }
+    }
+
+    /** Rows of equal width, grown as needed. */
+    private static final class FloatRows {
+        private float[] data = new float[64];
+        private int size;
+        private int width = -1;
+
+        void add(float[] row) {
+            if (width < 0) {
+                width = row.length;
+            } else if (row.length != width) {
+                throw new IllegalStateException("rows of " + row.length + " and " + width + " values");
+            }
+            if (size + row.length > data.length) {
+                data = Arrays.copyOf(data, Math.max(data.length * 2, size + row.length));
+            }
+            System.arraycopy(row, 0, data, size, row.length);
+            size += row.length;
+        }
+
+        float[] values() {
+            return Arrays.copyOf(data, size);
+        }
+
+        int width() {
+            return Math.max(width, 0);
+        }
+    }
+
+    /** An observation or action as floats: a vector, a number, a discrete choice or token ids. */
+    static float[] floats(Object v) {
+        return switch (v) {
+            case float[] a -> a.clone();
+            case double[] a -> {
+                float[] f = new float[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    f[i] = (float) a[i];
+                }
+                yield f;
+            }
+            case int[] a -> {
+                float[] f = new float[a.length];
+                for (int i = 0; i < a.length; i++) {
+                    f[i] = a[i];
+                }
+                yield f;
+            }
+            case Number x -> new float[] {x.floatValue()};
+            case Boolean b -> new float[] {b ? 1f : 0f};
+            default -> throw new IllegalArgumentException("cannot store a " + v.getClass().getSimpleName()
+                    + " as numbers");
+        };
+    }
+
+    private static String tokenText(Object tokens) {
+        StringBuilder b = new StringBuilder();
+        for (float f : floats(tokens)) {
+            b.append(b.isEmpty() ? "" : " ").append((int) f);
+        }
+        return b.toString();
+    }
+
+    private static void printSummary(PrintWriter w, List<Trajectory> eps, long steps, double seconds) {
+        double[] returns = eps.stream().mapToDouble(Trajectory::totalReward).toArray();
+        double[] lengths = eps.stream().mapToDouble(Trajectory::length).toArray();
         Stats r = Stats.of(returns);
         Stats l = Stats.of(lengths);
         w.printf(java.util.Locale.ROOT, "summary: %d episodes, %d steps; return mean %s ± %s (min %s, max %s);"
                 + " length mean %s; %.2f s%n", eps.size(), steps, Tables.number(r.mean()), Tables.number(r.std()),
                 Tables.number(r.min()), Tables.number(r.max()), Tables.number(l.mean()), seconds);
-    }
-
-    static void writeJsonl(Path path, String envId, List<Episode> eps) throws IOException {
-        JsonFactory factory = new JsonFactory();
-        try {
-            AtomicFiles.write(path, os -> {
-                for (int i = 0; i < eps.size(); i++) {
-                    Episode e = eps.get(i);
-                    JsonGenerator g = factory.createGenerator(os, JsonEncoding.UTF8);
-                    g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-                    g.writeStartObject();
-                    g.writeStringField("id", envId + "-" + i);
-                    g.writeStringField("env", envId);
-                    g.writeNumberField("episode", i);
-                    g.writeNumberField("seed", e.seed());
-                    g.writeFieldName("observations");
-                    Json.writeList(g, e.observations());
-                    g.writeFieldName("actions");
-                    Json.writeList(g, e.actions());
-                    g.writeArrayFieldStart("rewards");
-                    for (double r : e.rewards()) {
-                        g.writeNumber(r);
-                    }
-                    g.writeEndArray();
-                    g.writeBooleanField("terminated", e.terminated());
-                    g.writeBooleanField("truncated", e.truncated());
-                    g.writeEndObject();
-                    g.flush();
-                    os.write('\n');
-                }
-            });
-        } catch (IOException ex) {
-            throw new UserError("cannot write --out " + path + ": " + ex.getMessage(), ex);
-        }
     }
 }

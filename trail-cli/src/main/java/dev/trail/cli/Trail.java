@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
 /** The {@code trail} command. */
 @Command(name = "trail", mixinStandardHelpOptions = true, versionProvider = Trail.Version.class,
         description = "Trail: trajectory-level reinforcement learning on the JVM.",
-        subcommands = {EnvsCommand.class, RolloutCommand.class, TrainCommand.class, SftCommand.class, EvalCommand.class, CreditCommand.class, RunsCommand.class, PlotCommand.class,
+        subcommands = {EnvsCommand.class, RolloutCommand.class, CollectCommand.class, TrainCommand.class, SftCommand.class, EvalCommand.class, CreditCommand.class, DataCommand.class, RunsCommand.class, PlotCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class Trail implements Callable<Integer> {

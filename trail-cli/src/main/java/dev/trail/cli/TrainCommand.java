@@ -111,6 +111,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-track", description = "Do not record the run (for overhead measurements).")
     boolean noTrack;
 
+    @Option(names = "--record-trajectories",
+            description = "Keep every trajectory the run collects, as whole episodes, in the run folder's "
+                    + CollectCommand.REPLAY_FILE + " (for `trail collect --recipe medium-replay`).")
+    boolean recordTrajectories;
+
     /** The fully resolved settings of a training run. */
     record Plan(String env, EnvSpec spec, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
             int evalEpisodes, Record algoConfig, Path init, Path resumeFrom, long resumeStep) {
@@ -165,6 +170,13 @@ final class TrainCommand implements Callable<Integer> {
             run = Run.start(out, info);
         }
         MetricsListener metrics = run == null ? MetricsListener.NONE : MetricsListener.recordingTo(run);
+        if (recordTrajectories && (run == null || plan.resumeFrom() != null)) {
+            throw new UserError("--record-trajectories needs a tracked, fresh run (not --no-track or --resume)");
+        }
+        TrajectoryRecorder recorder = recordTrajectories
+                ? new TrajectoryRecorder(run.dir().resolve(CollectCommand.REPLAY_FILE), plan.spec(),
+                        plan.algorithm().name())
+                : null;
         Path checkpointDir = run == null ? Files.createTempDirectory("trail-checkpoints") : run.dir().resolve("checkpoints");
         if (run != null) {
             w.println((plan.resumeFrom() != null ? "resuming run " : "run ") + run.id() + " -> " + run.dir()
@@ -196,6 +208,13 @@ final class TrainCommand implements Callable<Integer> {
                 progress.update(plan.algorithm().countsEnvironmentSteps() ? globalStep : update, false);
                 if (!plan.algorithm().countsEnvironmentSteps()) {
                     progress.log(update, values);
+                }
+            }
+
+            @Override
+            public void onRollout(dev.trail.rollout.Rollout rollout) {
+                if (recorder != null) {
+                    recorder.accept(rollout);
                 }
             }
 
@@ -233,6 +252,11 @@ final class TrainCommand implements Callable<Integer> {
                     : plan.algorithm().train(plan.algoConfig(), plan.spec(), plan.seed(), plan.totalSteps(),
                             plan.init(), listener, checkpointDir, every);
             status = Thread.currentThread().isInterrupted() ? RunStatus.INTERRUPTED : RunStatus.FINISHED;
+            if (recorder != null) {
+                recorder.commit();
+                w.println("recorded " + recorder.count() + " trajectories in " + run.dir().resolve(
+                        CollectCommand.REPLAY_FILE));
+            }
             progress.update(lastStep[0], true);
             progress.close();
             summary(w, plan, progress, last == null ? lastCheckpoint[0] : last, run);
@@ -244,6 +268,9 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().flush();
             return Trail.FAILURE;
         } finally {
+            if (recorder != null) {
+                recorder.close();
+            }
             if (run != null) {
                 run.finish(status);
             }

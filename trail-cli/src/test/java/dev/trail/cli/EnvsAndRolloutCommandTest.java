@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,7 +31,7 @@ class EnvsAndRolloutCommandTest {
     }
 
     @Test
-    void rolloutPrintsEpisodesAndSummaryAndWritesOneJsonObjectPerEpisode() throws IOException {
+    void rolloutPrintsEpisodesAndSummaryAndWritesOneTrajectoryPerLine() throws IOException {
         Path out = dir.resolve("traj.jsonl");
         CliRunner r = CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "3", "--seed", "7",
                 "--out", out.toString());
@@ -42,45 +39,65 @@ class EnvsAndRolloutCommandTest {
         assertTrue(r.out().contains("summary: 3 episodes"), r.out());
         List<String> lines = Files.readAllLines(out);
         assertEquals(3, lines.size());
-        JsonFactory f = new JsonFactory();
-        for (String line : lines) {
-            int observations = -1;
-            int actions = -1;
-            int rewards = -1;
-            boolean terminated = false;
-            boolean truncated = false;
-            try (JsonParser p = f.createParser(line)) {
-                assertEquals(JsonToken.START_OBJECT, p.nextToken());
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    JsonToken v = p.nextToken();
-                    switch (name) {
-                        case "observations" -> observations = countElements(p);
-                        case "actions" -> actions = countElements(p);
-                        case "rewards" -> rewards = countElements(p);
-                        case "terminated" -> terminated = v == JsonToken.VALUE_TRUE;
-                        case "truncated" -> truncated = v == JsonToken.VALUE_TRUE;
-                        default -> p.skipChildren();
-                    }
-                }
+        List<dev.trail.trajectory.Trajectory> ts = dev.trail.data.TrajectoryFiles.readAll(out, null);
+        assertEquals(3, ts.size());
+        for (dev.trail.trajectory.Trajectory t : ts) {
+            assertTrue(t.length() > 0);
+            assertEquals(4, t.observationSize());
+            assertEquals((t.length() + 1) * 4, t.observations().length, "observations include the one after the last step");
+            assertFalse(Float.isNaN(t.observations()[t.length() * 4]), "the final observation is written");
+            assertEquals(t.length(), t.actions().length);
+            assertEquals("CartPole-v1", t.taskId());
+            assertEquals("random", t.labels().get("policy"));
+            assertTrue(t.terminated() || t.truncated());
+        }
+        assertTrue(lines.get(0).contains("\"steps\":[{\"observation\":["), lines.get(0));
+    }
+
+    @Test
+    void appendAddsEpisodesToAJsonlFile() throws IOException {
+        Path out = dir.resolve("grow.jsonl");
+        assertEquals(0, CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "2", "--out", out.toString()).code());
+        String before = Files.readString(out);
+        CliRunner r = CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "3", "--seed", "9", "--append",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.readString(out).startsWith(before), "the old lines are kept as they were");
+        assertEquals(5, dev.trail.data.TrajectoryFiles.readAll(out, null).size());
+        CliRunner p = CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "1", "--append", "--out",
+                dir.resolve("x.parquet").toString());
+        assertEquals(2, p.code());
+        assertTrue(p.err().contains("--append") && p.err().contains("JSONL"), p.err());
+    }
+
+    @Test
+    void creditReadsWhatRolloutWrites() throws IOException {
+        for (String ext : List.of("jsonl", "parquet")) {
+            Path out = dir.resolve("t." + ext);
+            assertEquals(0, CliRunner.run("rollout", "--env", "CartPole-v1", "--episodes", "4", "--out", out.toString()).code());
+            Path credited = dir.resolve("c-" + ext + ".parquet");
+            CliRunner r = CliRunner.run("credit", "--estimator", "reinforce", "--in", out.toString(), "--out",
+                    credited.toString());
+            assertEquals(0, r.code(), r.err());
+            List<dev.trail.trajectory.Trajectory> ts = dev.trail.data.TrajectoryFiles.readAll(credited, null);
+            assertEquals(4, ts.size());
+            for (dev.trail.trajectory.Trajectory t : ts) {
+                // reward 1 per step, gamma 1: the return of step 0 is the episode length
+                assertEquals(t.length(), t.extra("return")[0], 1e-9);
+                assertEquals(t.length(), t.extra("advantage").length);
             }
-            assertTrue(rewards > 0);
-            assertEquals(rewards, actions);
-            assertEquals(rewards + 1, observations, "observations include the one after the last step");
-            assertTrue(terminated || truncated);
         }
     }
 
-    private static int countElements(JsonParser p) throws IOException {
-        int n = 0;
-        JsonToken t;
-        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
-            if (t == JsonToken.START_ARRAY || t == JsonToken.START_OBJECT) {
-                p.skipChildren();
-            }
-            n++;
-        }
-        return n;
+    @Test
+    void tokenTaskRolloutsKeepTokensAndThePrompt() throws IOException {
+        Path out = dir.resolve("tok.jsonl");
+        CliRunner r = CliRunner.run("rollout", "--env", "Arithmetic-v0", "--episodes", "2", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<dev.trail.trajectory.Trajectory> ts = dev.trail.data.TrajectoryFiles.readAll(out, null);
+        assertEquals(2, ts.size());
+        assertEquals(1, ts.get(0).actionSize());
+        assertTrue(ts.get(0).labels().get("prompt_tokens").matches("\\d+( \\d+)*"), ts.get(0).labels().toString());
     }
 
     @Test

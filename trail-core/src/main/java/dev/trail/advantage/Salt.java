@@ -1,5 +1,6 @@
 package dev.trail.advantage;
 
+import dev.trail.trajectory.ActionText;
 import dev.trail.trajectory.Trajectory;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -185,7 +186,7 @@ public final class Salt {
             h = new PrefixKey(h, "o:" + canonicalFloats(t.observations(), 0, t.observationSize()));
         }
         for (int s = 0; s < t.length(); s++) {
-            h = new PrefixKey(h, "a:" + canonicalFloats(t.actions(), s * t.actionSize(), t.actionSize()));
+            h = new PrefixKey(h, "a:" + actionKey(t, s));
             keys[s] = h;
             if (t.observationSize() > 0 && t.observations().length > 0) {
                 h = new PrefixKey(h, "o:" + canonicalFloats(t.observations(), (s + 1) * t.observationSize(),
@@ -204,13 +205,13 @@ public final class Salt {
         Object[] keys = new Object[t.length()];
         for (int s = 0; s < t.length(); s++) {
             keys[s] = List.of(canonicalFloats(t.observations(), s * t.observationSize(), t.observationSize()),
-                    canonicalFloats(t.actions(), s * t.actionSize(), t.actionSize()));
+                    actionKey(t, s));
         }
         return keys;
     }
 
     private static void requireActions(Trajectory t) {
-        if (t.actionSize() == 0 || t.actions().length == 0) {
+        if (!t.hasTextActions() && (t.actionSize() == 0 || t.actions().length == 0)) {
             throw new IllegalArgumentException("salt: trajectory " + t.id()
                     + " has no actions; the merge key is built from the actions taken");
         }
@@ -236,21 +237,20 @@ public final class Salt {
     }
 
     /**
-     * Canonical action text (§4 edge cases): surrounding whitespace stripped and inner runs of
-     * whitespace collapsed to one space; a JSON object or array (a tool call) is re-serialised
-     * with sorted object keys and no insignificant whitespace. Text that is not valid JSON is
-     * only whitespace-normalised.
+     * Canonical action text (§4 edge cases), {@link ActionText#canonical}: surrounding whitespace
+     * stripped and inner runs of whitespace collapsed to one space; a JSON object or array (a
+     * tool call) is re-serialised with sorted object keys and no insignificant whitespace.
      */
     public static String canonicalText(String text) {
-        String s = text.strip();
-        if (s.startsWith("{") || s.startsWith("[")) {
-            try {
-                return CanonicalJson.canonicalise(s);
-            } catch (IllegalArgumentException notJson) {
-                // fall through: plain text
-            }
+        return ActionText.canonical(text);
+    }
+
+    /** The canonical key text of the action at step {@code s}: its text form, or its numbers. */
+    private static String actionKey(Trajectory t, int s) {
+        if (t.hasTextActions()) {
+            return "t:" + ActionText.canonical(t.textActions()[s]);
         }
-        return s.replaceAll("\\s+", " ");
+        return canonicalFloats(t.actions(), s * t.actionSize(), t.actionSize());
     }
 
     /** A history prefix, compared by value; its hash is computed once. */

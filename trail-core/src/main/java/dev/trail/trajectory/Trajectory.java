@@ -34,13 +34,34 @@ import java.util.Map;
  * @param truncated whether the trajectory was cut (time limit, length budget)
  * @param bootstrapValue V(s_T) of the final observation, used when {@code truncated}; NaN if unknown
  * @param extras further named per-step columns, each of length T
+ * @param taskId the task it solves (environment id, problem id), or null when unknown
+ * @param textActions {@code [T]} the actions as text (a token string, a tool call) when they are
+ *        not numbers, or null; compare them through {@link ActionText#canonical}, never as hashes
+ * @param parentId for a tree rollout, the id of the trajectory (same group) this one branched
+ *        from, or null for a trajectory that branched from nobody
+ * @param branchStep with a parent, the number of leading steps shared with it (they are the
+ *        parent's steps, repeated here so the trajectory is complete); 0 without a parent
+ * @param labels further per-trajectory text fields (for example {@code policy}, {@code source}),
+ *        never null
  */
 public record Trajectory(String id, String groupId, long seed,
         float[] observations, int observationSize,
         float[] actions, int actionSize,
         double[] rewards, double[] logProbs, double[] values, boolean[] mask,
         boolean terminated, boolean truncated, double bootstrapValue,
-        Map<String, double[]> extras) {
+        Map<String, double[]> extras,
+        String taskId, String[] textActions, String parentId, int branchStep, Map<String, String> labels) {
+
+    /** A trajectory without task id, text actions, tree lineage or labels. */
+    public Trajectory(String id, String groupId, long seed,
+            float[] observations, int observationSize,
+            float[] actions, int actionSize,
+            double[] rewards, double[] logProbs, double[] values, boolean[] mask,
+            boolean terminated, boolean truncated, double bootstrapValue,
+            Map<String, double[]> extras) {
+        this(id, groupId, seed, observations, observationSize, actions, actionSize, rewards, logProbs, values, mask,
+                terminated, truncated, bootstrapValue, extras, null, null, null, 0, null);
+    }
 
     /** The extras column with the frozen reference policy's per-step log-probabilities (KL terms). */
     public static final String REF_LOG_PROB = "refLogProb";
@@ -78,6 +99,20 @@ public record Trajectory(String id, String groupId, long seed,
             }
         }
         extras = java.util.Collections.unmodifiableMap(copy);
+        if (textActions != null) {
+            checkLength(id, "textActions", textActions.length, t);
+            for (int s = 0; s < t; s++) {
+                if (textActions[s] == null) {
+                    throw new IllegalArgumentException("trajectory " + id + ": text action at step " + s + " is null");
+                }
+            }
+        }
+        if (parentId == null ? branchStep != 0 : branchStep < 0 || branchStep >= t) {
+            throw new IllegalArgumentException("trajectory " + id + ": branchStep " + branchStep
+                    + (parentId == null ? " without a parent; it must be 0"
+                            : " is outside [0, " + t + "); a branch shares fewer steps than it has"));
+        }
+        labels = labels == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(labels));
     }
 
     private static void checkLength(String id, String name, int length, int t) {
@@ -145,7 +180,20 @@ public record Trajectory(String id, String groupId, long seed,
         Map<String, double[]> e = new LinkedHashMap<>(extras);
         e.put(name, column);
         return new Trajectory(id, groupId, seed, observations, observationSize, actions, actionSize, rewards,
-                logProbs, values, mask, terminated, truncated, bootstrapValue, e);
+                logProbs, values, mask, terminated, truncated, bootstrapValue, e, taskId, textActions, parentId,
+                branchStep, labels);
+    }
+
+    /** A copy in group {@code newGroupId}, otherwise identical. */
+    public Trajectory withGroupId(String newGroupId) {
+        return new Trajectory(id, newGroupId, seed, observations, observationSize, actions, actionSize, rewards,
+                logProbs, values, mask, terminated, truncated, bootstrapValue, extras, taskId, textActions, parentId,
+                branchStep, labels);
+    }
+
+    /** Whether the actions are text ({@link #textActions()} is set). */
+    public boolean hasTextActions() {
+        return textActions != null;
     }
 
     @Override
@@ -160,7 +208,10 @@ public record Trajectory(String id, String groupId, long seed,
                 && Arrays.equals(observations, x.observations) && Arrays.equals(actions, x.actions)
                 && Arrays.equals(rewards, x.rewards) && Arrays.equals(logProbs, x.logProbs)
                 && Arrays.equals(values, x.values) && Arrays.equals(mask, x.mask)
-                && extras.keySet().equals(x.extras.keySet()))) {
+                && extras.keySet().equals(x.extras.keySet())
+                && java.util.Objects.equals(taskId, x.taskId) && Arrays.equals(textActions, x.textActions)
+                && java.util.Objects.equals(parentId, x.parentId) && branchStep == x.branchStep
+                && labels.equals(x.labels))) {
             return false;
         }
         for (Map.Entry<String, double[]> e : extras.entrySet()) {

@@ -47,6 +47,7 @@ public abstract class OnPolicyAlgorithm<R extends Rollout> implements Trainer {
         update++;
         long t0 = System.nanoTime();
         R rollout = collect(listener);
+        listener.onRollout(rollout);
         AdvantageResult credit = credit(rollout);
         long t1 = System.nanoTime();
         Map<String, Double> metrics = new LinkedHashMap<>(optimize(rollout, credit));

@@ -34,6 +34,13 @@ public interface TrainingListener {
     }
 
     /**
+     * A batch was collected (before credit): the trajectories the run saw, for recording datasets
+     * ({@code trail train --record-trajectories}). Its arrays are valid until the next collection.
+     */
+    default void onRollout(dev.trail.rollout.Rollout rollout) {
+    }
+
+    /**
      * A checkpoint is about to be written after {@code iteration}: everything reported so far
      * belongs before it (trackers flush here, so that a run killed right after the checkpoint
      * has every metric up to it on disk).

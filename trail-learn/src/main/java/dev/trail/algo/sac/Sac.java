@@ -388,6 +388,7 @@ public final class Sac implements Trainer {
     public Map<String, Double> step(TrainingListener listener) {
         episodeListener = listener;
         RolloutBuffer b = collector.collect(acting);
+        listener.onRollout(b);
         globalStep += n;
         float[] next = b.nextObservations();
         for (int e = 0; e < n; e++) {

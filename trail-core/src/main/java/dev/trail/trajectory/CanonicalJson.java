@@ -1,4 +1,4 @@
-package dev.trail.advantage;
+package dev.trail.trajectory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A minimal JSON canonicaliser for SALT merge keys: object keys sorted, no insignificant
+ * A minimal JSON canonicaliser for text actions ({@link ActionText}): object keys sorted, no insignificant
  * whitespace, strings and numbers kept as written. Not a general JSON library.
  */
 final class CanonicalJson {

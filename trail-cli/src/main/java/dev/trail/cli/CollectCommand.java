@@ -1,0 +1,341 @@
+package dev.trail.cli;
+
+import dev.trail.data.Labels;
+import dev.trail.data.TrajectoryFiles;
+import dev.trail.data.TrajectorySink;
+import dev.trail.data.TrajectorySource;
+import dev.trail.env.ArrayEnv;
+import dev.trail.env.EnvSpec;
+import dev.trail.policy.BehaviourPolicy;
+import dev.trail.policy.PolicyCheckpoint;
+import dev.trail.rollout.EpisodeAssembler;
+import dev.trail.rollout.RolloutBuffer;
+import dev.trail.rollout.StepCollector;
+import dev.trail.seed.Seeds;
+import dev.trail.space.Box;
+import dev.trail.space.Space;
+import dev.trail.track.Provenance;
+import dev.trail.track.Run;
+import dev.trail.trajectory.Trajectory;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code trail collect}: builds an offline-RL dataset from Trail's environments and policies, the
+ * way D4RL and the trajectory-weighting paper do, through the rollout layer (a
+ * {@link StepCollector} whose buffers an {@link EpisodeAssembler} turns into whole episodes).
+ *
+ * <p>Recipes: {@code random} (uniform actions), {@code expert} (the last checkpoint of a trained run),
+ * {@code medium} (a partly trained checkpoint: {@code RUN@update-000120}, or by default the middle
+ * checkpoint of the run), {@code mixed} ({@code --expert-fraction} of the episodes from the expert,
+ * the rest random) and {@code medium-replay} (every trajectory a training run saw, recorded with
+ * {@code trail train --record-trajectories}). Noise: {@code --epsilon} (discrete) or
+ * {@code --action-noise} (continuous). The dataset records its provenance (recipe, policies, seeds,
+ * env, Trail version) and the reference returns for normalised scores (random and expert policy on
+ * that env) as key-value metadata (Parquet) or in {@code FILE.provenance.json} beside a JSONL file.
+ */
+@Command(name = "collect", mixinStandardHelpOptions = true,
+        description = {"Build an offline-RL dataset (.parquet or .jsonl) from a recipe.",
+            "Example: trail collect --env CartPole-v1 --recipe expert --policy runs/<ppo-run> --episodes 100 --out e.parquet",
+            "Recipes: random, medium (RUN@CHECKPOINT or the run's middle checkpoint), expert (the run's last"
+                    + " checkpoint), mixed (--expert-fraction of expert episodes among random ones), medium-replay"
+                    + " (every trajectory of a run trained with --record-trajectories)."})
+final class CollectCommand implements Callable<Integer> {
+
+    /** What {@code trail train --record-trajectories} writes in the run folder. */
+    static final String REPLAY_FILE = "trajectories.jsonl";
+
+    enum Recipe { random, medium, expert, mixed, medium_replay }
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--env", required = true, paramLabel = "ID", description = "Environment id (see `trail envs`).")
+    String envId;
+
+    @Option(names = "--recipe", required = true, paramLabel = "RECIPE",
+            description = "random, medium, expert, mixed or medium-replay.")
+    String recipe;
+
+    @Option(names = "--policy", paramLabel = "RUN[@CHECKPOINT]",
+            description = "The trained policy: a run folder (its last checkpoint; medium: its middle one), RUN@NAME for"
+                    + " a named checkpoint, or a checkpoint folder. For medium-replay: the run whose trajectories to take.")
+    String policy;
+
+    @Option(names = "--episodes", paramLabel = "N", description = "Episodes to collect (default 100 unless --steps).")
+    Integer episodes;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Collect whole episodes until at least N steps.")
+    Long steps;
+
+    @Option(names = "--expert-fraction", defaultValue = "0.1", paramLabel = "F",
+            description = "mixed: the share of expert episodes (default: ${DEFAULT-VALUE}).")
+    double expertFraction;
+
+    @Option(names = "--epsilon", defaultValue = "0", paramLabel = "E",
+            description = "Discrete actions: a uniform action with this probability (default: ${DEFAULT-VALUE}).")
+    double epsilon;
+
+    @Option(names = "--action-noise", defaultValue = "0", paramLabel = "SIGMA",
+            description = "Continuous actions: Gaussian noise of this std added (default: ${DEFAULT-VALUE}).")
+    double actionNoise;
+
+    @Option(names = "--envs", defaultValue = "1", paramLabel = "K", description = "Environment copies (default: ${DEFAULT-VALUE}).")
+    int numEnvs;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--reference-episodes", defaultValue = "20", paramLabel = "N",
+            description = "Episodes for each reference return, random and expert (default: ${DEFAULT-VALUE}; 0: none).")
+    int referenceEpisodes;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The dataset: .parquet or .jsonl.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        Recipe r = parseRecipe(recipe);
+        if (episodes != null && steps != null) {
+            throw new UserError("give --episodes or --steps, not both");
+        }
+        if (episodes != null) {
+            UserError.requirePositive("--episodes", episodes);
+        }
+        if (steps != null && steps < 1) {
+            throw new UserError("--steps must be at least 1, got " + steps);
+        }
+        UserError.requirePositive("--envs", numEnvs);
+        if (!(expertFraction >= 0 && expertFraction <= 1)) {
+            throw new UserError("--expert-fraction must be in [0, 1], got " + expertFraction);
+        }
+        if (referenceEpisodes < 0) {
+            throw new UserError("--reference-episodes must be >= 0, got " + referenceEpisodes);
+        }
+        Outputs.checkWritable(out, "--out");
+        TrajectoryFiles.Format format = TrajectoryFiles.formatOf(out);
+        if (format == TrajectoryFiles.Format.MINARI) {
+            throw new UserError("--out " + out + ": use a .parquet or .jsonl name (Minari: `trail data convert`)");
+        }
+        EnvSpec env = TrainCommand.envSpec(envId);
+        Space<?> actions;
+        try (ArrayEnv<?> probe = env.makeArray()) {
+            actions = probe.actionSpace();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (r != Recipe.random && policy == null) {
+            throw new UserError("--recipe " + recipe + " needs --policy (a trained run)");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("recipe", r.name().replace('_', '-'));
+        meta.put("env", envId);
+        meta.put("seed", Long.toString(seed));
+        meta.put("trail_version", Provenance.trailVersion());
+        long target = steps != null ? steps : episodes != null ? episodes : 100;
+        boolean bySteps = steps != null;
+        List<Trajectory> data = new ArrayList<>();
+        Path expertCheckpoint = null;
+        switch (r) {
+            case random -> data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target, 0));
+            case expert, medium -> {
+                Path checkpoint = r == Recipe.medium ? middleCheckpoint(policy) : checkpoint(policy);
+                expertCheckpoint = lastCheckpointOfRun(policy);
+                meta.put("policy", checkpoint.toString());
+                data.addAll(collect(env, behaviour(checkpoint, actions), r.name(), bySteps, target, 0));
+            }
+            case mixed -> {
+                Path checkpoint = checkpoint(policy);
+                expertCheckpoint = checkpoint;
+                meta.put("policy", checkpoint.toString());
+                meta.put("expert_fraction", Double.toString(expertFraction));
+                long expertPart = Math.round(target * expertFraction);
+                if (expertPart > 0) {
+                    data.addAll(collect(env, behaviour(checkpoint, actions), "expert", bySteps, expertPart, 0));
+                }
+                if (target - expertPart > 0) {
+                    data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target - expertPart, 1));
+                }
+            }
+            case medium_replay -> {
+                Path run = Path.of(policy.contains("@") ? policy.substring(0, policy.indexOf('@')) : policy);
+                Path replay = run.resolve(REPLAY_FILE);
+                if (!Files.isRegularFile(replay)) {
+                    throw new UserError("--policy " + run + " has no " + REPLAY_FILE + ": train it with "
+                            + "`trail train ... --record-trajectories` to keep every trajectory it saw");
+                }
+                meta.put("policy", run.toString());
+                expertCheckpoint = lastCheckpointOfRun(run.toString());
+                try (TrajectorySource src = TrajectoryFiles.open(replay, null)) {
+                    long have = 0;
+                    boolean limited = episodes != null || bySteps;
+                    for (Trajectory t = src.next(); t != null && (!limited || have < target); t = src.next()) {
+                        data.add(t);
+                        have += bySteps ? t.length() : 1;
+                    }
+                }
+            }
+        }
+        if (epsilon > 0) {
+            meta.put("epsilon", Double.toString(epsilon));
+        }
+        if (actionNoise > 0) {
+            meta.put("action_noise", Double.toString(actionNoise));
+        }
+        if (referenceEpisodes > 0) {
+            meta.put("reference_return_random", Double.toString(meanReturn(collect(env,
+                    BehaviourPolicy.random(actions), "random", false, referenceEpisodes, 2))));
+            if (expertCheckpoint != null) {
+                meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
+                        BehaviourPolicy.of(fitting(load(expertCheckpoint), expertCheckpoint), actions, 0, 0), "expert",
+                        false, referenceEpisodes, 3))));
+                meta.put("expert_policy", expertCheckpoint.toString());
+            }
+        }
+        write(data, format, meta);
+        long total = data.stream().mapToLong(Trajectory::length).sum();
+        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.2f to %s%n", data.size(), total,
+                meanReturn(data), out);
+        meta.forEach((k, v) -> w.println("  " + k + ": " + v));
+        w.flush();
+        return Trail.OK;
+    }
+
+    private static Recipe parseRecipe(String name) {
+        for (Recipe r : Recipe.values()) {
+            if (r.name().replace('_', '-').equals(name)) {
+                return r;
+            }
+        }
+        throw new UserError("--recipe " + name + " is not one of random, medium, expert, mixed, medium-replay");
+    }
+
+    /** Whole episodes with {@code policy} until {@code target} episodes (or steps); streams from (seed, part). */
+    private List<Trajectory> collect(EnvSpec env, BehaviourPolicy policy, String label, boolean bySteps, long target,
+            int part) {
+        List<Trajectory> out = new ArrayList<>();
+        int horizon = 64;
+        try (StepCollector c = new StepCollector(env::makeArray, numEnvs, horizon,
+                Seeds.stream(seed, "collect-envs-" + part).nextLong(), Seeds.stream(seed, "collect-actions-" + part),
+                StepCollector.Processing.NONE, dev.trail.rollout.EpisodeSink.NONE)) {
+            Box box = c.vectorEnv().singleActionSpace() instanceof Box b ? b : null;
+            EpisodeAssembler assembler = new EpisodeAssembler(numEnvs, c.buffer().observationSize(),
+                    c.buffer().actionSize(), box, envId, label + "-", Map.of(Labels.POLICY, label));
+            long have = 0;
+            while (have < target) {
+                RolloutBuffer b = c.collect(policy);
+                for (Trajectory t : assembler.accept(b, policy.reportsLogProbs(), policy.reportsValues())) {
+                    if (have < target) {
+                        out.add(t);
+                        have += bySteps ? t.length() : 1;
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private BehaviourPolicy behaviour(Path checkpoint, Space<?> actions) {
+        try {
+            return BehaviourPolicy.of(fitting(load(checkpoint), checkpoint), actions, epsilon, actionNoise);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+    }
+
+    /** Refuses a policy whose spaces are not the environment's, naming both shapes. */
+    private PolicyCheckpoint.Loaded fitting(PolicyCheckpoint.Loaded loaded, Path checkpoint) {
+        try (ArrayEnv<?> env = TrainCommand.envSpec(envId).makeArray()) {
+            dev.trail.policy.PolicySpec spec = loaded.spec();
+            dev.trail.policy.PolicySpec expected = dev.trail.policy.PolicySpec.forSpaces(env.observationSpace(),
+                    env.actionSpace(), spec.hidden(), spec.activation());
+            if (!expected.equals(spec)) {
+                throw new UserError("--policy " + checkpoint + " (trained on " + loaded.envId() + ") is shaped "
+                        + spec.describe() + " but " + envId + " needs " + expected.describe());
+            }
+        }
+        return loaded;
+    }
+
+    private static PolicyCheckpoint.Loaded load(Path checkpoint) {
+        try {
+            return PolicyCheckpoint.load(checkpoint);
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot load policy checkpoint " + checkpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code RUN@NAME}, a checkpoint folder, or a run folder's last checkpoint. */
+    private static Path checkpoint(String given) throws IOException {
+        if (given.contains("@")) {
+            Path run = Path.of(given.substring(0, given.indexOf('@')));
+            Path c = run.resolve(Run.CHECKPOINTS_DIR).resolve(given.substring(given.indexOf('@') + 1));
+            if (!Files.isRegularFile(c.resolve(Checkpoints.METADATA))) {
+                throw new UserError("--policy " + given + ": " + c + " is not a checkpoint");
+            }
+            return c;
+        }
+        return Checkpoints.resolve(Path.of(given), "--policy");
+    }
+
+    /** {@code RUN@NAME} or a checkpoint folder as given; a run folder's middle checkpoint (partly trained). */
+    private static Path middleCheckpoint(String given) throws IOException {
+        Path p = Path.of(given);
+        if (given.contains("@") || Files.isRegularFile(p.resolve(Checkpoints.METADATA))) {
+            return checkpoint(given);
+        }
+        Path dir = p.resolve(Run.CHECKPOINTS_DIR);
+        if (!Files.isDirectory(dir)) {
+            throw new UserError("--policy " + given + " is neither a run folder nor a checkpoint");
+        }
+        List<Path> all;
+        try (Stream<Path> s = Files.list(dir)) {
+            all = s.filter(c -> Files.isRegularFile(c.resolve(Checkpoints.METADATA))).sorted().toList();
+        }
+        if (all.isEmpty()) {
+            throw new UserError("--policy " + given + " has no checkpoints");
+        }
+        return all.get((all.size() - 1) / 2);
+    }
+
+    /** The last checkpoint of the run a policy argument names (for the expert reference return), or null. */
+    private static Path lastCheckpointOfRun(String given) throws IOException {
+        Path run = Path.of(given.contains("@") ? given.substring(0, given.indexOf('@')) : given);
+        return Checkpoints.latest(run).orElse(null);
+    }
+
+    private static double meanReturn(List<Trajectory> data) {
+        return data.stream().mapToDouble(Trajectory::totalReward).average().orElse(Double.NaN);
+    }
+
+    private void write(List<Trajectory> data, TrajectoryFiles.Format format, Map<String, String> meta)
+            throws IOException {
+        try (TrajectorySink sink = TrajectoryFiles.create(out, format, meta, false)) {
+            for (Trajectory t : data) {
+                sink.write(t);
+            }
+            sink.commit();
+        } catch (IOException e) {
+            throw new UserError("cannot write --out " + out + ": " + e.getMessage(), e);
+        }
+        if (format == TrajectoryFiles.Format.JSONL) {
+            Path side = out.resolveSibling(out.getFileName() + ".provenance.json");
+            dev.trail.io.AtomicFiles.write(side, new com.fasterxml.jackson.databind.ObjectMapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
+        }
+    }
+}
