@@ -177,7 +177,7 @@ class DataCommandTest {
                 "{\"id\":\"b\",\"group\":\"q\",\"parent\":\"a\",\"branch_step\":2,\"steps\":[{\"action\":\"s\",\"reward\":0},{\"action\":\"t\",\"reward\":0},{\"action\":\"v\",\"reward\":0}]}",
                 "{\"id\":\"c\",\"group\":\"q\",\"parent\":\"a\",\"branch_step\":1,\"steps\":[{\"action\":\"s\",\"reward\":0},{\"action\":\"w\",\"reward\":0}]}"));
         Path out = dir.resolve("tree-credit.parquet");
-        CliRunner r = CliRunner.run("credit", "--estimator", "spo-tree", "--set", "probabilityMask=false", "--set",
+        CliRunner r = CliRunner.run("credit", "--estimator", "spo-tree", "--set", "probability_mask=false", "--set",
                 "whiten=false", "--in", in.toString(), "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         // V: leaves a 1, b 0, c 0; [t] = 0.5; [s] = 0.25 = root. Edges: [s] 0, [t] 0.25, a 0.5, b -0.5, c -0.25

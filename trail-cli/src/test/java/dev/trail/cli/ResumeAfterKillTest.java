@@ -75,17 +75,22 @@ class ResumeAfterKillTest {
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Runs {@code trail ARGS} in a new JVM to its end; its exit code must be 0. */
+    private void runToEnd(Path log, String... args) throws Exception {
+        Process p = start(log, args);
+        assertEquals(0, p.waitFor(), "trail " + String.join(" ", args) + ": " + Files.readString(log));
+    }
+
     /**
-     * Runs {@code args} uninterrupted in-process into {@code a/}, then in a child process into
-     * {@code b/} killed with SIGKILL once {@code killAfter} checkpoints exist (while it still runs),
-     * resumes {@code b}'s run, and compares.
+     * Runs {@code args} uninterrupted into {@code a/}, then into {@code b/} killed with SIGKILL once
+     * {@code killAfter} checkpoints exist (while it still runs), resumes {@code b}'s run, and
+     * compares. Every training runs in its own JVM, as every {@code trail} command does.
      */
     private void killAndResume(int killAfter, String... args) throws Exception {
         Path a = dir.resolve("a");
         Path b = dir.resolve("b");
         String[] withA = Stream.concat(Stream.of(args), Stream.of("--out", a.toString())).toArray(String[]::new);
-        CliRunner whole = CliRunner.run(withA);
-        assertEquals(0, whole.code(), whole.err());
+        runToEnd(dir.resolve("a.log"), withA);
         Path runA = onlyRun(a);
 
         String[] withB = Stream.concat(Stream.of(args), Stream.of("--out", b.toString())).toArray(String[]::new);
@@ -104,8 +109,7 @@ class ResumeAfterKillTest {
         assertTrue(status.contains("\"running\""), "a killed run is left as running (listed as crashed): " + status);
         assertTrue(reproducibleMetrics(runB).size() < reproducibleMetrics(runA).size(), "the kill cut the run short");
 
-        CliRunner resumed = CliRunner.run("train", "--resume", runB.toString(), "--out", b.toString());
-        assertEquals(0, resumed.code(), resumed.err() + resumed.out());
+        runToEnd(dir.resolve("resume.log"), "train", "--resume", runB.toString(), "--out", b.toString());
         assertEquals(runB, onlyRun(b), "the resumed run continues in the same folder");
         assertEquals(reproducibleMetrics(runA), reproducibleMetrics(runB));
         String provenance = Files.readString(runB.resolve("provenance.json"));
