@@ -74,6 +74,29 @@ final class DataCommand implements Callable<Integer> {
         }
     }
 
+    /** Refuses a dataset whose observations or actions do not fit {@code envId}'s spaces, naming both. */
+    static void checkFits(DatasetStats s, String envId) {
+        dev.trail.env.EnvSpec spec = TrainCommand.envSpec(envId);
+        try (dev.trail.env.Env<?, ?> env = spec.make()) {
+            int obs = env.observationSpace().flatSize();
+            if (s.observationSize() >= 0 && s.observationSize() != obs) {
+                throw new UserError("the dataset's observations have " + s.observationSize() + " values but " + envId
+                        + " observes " + env.observationSpace());
+            }
+            if (s.actionSize() >= 0) {
+                if (env.actionSpace() instanceof dev.trail.space.Discrete d) {
+                    if (s.actionSize() != 1 || s.actionMin() < d.start() || s.actionMax() >= d.start() + d.n()) {
+                        throw new UserError("the dataset's actions (" + s.actionDescription() + ") are not in " + envId
+                                + "'s " + d);
+                    }
+                } else if (s.actionSize() != env.actionSpace().flatSize()) {
+                    throw new UserError("the dataset's actions have " + s.actionSize() + " values but " + envId
+                            + " acts in " + env.actionSpace());
+                }
+            }
+        }
+    }
+
     static String fmt(double v) {
         return Tables.number(v);
     }
@@ -90,6 +113,10 @@ final class DataCommand implements Callable<Integer> {
 
         @Option(names = "--format", paramLabel = "jsonl|parquet|minari", description = "Override the format (default: by extension).")
         String format;
+
+        @Option(names = "--env", paramLabel = "ID",
+                description = "Also check that the dataset fits this environment's spaces (exit 2 naming the mismatch).")
+        String envId;
 
         @Override
         public Integer call() throws IOException {
@@ -118,6 +145,10 @@ final class DataCommand implements Callable<Integer> {
             if (!meta.isEmpty()) {
                 w.println("metadata:");
                 meta.forEach((k, v) -> w.println("  " + k + ": " + v));
+            }
+            if (envId != null) {
+                checkFits(s, envId);
+                w.println("fits " + envId + ": yes");
             }
             w.flush();
             return Trail.OK;

@@ -104,8 +104,13 @@ class CollectCommandTest {
         assertEquals(read(run.resolve(CollectCommand.REPLAY_FILE)).size(), replay.size(), "every trajectory of the run");
         assertTrue(replay.size() > 20, "8192 steps of early CartPole are many episodes: " + replay.size());
 
-        CliRunner info = CliRunner.run("data", "info", dir.resolve("mixed.parquet").toString());
+        CliRunner info = CliRunner.run("data", "info", dir.resolve("mixed.parquet").toString(), "--env", "CartPole-v1");
         assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("fits CartPole-v1: yes"), info.out());
+        CliRunner wrongEnv = CliRunner.run("data", "info", dir.resolve("mixed.parquet").toString(), "--env",
+                "Pendulum-v1");
+        assertEquals(2, wrongEnv.code());
+        assertTrue(wrongEnv.err().contains("4 values") && wrongEnv.err().contains("Pendulum-v1"), wrongEnv.err());
         assertTrue(info.out().contains("trajectories: 10") && info.out().contains("recipe: mixed")
                 && info.out().contains("reference_return_expert"), info.out());
 
@@ -131,6 +136,15 @@ class CollectCommandTest {
         }
         r = collect("Pendulum-v1", "random", "p.parquet", "--episodes", "2");
         assertEquals(0, r.code(), r.err());
+        r = collect("Pendulum-v1", "medium", "pm.parquet", "--episodes", "1", "--policy", run.toString());
+        assertEquals(0, r.code(), r.err());
+        r = collect("Pendulum-v1", "mixed", "px.parquet", "--episodes", "2", "--expert-fraction", "0.5",
+                "--policy", run.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals(2, read(dir.resolve("px.parquet")).size());
+        CliRunner info = CliRunner.run("data", "info", dir.resolve("px.parquet").toString(), "--env", "Pendulum-v1");
+        assertEquals(0, info.code(), info.err());
+        assertTrue(info.out().contains("recipe: mixed") && info.out().contains("reference_return_random"), info.out());
         r = collect("Pendulum-v1", "medium-replay", "pr.parquet", "--policy", run.toString(), "--episodes", "1");
         assertEquals(0, r.code(), r.err());
         assertEquals(1, read(dir.resolve("pr.parquet")).size());

@@ -131,6 +131,21 @@ public final class DatasetStats {
         return observationSize;
     }
 
+    /** Scalars per action, or -1 when actions are not kept. */
+    public int actionSize() {
+        return actionSize;
+    }
+
+    /** The smallest and largest action value seen (NaN without numeric actions). */
+    public double actionMin() {
+        return actionSize < 0 ? Double.NaN : actionMin;
+    }
+
+    /** The largest action value seen (NaN without numeric actions). */
+    public double actionMax() {
+        return actionSize < 0 ? Double.NaN : actionMax;
+    }
+
     /** A description of the actions: {@code text}, {@code discrete 0..k}, {@code float[d]}, or {@code none}. */
     public String actionDescription() {
         if (textActions) {
