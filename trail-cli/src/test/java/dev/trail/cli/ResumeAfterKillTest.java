@@ -62,6 +62,7 @@ class ResumeAfterKillTest {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("ai.djl.") || key.equals("DJL_CACHE_DIR") || key.equals("ENGINE_CACHE_DIR")
                     || key.equals("jna.tmpdir")) {
