@@ -19,6 +19,7 @@ import dev.trail.loss.PolicyLoss;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
+import dev.trail.nn.fast.JavaActorCritic;
 import dev.trail.objective.Losses;
 import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
@@ -50,7 +51,9 @@ import java.util.Map;
  *       shuffled minibatches; per minibatch: advantages whitened (optional), the loss terms of
  *       {@link Losses} (clipped surrogate, entropy, ½·(clipped) squared value error) combined as
  *       policy − {@code ent_coef}·entropy + {@code vf_coef}·value, backward through DJL,
- *       global-norm clip, Adam. An optional target KL stops the epochs early.</li>
+ *       global-norm clip, Adam. An optional target KL stops the epochs early. With
+ *       {@code backend=java} the same step runs in plain Java ({@link JavaActorCritic}: no native calls,
+ *       libtorch never loads).</li>
  *   <li><b>Metrics</b> to the {@link TrainingListener}; a NaN or infinite loss or gradient stops
  *       training with a {@link TrainingDivergedException} naming the term and the update.</li>
  * </ol>
@@ -85,8 +88,9 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
     private final Adam optimizer;
     private final LearningRateSchedule schedule;
     private Rng shuffleRng;
-    private final NDManager manager;
-    private final Engine engine;
+    private NDManager manager; // DJL backend only, created at the first gradient step
+    private Engine engine;
+    private final JavaActorCritic fast; // java backend only
 
     // ---- sizes and per-update buffers ---------------------------------------------------------------
     private final int obsDim;
@@ -140,8 +144,7 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
                 new StepCollector.Processing(observationNormalizer, config.clipObservations(), rewardNormalizer,
                         config.clipRewards()),
                 this::onEpisode);
-        this.manager = Torch.newManager();
-        this.engine = Torch.engine();
+        this.fast = config.javaBackend() ? JavaActorCritic.attach(spec, policy.parameters()) : null;
     }
 
     // ---- entry points ---------------------------------------------------------------------------------
@@ -345,6 +348,13 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
             }
         }
         float[] adv = config.normAdv() ? whiten(mbAdvantages) : toFloat(mbAdvantages);
+        if (fast != null) {
+            return javaStep(m, obs, intActions, floatActions, oldLogProbs, adv, mbReturns, oldValues, learningRate);
+        }
+        if (manager == null) {
+            manager = Torch.newManager();
+            engine = Torch.engine();
+        }
 
         Losses.PolicyTerms policyTerms;
         double policyLoss;
@@ -388,6 +398,36 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         optimizer.step(policy.parameters(), grads, learningRate);
         return new MinibatchStats(policyLoss, valueLoss, entropy, policyTerms.approxKl(),
                 policyTerms.oldApproxKl(), policyTerms.clipFraction(), gradNorm);
+    }
+
+    /** The same step in plain Java ({@code backend=java}): loss, gradients, clipping and Adam without native calls. */
+    private MinibatchStats javaStep(int m, float[] obs, long[] intActions, float[] floatActions, float[] oldLogProbs,
+            float[] adv, float[] mbReturns, float[] oldValues, double learningRate) {
+        int[] actions = null;
+        if (intActions != null) {
+            actions = new int[m];
+            for (int k = 0; k < m; k++) {
+                actions[k] = (int) intActions[k];
+            }
+        }
+        JavaActorCritic.StepResult r = fast.step(new JavaActorCritic.Batch(m, obs, actions, floatActions, oldLogProbs,
+                adv, mbReturns, oldValues), JavaActorCritic.LossSettings.ppo(config.clipCoef(), config.clipVloss(),
+                        config.entCoef(), config.vfCoef()), config.maxGradNorm(), optimizer, learningRate);
+        JavaActorCritic.Terms t = r.terms();
+        guard(Metrics.POLICY_LOSS, t.policyLoss());
+        guard(Metrics.VALUE_LOSS, t.valueLoss());
+        guard(Metrics.ENTROPY, t.entropy());
+        if (!r.updated()) {
+            float[][] grads = fast.gradients();
+            for (int p = 0; p < grads.length; p++) {
+                for (float g : grads[p]) {
+                    guard("gradient of " + policy.parameters().get(p).name(), g);
+                }
+            }
+            guard(Metrics.GRAD_NORM, r.gradNorm());
+        }
+        return new MinibatchStats(t.policyLoss(), t.valueLoss(), t.entropy(), t.approxKl(), t.oldApproxKl(),
+                t.clipFraction(), r.gradNorm());
     }
 
     private void guard(String term, double value) {
@@ -535,6 +575,8 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
     @Override
     public void close() {
         collector.close();
-        manager.close();
+        if (manager != null) {
+            manager.close();
+        }
     }
 }

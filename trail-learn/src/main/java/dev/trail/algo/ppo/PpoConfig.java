@@ -41,6 +41,9 @@ import java.util.Map;
  * @param clipRewards bound after reward normalisation (10)
  * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; PPO takes
  *     any that uses the critic's values ("gae")
+ * @param backend {@code backend}: where the gradient steps run: {@code djl} (libtorch through DJL) or
+ *     {@code java} (the plain-Java MLP step of {@code dev.trail.nn.fast}, no native calls; MLP actor-critics
+ *     only). Each is bit-reproducible on its own; the two differ in the last bits ("djl")
  */
 public record PpoConfig(
         @Param(value = "environment copies stepped in parallel", min = 1, max = 4096) int numEnvs,
@@ -67,7 +70,9 @@ public record PpoConfig(
                 double clipObservations,
         @Param(value = "bound after reward normalization", min = Double.MIN_VALUE, max = 1e9) double clipRewards,
         @Param("registry advantage estimator that uses the critic's values (see trail credit --list)")
-                String advantageEstimator) {
+                String advantageEstimator,
+        @Param("where gradient steps run: djl (libtorch) or java (plain-Java MLP step, no native calls)")
+                String backend) {
 
     public PpoConfig {
         positive("num_envs", numEnvs);
@@ -97,6 +102,10 @@ public record PpoConfig(
         hiddenSizes = hiddenSizes == null ? "64,64" : hiddenSizes.replace(" ", "");
         advantageEstimator = advantageEstimator == null || advantageEstimator.isBlank() ? "gae"
                 : advantageEstimator.trim();
+        backend = backend == null || backend.isBlank() ? "djl" : backend.trim();
+        if (!backend.equals("djl") && !backend.equals("java")) {
+            throw new IllegalArgumentException("backend=" + backend + " must be djl or java");
+        }
         parseLayers(hiddenSizes);
         // (fields are not assigned yet in a compact constructor: use the parameters)
         if (normAdv && numEnvs * numSteps / numMinibatches < 2) {
@@ -117,7 +126,7 @@ public record PpoConfig(
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
         return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
-                1e-5, "64,64", false, false, 10, 10, "gae");
+                1e-5, "64,64", false, false, 10, 10, "gae", "djl");
     }
 
     /**
@@ -126,7 +135,7 @@ public record PpoConfig(
      */
     public static PpoConfig continuousDefaults() {
         return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
-                1e-5, "64,64", true, true, 10, 10, "gae");
+                1e-5, "64,64", true, true, 10, 10, "gae", "djl");
     }
 
     private static void positive(String key, int v) {
@@ -156,6 +165,11 @@ public record PpoConfig(
     /** Updates in a run of {@code totalSteps} environment steps, {@code totalSteps / batchSize} (at least 1). */
     public int numUpdates(long totalSteps) {
         return (int) Math.max(1, totalSteps / batchSize());
+    }
+
+    /** Whether the gradient steps run in plain Java ({@code backend=java}). */
+    public boolean javaBackend() {
+        return backend.equals("java");
     }
 
     /** Whether early stopping on KL is on. */
