@@ -63,6 +63,8 @@ class ResumeAfterKillTest {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
+        cmd.add("--add-modules");
+        cmd.add("jdk.incubator.vector");
         for (String key : System.getProperties().stringPropertyNames()) {
             if (key.startsWith("ai.djl.") || key.equals("DJL_CACHE_DIR") || key.equals("ENGINE_CACHE_DIR")
                     || key.equals("jna.tmpdir")) {

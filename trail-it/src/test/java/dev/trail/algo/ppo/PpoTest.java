@@ -288,7 +288,7 @@ class PpoTest {
 
         // the first update of the two backends from the same weights and batch agree to float rounding
         Recorder djl = new Recorder();
-        Ppo.train(PpoConfig.fromSettings(Map.of("learning_rate", "1e-3", "anneal_lr", "false")),
+        Ppo.train(PpoConfig.fromSettings(Map.of("learning_rate", "1e-3", "anneal_lr", "false", "backend", "djl")),
                 dev.trail.envs.Envs.spec("CartPole-v1"), 1, 512, djl, null);
         double pj = a.updates.get(0).get(Metrics.POLICY_LOSS);
         double pd = djl.updates.get(0).get(Metrics.POLICY_LOSS);

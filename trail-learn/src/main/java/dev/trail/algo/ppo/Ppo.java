@@ -144,7 +144,8 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
                 new StepCollector.Processing(observationNormalizer, config.clipObservations(), rewardNormalizer,
                         config.clipRewards()),
                 this::onEpisode);
-        this.fast = config.javaBackend() ? JavaActorCritic.attach(spec, policy.parameters()) : null;
+        this.fast = config.javaBackend(policy.parameters().scalarCount()) ? JavaActorCritic.attach(spec, policy.parameters())
+                : null;
     }
 
     // ---- entry points ---------------------------------------------------------------------------------

@@ -41,9 +41,10 @@ import java.util.Map;
  * @param clipRewards bound after reward normalisation (10)
  * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; PPO takes
  *     any that uses the critic's values ("gae")
- * @param backend {@code backend}: where the gradient steps run: {@code djl} (libtorch through DJL) or
- *     {@code java} (the plain-Java MLP step of {@code dev.trail.nn.fast}, no native calls; MLP actor-critics
- *     only). Each is bit-reproducible on its own; the two differ in the last bits ("djl")
+ * @param backend {@code backend}: where the gradient steps run: {@code java} (the plain-Java MLP step of
+ *     {@code dev.trail.nn.fast}, no native calls, libtorch not loaded), {@code djl} (libtorch through DJL),
+ *     or {@code auto} (java up to {@link #JAVA_BACKEND_MAX_PARAMETERS} parameters, else djl). Each is
+ *     bit-reproducible on its own; the two differ in the last bits ("auto")
  */
 public record PpoConfig(
         @Param(value = "environment copies stepped in parallel", min = 1, max = 4096) int numEnvs,
@@ -71,8 +72,16 @@ public record PpoConfig(
         @Param(value = "bound after reward normalization", min = Double.MIN_VALUE, max = 1e9) double clipRewards,
         @Param("registry advantage estimator that uses the critic's values (see trail credit --list)")
                 String advantageEstimator,
-        @Param("where gradient steps run: djl (libtorch) or java (plain-Java MLP step, no native calls)")
-                String backend) {
+        @Param("where gradient steps run: java (plain-Java MLP step, no native calls), djl (libtorch), or auto "
+                + "(java for networks up to 100k parameters)") String backend) {
+
+    /**
+     * Networks up to this many parameters train on the plain-Java backend under {@code backend=auto}:
+     * CleanRL's 64×64 actor-critic (about 9k) ran 3.4× faster in plain Java than through DJL
+     * (docs/BENCHMARKS.md); the Java step's cost grows with the weights while libtorch's per-call
+     * overhead does not, so large networks stay on DJL.
+     */
+    public static final int JAVA_BACKEND_MAX_PARAMETERS = 100_000;
 
     public PpoConfig {
         positive("num_envs", numEnvs);
@@ -102,9 +111,9 @@ public record PpoConfig(
         hiddenSizes = hiddenSizes == null ? "64,64" : hiddenSizes.replace(" ", "");
         advantageEstimator = advantageEstimator == null || advantageEstimator.isBlank() ? "gae"
                 : advantageEstimator.trim();
-        backend = backend == null || backend.isBlank() ? "djl" : backend.trim();
-        if (!backend.equals("djl") && !backend.equals("java")) {
-            throw new IllegalArgumentException("backend=" + backend + " must be djl or java");
+        backend = backend == null || backend.isBlank() ? "auto" : backend.trim();
+        if (!backend.equals("djl") && !backend.equals("java") && !backend.equals("auto")) {
+            throw new IllegalArgumentException("backend=" + backend + " must be java, djl or auto");
         }
         parseLayers(hiddenSizes);
         // (fields are not assigned yet in a compact constructor: use the parameters)
@@ -126,7 +135,7 @@ public record PpoConfig(
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
         return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
-                1e-5, "64,64", false, false, 10, 10, "gae", "djl");
+                1e-5, "64,64", false, false, 10, 10, "gae", "auto");
     }
 
     /**
@@ -135,7 +144,7 @@ public record PpoConfig(
      */
     public static PpoConfig continuousDefaults() {
         return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
-                1e-5, "64,64", true, true, 10, 10, "gae", "djl");
+                1e-5, "64,64", true, true, 10, 10, "gae", "auto");
     }
 
     private static void positive(String key, int v) {
@@ -167,9 +176,9 @@ public record PpoConfig(
         return (int) Math.max(1, totalSteps / batchSize());
     }
 
-    /** Whether the gradient steps run in plain Java ({@code backend=java}). */
-    public boolean javaBackend() {
-        return backend.equals("java");
+    /** Whether the gradient steps run in plain Java for a network of {@code parameters} weights. */
+    public boolean javaBackend(long parameters) {
+        return backend.equals("java") || backend.equals("auto") && parameters <= JAVA_BACKEND_MAX_PARAMETERS;
     }
 
     /** Whether early stopping on KL is on. */

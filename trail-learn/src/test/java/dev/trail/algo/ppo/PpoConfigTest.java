@@ -40,7 +40,7 @@ class PpoConfigTest {
         expected.put("clip_observations", 10.0);
         expected.put("clip_rewards", 10.0);
         expected.put("advantage_estimator", "gae");
-        expected.put("backend", "djl");
+        expected.put("backend", "auto");
         assertEquals(expected, c.toMap());
         assertEquals(512, c.batchSize());
         assertEquals(128, c.minibatchSize());
