@@ -266,10 +266,17 @@ final class RolloutCommand implements Callable<Integer> {
                 rewards[n++] = reward;
                 if (env.terminated() || env.truncated()) {
                     boolean lps = hasLogProbs && !(deterministic && !(loaded.policy() instanceof ActorCritic));
+                    double bootstrap = Double.NaN;
+                    if (!env.terminated() && loaded.policy() instanceof ActorCritic ac) {
+                        // a truncated episode carries V(final observation), so that GAE can bootstrap it from the file
+                        System.arraycopy(obs, n * d, input, 0, d);
+                        loaded.prepareObservations(input);
+                        bootstrap = ac.values(input, 1)[0];
+                    }
                     return new Trajectory(id, null, episodeSeed, Arrays.copyOf(obs, (n + 1) * d), d,
                             Arrays.copyOf(acts, n * a), a, Arrays.copyOf(rewards, n),
                             lps ? Arrays.copyOf(logProbs, n) : null, hasValues ? Arrays.copyOf(values, n) : null,
-                            null, env.terminated(), env.truncated(), Double.NaN, null, envId, null, null, 0,
+                            null, env.terminated(), env.truncated(), bootstrap, null, envId, null, null, 0,
                             Map.of(Labels.POLICY, policy));
                 }
             }

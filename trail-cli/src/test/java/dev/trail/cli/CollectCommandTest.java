@@ -163,4 +163,29 @@ class CollectCommandTest {
         assertTrue(r.err().contains("Pendulum-v1") && r.err().contains("CartPole-v1"), r.err());
         assertTrue(!Files.exists(dir.resolve("x.parquet")), "no output for refused input");
     }
+
+    /** Episodes cut by the time limit carry V(final observation), so GAE can credit them straight from the file. */
+    @Test
+    void truncatedEpisodesFromAPolicyWithACriticCreditWithGae() throws IOException {
+        Path run = train("Pendulum-v1", "ppo", "--total-steps", "256", "--set", "num_steps=128",
+                "--set", "num_minibatches=2", "--checkpoint-every", "128");
+        Path t = dir.resolve("t.jsonl");
+        CliRunner r = CliRunner.run("rollout", "--env", "Pendulum-v1", "--episodes", "2", "--policy", run.toString(),
+                "--out", t.toString());
+        assertEquals(0, r.code(), r.err());
+        for (Trajectory x : read(t)) {
+            assertTrue(x.truncated() && Double.isFinite(x.bootstrapValue()), x.toString());
+        }
+        r = CliRunner.run("credit", "--estimator", "gae", "--in", t.toString(), "--out", dir.resolve("c.parquet")
+                .toString());
+        assertEquals(0, r.code(), r.err());
+        r = collect("Pendulum-v1", "expert", "e.jsonl", "--episodes", "2", "--policy", run.toString());
+        assertEquals(0, r.code(), r.err());
+        for (Trajectory x : read(dir.resolve("e.jsonl"))) {
+            assertTrue(x.truncated() && Double.isFinite(x.bootstrapValue()), x.toString());
+        }
+        r = CliRunner.run("credit", "--estimator", "gae", "--in", dir.resolve("e.jsonl").toString(), "--out",
+                dir.resolve("ce.jsonl").toString());
+        assertEquals(0, r.code(), r.err());
+    }
 }

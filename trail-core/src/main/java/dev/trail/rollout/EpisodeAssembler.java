@@ -16,7 +16,8 @@ import java.util.Map;
  * <p>A trajectory holds the observations the policy saw (then the final observation), the action
  * the environment was given (clipped to the action {@code Box}; the sampled action's log-probability
  * is kept), the environment's raw rewards, log-probabilities and values when the policy reports
- * them, and whether the episode terminated or was truncated by the time limit.
+ * them, and whether the episode terminated or was truncated by the time limit (then, with a critic,
+ * {@code V(final observation)} as its bootstrap value).
  */
 public final class EpisodeAssembler {
 
@@ -81,7 +82,7 @@ public final class EpisodeAssembler {
                 x.add(b.observations(), i * obsDim, action, b.rawRewards()[i], b.logProbs()[i], b.values()[i]);
                 if (b.terminateds()[i] || b.truncateds()[i]) {
                     done.add(x.finish(idPrefix + episodes++, b.finalObservations(), i * obsDim, b.terminateds()[i],
-                            withLogProbs, withValues));
+                            withLogProbs, withValues, b.truncationValues()[i]));
                     open[e] = new Builder();
                 }
             }
@@ -121,12 +122,14 @@ public final class EpisodeAssembler {
         }
 
         Trajectory finish(String id, float[] finals, int offset, boolean terminated, boolean withLogProbs,
-                boolean withValues) {
+                boolean withValues, double truncationValue) {
             System.arraycopy(finals, offset, obs, n * obsDim, obsDim);
+            // a truncated episode carries V(final observation), so that GAE can bootstrap it from the file
+            double bootstrap = !terminated && withValues ? truncationValue : Double.NaN;
             return new Trajectory(id, null, 0, Arrays.copyOf(obs, (n + 1) * obsDim), obsDim,
                     Arrays.copyOf(actions, n * actDim), actDim, Arrays.copyOf(rewards, n),
                     withLogProbs ? Arrays.copyOf(logProbs, n) : null, withValues ? Arrays.copyOf(values, n) : null,
-                    null, terminated, !terminated, Double.NaN, null, envId, null, null, 0, labels);
+                    null, terminated, !terminated, bootstrap, null, envId, null, null, 0, labels);
         }
     }
 }
