@@ -92,7 +92,8 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--checkpoint-every", paramLabel = "STEPS",
-            description = "Checkpoint (and evaluate) about every this many environment steps (default: a tenth of the run).")
+            description = "Checkpoint (and evaluate) about every this many environment steps (default: a tenth of the run);"
+                    + " token-level algorithms: every this many updates (default: 20).")
     Long checkpointEvery;
 
     @Option(names = "--eval-episodes", paramLabel = "N", description = "Evaluation episodes at each checkpoint, 0 for none (default: 10).")
@@ -151,7 +152,9 @@ final class TrainCommand implements Callable<Integer> {
             return Trail.OK;
         }
         Plan plan = plan();
-        Files.createDirectories(out);
+        if (plan.resumeFrom() == null) {
+            Files.createDirectories(out); // a resumed run continues in its own folder; --out is not touched
+        }
         long unit = plan.algorithm().stepsPerCheckpointUnit(plan.algoConfig());
         int every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps() / unit));
         if (!plan.algorithm().countsEnvironmentSteps()) {
@@ -366,8 +369,9 @@ final class TrainCommand implements Callable<Integer> {
             }
             total = 0;
         }
+        // environment-step budgets: a tenth of the run; token-level runs: every 20 updates (GRPO's eval_every)
         long ckpt = keys.checkpointEvery() != null ? keys.checkpointEvery()
-                : algorithm.countsEnvironmentSteps() ? Math.max(1, total / 10) : 0;
+                : algorithm.countsEnvironmentSteps() ? Math.max(1, total / 10) : 20;
         Path initPath = keys.init() == null || keys.init().equals("none") ? null : Path.of(keys.init());
         if (initPath != null && !algorithm.takesInit()) {
             throw new UserError("--init is for the token-level algorithms; " + algorithm.name() + " starts fresh");
