@@ -157,9 +157,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         long unit = plan.algorithm().stepsPerCheckpointUnit(plan.algoConfig());
         int every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps() / unit));
-        if (!plan.algorithm().countsEnvironmentSteps()) {
-            every = (int) Math.max(1, Math.min(Integer.MAX_VALUE, plan.checkpointEverySteps()));
-        }
         RunInfo info = new RunInfo(plan.env(), plan.algorithm().name(), plan.seed(), plan.toConfig(), commandLine());
         Progress progress = new Progress(w, Progress.stdoutIsTerminal(),
                 plan.algorithm().countsEnvironmentSteps() ? plan.totalSteps() : 0);

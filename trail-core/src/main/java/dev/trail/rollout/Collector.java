@@ -3,8 +3,7 @@ package dev.trail.rollout;
 /**
  * A collection strategy: produces the next {@link Rollout} with the current policy. The
  * strategies of Trail are {@link StepCollector} (i.i.d. steps from a vector environment) and
- * {@link GroupCollector} (G samples per task); a branching strategy implements the same
- * interface with its own rollout type.
+ * {@link GroupCollector} (G samples per task).
  *
  * @param <P> the policy type the strategy acts with
  * @param <R> the rollout type it produces

@@ -10,6 +10,6 @@
  *       {@link dev.trail.rollout.GroupRollout} (the GRPO family), sampling with a
  *       {@link dev.trail.rollout.ResponseSampler}; dynamic sampling and greedy baselines.</li>
  * </ul>
- * A branching strategy implements {@code Collector} with its own rollout type.
+ * {@link dev.trail.rollout.EpisodeAssembler} turns consecutive buffers into whole episodes for datasets.
  */
 package dev.trail.rollout;

@@ -42,17 +42,7 @@ public final class Splits {
         if (take >= units && units > 0) {
             take = units - 1;
         }
-        int[] order = new int[units];
-        for (int i = 0; i < units; i++) {
-            order[i] = i;
-        }
-        SplittableRandom rng = new SplittableRandom(seed);
-        for (int i = units - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int x = order[i];
-            order[i] = order[j];
-            order[j] = x;
-        }
+        int[] order = dev.trail.seed.Shuffle.permutation(units, new SplittableRandom(seed));
         boolean[] validUnit = new boolean[units];
         for (int k = 0; k < take; k++) {
             validUnit[order[k]] = true;

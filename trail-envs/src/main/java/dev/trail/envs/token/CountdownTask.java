@@ -232,17 +232,7 @@ public final class CountdownTask implements TokenTask {
     }
 
     private static int[] permutation(Rng rng, int n) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
+        return dev.trail.seed.Shuffle.permutation(n, rng);
     }
 
     @Override

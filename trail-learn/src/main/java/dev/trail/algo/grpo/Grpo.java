@@ -38,6 +38,7 @@ import dev.trail.rollout.GroupRollout;
 import dev.trail.rollout.ResponseSampler;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
+import dev.trail.seed.Shuffle;
 import dev.trail.token.Problem;
 import dev.trail.token.TokenEnv;
 import dev.trail.token.TokenTask;
@@ -342,7 +343,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             double policyLoss = 0, kl = 0, clipFraction = 0, approxKl = 0, entropy = 0, gradNorm = 0;
             int steps = 0;
             for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
-                int[] order = permutation(n, shuffle);
+                int[] order = Shuffle.permutation(n, shuffle);
                 int size = (n + config.minibatches() - 1) / config.minibatches();
                 for (int from = 0; from < n; from += size) {
                     int to = Math.min(n, from + size);
@@ -578,19 +579,6 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         return names.length() == 0 ? "none" : names.toString();
     }
 
-    private static int[] permutation(int n, Rng rng) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = p[i];
-            p[i] = p[j];
-            p[j] = tmp;
-        }
-        return p;
-    }
 
     private static float[] floats(double[] a) {
         float[] out = new float[a.length];

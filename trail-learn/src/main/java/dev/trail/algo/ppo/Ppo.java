@@ -30,6 +30,7 @@ import dev.trail.rollout.RolloutBuffer;
 import dev.trail.rollout.StepCollector;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
+import dev.trail.seed.Shuffle;
 import dev.trail.space.Box;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -297,7 +298,7 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         int epochs = 0;
         for (int epoch = 0; epoch < config.updateEpochs(); epoch++) {
             epochs++;
-            shuffle(order, shuffleRng);
+            Shuffle.shuffle(order, shuffleRng);
             for (int start = 0; start < batch; start += minibatch) {
                 int end = Math.min(start + minibatch, batch);
                 last = minibatchStep(rollout, order, start, end, learningRate);
@@ -480,15 +481,6 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         return s / m;
     }
 
-    /** Fisher-Yates with one draw per position from {@code rng}. */
-    static void shuffle(int[] a, Rng rng) {
-        for (int i = a.length - 1; i > 0; i--) {
-            int j = rng.nextInt(i + 1);
-            int tmp = a[i];
-            a[i] = a[j];
-            a[j] = tmp;
-        }
-    }
 
     private static float[] toFloat(double[] a) {
         float[] out = new float[a.length];

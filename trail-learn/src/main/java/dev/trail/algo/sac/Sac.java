@@ -96,7 +96,6 @@ public final class Sac implements Trainer {
     private final NDManager manager;
     private final Engine engine;
 
-    private long globalStep;
     private int report;
     private final long startNanos = System.nanoTime();
 
@@ -209,12 +208,12 @@ public final class Sac implements Trainer {
 
     @Override
     public long iterations() {
-        return globalStep;
+        return globalStep();
     }
 
     @Override
     public String checkpointName() {
-        return String.format("step-%07d", globalStep);
+        return String.format("step-%07d", globalStep());
     }
 
     @Override
@@ -239,7 +238,7 @@ public final class Sac implements Trainer {
         config.toMap().forEach(c::putPOJO);
         meta.put("seed", seed);
         meta.put("totalSteps", totalSteps);
-        meta.put("globalStep", globalStep);
+        meta.put("globalStep", globalStep());
         meta.put("report", report);
         meta.put("alpha", alpha);
         ObjectNode opt = meta.putObject("optimizer");
@@ -312,7 +311,6 @@ public final class Sac implements Trainer {
             sac.returnSinceReport = ep.path("returnSinceReport").asDouble();
             sac.lengthSinceReport = ep.path("lengthSinceReport").asLong();
             CollectorState.restore(sac.collector, meta, cp.tensors(CollectorState.STATE), dir);
-            sac.globalStep = meta.path("globalStep").asLong();
             sac.report = meta.path("report").asInt();
             return sac;
         } catch (IOException | RuntimeException e) {
@@ -341,7 +339,7 @@ public final class Sac implements Trainer {
 
     /** Whether all planned steps are done. */
     public boolean done() {
-        return globalStep >= totalSteps;
+        return globalStep() >= totalSteps;
     }
 
     /** The actor (its weights change with every update). */
@@ -351,7 +349,7 @@ public final class Sac implements Trainer {
 
     /** Environment steps taken. */
     public long globalStep() {
-        return globalStep;
+        return collector.globalStep();
     }
 
     /** What SAC acts with: uniform random actions before {@code learning_starts}, then the actor's samples, in the box. */
@@ -359,7 +357,8 @@ public final class Sac implements Trainer {
         @Override
         public Acted act(float[] observations, int rows, Rng rng) {
             float[] actions;
-            if (globalStep < config.learningStarts()) {
+            // the collector counts this step already: the steps before it are globalStep() - rows
+            if (collector.globalStep() - rows < config.learningStarts()) {
                 actions = new float[rows * actDim];
                 for (int e = 0; e < rows; e++) {
                     System.arraycopy(actionBox.sample(rng), 0, actions, e * actDim, actDim);
@@ -389,7 +388,7 @@ public final class Sac implements Trainer {
         episodeListener = listener;
         RolloutBuffer b = collector.collect(acting);
         listener.onRollout(b);
-        globalStep += n;
+        long globalStep = globalStep();
         float[] next = b.nextObservations();
         for (int e = 0; e < n; e++) {
             boolean ended = b.terminateds()[e] || b.truncateds()[e];
@@ -525,7 +524,7 @@ public final class Sac implements Trainer {
 
     private void guard(String term, double value) {
         if (!Double.isFinite(value)) {
-            throw new TrainingDivergedException("SAC", term, (int) Math.min(Integer.MAX_VALUE, globalStep), value);
+            throw new TrainingDivergedException("SAC", term, (int) Math.min(Integer.MAX_VALUE, globalStep()), value);
         }
     }
 
@@ -547,8 +546,8 @@ public final class Sac implements Trainer {
         episodesSinceReport = 0;
         returnSinceReport = 0;
         lengthSinceReport = 0;
-        m.put(Metrics.STEPS_PER_SECOND, globalStep / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9));
-        listener.onUpdate(report, globalStep, m);
+        m.put(Metrics.STEPS_PER_SECOND, globalStep() / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9));
+        listener.onUpdate(report, globalStep(), m);
         return m;
     }
 

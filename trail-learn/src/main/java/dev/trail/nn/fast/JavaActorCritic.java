@@ -38,9 +38,8 @@ import java.util.Arrays;
  * per-row loss arithmetic is double, the network arithmetic float; sums run in a fixed order, so
  * the same inputs give bit-identical results.
  *
- * <p>What exists: this class and {@link JavaMlp}, their equivalence tests against DJL and a
- * benchmark. {@code Ppo} does not call it yet; the DJL path is still the one PPO trains with.
- * Advantage whitening, minibatch gathering, the NaN guards and the target-KL early stop stay
+ * <p>{@code Ppo} trains with it under {@code backend=java}, and under the default {@code backend=auto}
+ * for networks up to {@code PpoConfig.JAVA_BACKEND_MAX_PARAMETERS} weights. Advantage whitening, minibatch gathering, the NaN guards and the target-KL early stop stay
  * the trainer's.
  *
  * <p>Not thread-safe: buffers are reused between calls.

@@ -5,6 +5,6 @@
  * fused loss and gradient, global-norm clipping, Adam). Both work on the live float arrays of a
  * {@link dev.trail.nn.Parameters}, so weights are shared with the DJL networks rather than copied,
  * and neither makes a native call or touches a tensor: a trainer using only these classes does
- * not load libtorch. They are tested equal to DJL's autograd; no trainer calls them yet.
+ * not load libtorch. They are tested equal to DJL's autograd; PPO uses them with {@code backend=java|auto}.
  */
 package dev.trail.nn.fast;
