@@ -76,8 +76,7 @@ public final class BehaviourPolicy implements VectorPolicy {
         if (loaded == null) {
             return random(n, rng);
         }
-        float[] input = observations.clone();
-        loaded.prepareObservations(input);
+        float[] input = prepared(observations);
         if (loaded.policy() instanceof ActorCritic ac) {
             Acted a = ac.act(input, n, rng);
             if (epsilon > 0) {
@@ -141,10 +140,18 @@ public final class BehaviourPolicy implements VectorPolicy {
     @Override
     public float[] values(float[] observations, int n) {
         if (loaded != null && loaded.policy() instanceof ActorCritic ac) {
-            float[] input = observations.clone();
-            loaded.prepareObservations(input);
-            return ac.values(input, n);
+            return ac.values(prepared(observations), n);
         }
         return null;
+    }
+
+    /** The observations as the policy sees them: normalised in a copy when it normalises, else as they are. */
+    private float[] prepared(float[] observations) {
+        if (loaded.observationNormalizer() == null) {
+            return observations;
+        }
+        float[] input = observations.clone();
+        loaded.prepareObservations(input);
+        return input;
     }
 }
