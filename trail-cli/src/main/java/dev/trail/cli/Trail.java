@@ -1,7 +1,11 @@
 package dev.trail.cli;
 
 import java.io.PrintWriter;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -9,11 +13,33 @@ import picocli.CommandLine.Spec;
 
 /** The {@code trail} command. */
 @Command(name = "trail", mixinStandardHelpOptions = true, versionProvider = Trail.Version.class,
-        description = "Trail: trajectory-level reinforcement learning on the JVM.",
-        subcommands = {EnvsCommand.class, RolloutCommand.class, CollectCommand.class, TrainCommand.class, SftCommand.class, EvalCommand.class, CreditCommand.class, DataCommand.class, RunsCommand.class, PlotCommand.class,
-            BenchCommand.class,
-            CommandLine.HelpCommand.class})
+        description = "Trail: trajectory-level reinforcement learning on the JVM.")
 public final class Trail implements Callable<Integer> {
+
+    /**
+     * The subcommands, in the order {@code trail --help} lists them. They are added to the command
+     * line programmatically so that a call such as {@code trail envs} builds picocli's model of its
+     * own command only: reflecting over every command's options and running their static
+     * initialisers was most of the CLI's start-up time (docs/BENCHMARKS.md, "CLI start-up").
+     */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("envs", EnvsCommand::new);
+        m.put("rollout", RolloutCommand::new);
+        m.put("collect", CollectCommand::new);
+        m.put("train", TrainCommand::new);
+        m.put("sft", SftCommand::new);
+        m.put("eval", EvalCommand::new);
+        m.put("credit", CreditCommand::new);
+        m.put("data", DataCommand::new);
+        m.put("runs", RunsCommand::new);
+        m.put("plot", PlotCommand::new);
+        m.put("bench", BenchCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        return Collections.unmodifiableMap(m);
+    }
 
     /** Exit code of a successful command. */
     public static final int OK = 0;
@@ -32,6 +58,12 @@ public final class Trail implements Callable<Integer> {
     /** Runs the command line with the given streams and returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Trail());
+        Supplier<Object> only = args.length > 0 && !args[0].equals("help") ? SUBCOMMANDS.get(args[0]) : null;
+        if (only != null) {
+            cli.addSubcommand(args[0], only.get());
+        } else {
+            SUBCOMMANDS.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
