@@ -35,4 +35,23 @@ class BenchCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("steps/s"), r.out());
     }
+
+    @Test
+    void benchGrpoPrintsThroughputAndPhasesForTheGivenShape() {
+        CliRunner r = CliRunner.run("bench", "grpo", "--layers", "1", "--width", "32", "--heads", "2", "--prompts", "2",
+                "--group", "2", "--max-new-tokens", "3", "--warmup", "0", "--updates", "2", "--kl-coef", "0.01");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("1 layers x width 32 x 2 heads") && r.out().contains("2 prompts x 2 completions"),
+                r.out());
+        assertTrue(r.out().matches("(?s).*\\d[\\d.]* completions/s, \\d+ generated tokens/s.*"), r.out());
+        assertTrue(r.out().matches("(?s).*sampling [\\d.]+, reference log-probs [\\d.]+, gradient steps [\\d.]+.*"),
+                r.out());
+    }
+
+    @Test
+    void benchGrpoRefusesANonTokenTask() {
+        CliRunner r = CliRunner.run("bench", "grpo", "--env", "CartPole-v1", "--updates", "1");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("CartPole-v1") && r.err().contains("token task"), r.err());
+    }
 }

@@ -113,6 +113,8 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private int consecutiveSkips;
     private String lastBadTensor = "";
     private final long startNanos = System.nanoTime();
+    /** Wall-clock seconds of the last batch's reference-model log-probs (0 without a KL term). */
+    private double referenceSeconds;
     private double minutesBefore;
     private LmEvaluation.Result lastEvaluation;
 
@@ -282,7 +284,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             refLogProbs = null;
             return new AdvantageResult(new double[0][], new double[0][]);
         }
+        long referenceStart = System.nanoTime();
         refLogProbs = config.klCoef() > 0 ? referenceLogProbs(transcripts) : null;
+        referenceSeconds = (System.nanoTime() - referenceStart) / 1e9;
         return estimator.estimate(withReference(rollout.groups()));
     }
 
@@ -445,6 +449,8 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         m.put("charts/kept_groups", (double) rollout.kept().size());
         m.put("charts/generation_rounds", (double) s.rounds());
         m.put("time/sample_tokens_per_second", s.tokens() / s.seconds());
+        m.put("time/sample_seconds", s.seconds());
+        m.put("time/reference_seconds", referenceSeconds);
         return m;
     }
 
