@@ -145,8 +145,9 @@ final class RunsCommand implements Callable<Integer> {
             Outputs.checkWritable(out, "--out");
             Results.Export e = parent.query().export(RunsQuery.filter(env, algo, null, ids),
                     RunsQuery.ExportFormat.parse(format), out);
-            spec.commandLine().getOut().printf("wrote %d rows of %d runs to %s%n", e.rows(), e.runs(), e.file());
-            spec.commandLine().getOut().flush();
+            PrintWriter w = Outputs.summary(spec, out);
+            w.printf("wrote %d rows of %d runs to %s%n", e.rows(), e.runs(), e.file());
+            w.flush();
             warn(spec, e.warnings());
             return Trail.OK;
         }

@@ -862,12 +862,12 @@ public final class TrajectoryJsonl {
      * old file whole: never a half-written line under the final name.
      */
     private static final class Writer implements TrajectorySink {
-        private final AtomicOutput out;
+        private final dev.trail.io.AtomicFiles.Output out;
         private final JsonGenerator g;
 
         Writer(Path target, boolean append) throws IOException {
-            out = AtomicOutput.create(target);
-            if (append && Files.exists(target)) {
+            out = dev.trail.io.AtomicFiles.open(target);
+            if (append && Files.isRegularFile(target) && !out.streaming()) {
                 Files.copy(target, out.stream());
                 if (Files.size(target) > 0 && !endsWithNewline(target)) {
                     out.stream().write('\n');

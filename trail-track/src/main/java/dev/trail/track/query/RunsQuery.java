@@ -23,7 +23,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -449,21 +448,22 @@ public final class RunsQuery {
     public Export export(RunFilter filter, ExportFormat format, Path out) throws IOException {
         List<String> warnings = new ArrayList<>();
         List<RunRow> rows = select(filter, warnings);
-        Path abs = out.toAbsolutePath();
-        if (abs.getParent() != null) {
+        boolean stdout = dev.trail.io.AtomicFiles.isStandardOutput(out);
+        Path abs = stdout ? out : out.toAbsolutePath();
+        if (!stdout && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try (MetricsDb db = MetricsDb.open()) {
+        // DuckDB writes a file by name: a scratch file, renamed onto a regular target or streamed into a device/FIFO/-
+        try (dev.trail.io.AtomicFiles.Output output = dev.trail.io.AtomicFiles.open(abs);
+                MetricsDb db = MetricsDb.open()) {
+            Path scratch = output.scratchFile(format == ExportFormat.CSV ? ".csv" : ".parquet");
             db.addRuns(rows);
             warnings.addAll(db.loadMetrics(rows, null, true));
-            long n = db.export(tmp, format);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long n = db.export(scratch, format);
+            output.commitFrom(scratch);
             return new Export(abs, format.name().toLowerCase(Locale.ROOT), n, rows.size(), warnings);
         } catch (SQLException e) {
             throw new IOException("export to " + out + " failed: " + e.getMessage(), e);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
