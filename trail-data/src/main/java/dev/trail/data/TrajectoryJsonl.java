@@ -50,7 +50,9 @@ public final class TrajectoryJsonl {
     static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .build();
+            // two `steps` (or `reward`) in one object are an error, not silently joined or overwritten
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build(); // nesting: Jackson's StreamReadConstraints refuse lines deeper than 1000
 
     /** Top-level fields with a meaning; other string fields are labels. */
     private static final Set<String> TOP_LEVEL = Set.of("id", "group", "task", "seed", "steps", "reward", "terminated",

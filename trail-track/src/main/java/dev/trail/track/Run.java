@@ -563,9 +563,12 @@ public final class Run implements AutoCloseable {
      */
     public void log(long globalStep, double wallSeconds, Map<String, Double> metrics) {
         boolean full;
+        // a map without an order (Map.of, HashMap) is written by name: Map.of's order changes from one JVM to the next
+        Map<String, Double> ordered = metrics instanceof java.util.SequencedMap<String, Double> ? metrics
+                : new java.util.TreeMap<>(metrics);
         synchronized (lock) {
             checkOpen();
-            for (Map.Entry<String, Double> e : metrics.entrySet()) {
+            for (Map.Entry<String, Double> e : ordered.entrySet()) {
                 Double v = e.getValue();
                 if (v != null) {
                     active.add(globalStep, wallSeconds, index(e.getKey()), v);
