@@ -382,8 +382,19 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+        checkBudget(algorithm, algoConfig, total);
         return new Plan(env, envSpec, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, initPath,
                 resumeFrom, resumeStep);
+    }
+
+    /** The iteration count is an int in every trainer: a budget beyond it is refused, not cut to 0. */
+    static void checkBudget(Algorithm algorithm, Record algoConfig, long totalSteps) {
+        long unit = Math.max(1, algorithm.stepsPerCheckpointUnit(algoConfig));
+        if (algorithm.countsEnvironmentSteps() && totalSteps / unit > Integer.MAX_VALUE) {
+            throw new UserError("total_steps=" + totalSteps + " is " + totalSteps / unit + " iterations of " + unit
+                    + " steps; at most " + (long) Integer.MAX_VALUE * unit + " steps for " + algorithm.name()
+                    + " with these options");
+        }
     }
 
     private static void putIfSet(Map<String, String> flags, String key, Object value) {
