@@ -21,6 +21,8 @@ public final class Trail implements Callable<Integer> {
     public static final int FAILURE = 1;
     /** Exit code of bad usage, configuration or input. */
     public static final int USAGE = 2;
+    /** Exit code of a command stopped by Ctrl-C or SIGTERM after saving its state (128 + SIGINT). */
+    public static final int INTERRUPTED = 130;
 
     @Spec
     CommandSpec spec;
