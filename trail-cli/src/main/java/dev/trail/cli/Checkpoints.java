@@ -52,6 +52,44 @@ final class Checkpoints {
         }
     }
 
+    /**
+     * The checkpoint a run resumes from: its latest, verified ({@link dev.trail.checkpoint.Checkpoint#verify}).
+     * A damaged latest checkpoint is a {@link UserError} naming the damage and the previous intact
+     * checkpoint, if any, with how to resume from it; nothing is changed.
+     */
+    static Path forResume(Path runDir) throws IOException {
+        Path dir = Files.isDirectory(runDir.resolve("checkpoints")) ? runDir.resolve("checkpoints") : runDir;
+        java.util.List<Path> all;
+        try (Stream<Path> s = Files.isDirectory(dir) ? Files.list(dir) : Stream.empty()) {
+            all = s.filter(p -> Files.isRegularFile(p.resolve(METADATA)) && !p.getFileName().toString().startsWith("."))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList();
+        }
+        if (all.isEmpty()) {
+            throw new UserError("--resume " + runDir + " has no checkpoint to resume from (checkpoints/ is empty)");
+        }
+        Path latest = all.get(0);
+        try {
+            dev.trail.checkpoint.Checkpoint.verify(latest);
+            return latest;
+        } catch (IOException damage) {
+            Path intact = null;
+            for (Path p : all.subList(1, all.size())) {
+                try {
+                    dev.trail.checkpoint.Checkpoint.verify(p);
+                    intact = p;
+                    break;
+                } catch (IOException ignored) {
+                    // older and damaged too
+                }
+            }
+            throw new UserError("--resume " + runDir + ": the last checkpoint " + latest.getFileName() + " is damaged ("
+                    + damage.getMessage() + "); " + (intact == null ? "no earlier checkpoint is intact"
+                    : "the previous intact checkpoint is " + intact.getFileName() + ": to resume from it, move the"
+                    + " damaged one out of " + dir + " (mv " + latest + " " + latest.resolveSibling("." + latest.getFileName()
+                    + ".damaged") + ")"), damage);
+        }
+    }
+
     /** Whether the run folder's {@code summary.json} says it finished. */
     static boolean finished(Path runDir) {
         Path summary = runDir.resolve("summary.json");

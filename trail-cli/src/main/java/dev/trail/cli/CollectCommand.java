@@ -140,7 +140,7 @@ final class CollectCommand implements Callable<Integer> {
         if (r != Recipe.random && policy == null) {
             throw new UserError("--recipe " + recipe + " needs --policy (a trained run)");
         }
-        PrintWriter w = spec.commandLine().getOut();
+        PrintWriter w = Outputs.summary(spec, out);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("recipe", r.name().replace('_', '-'));
         meta.put("env", envId);
@@ -332,7 +332,8 @@ final class CollectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UserError("cannot write --out " + out + ": " + e.getMessage(), e);
         }
-        if (format == TrajectoryFiles.Format.JSONL) {
+        if (format == TrajectoryFiles.Format.JSONL && !dev.trail.io.AtomicFiles.streamsInto(out)) {
+            // beside a regular file only: not in /dev for --out /dev/stdout
             Path side = out.resolveSibling(out.getFileName() + ".provenance.json");
             dev.trail.io.AtomicFiles.write(side, new com.fasterxml.jackson.databind.ObjectMapper()
                     .writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));

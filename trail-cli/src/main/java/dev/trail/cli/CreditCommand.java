@@ -76,6 +76,8 @@ final class CreditCommand implements Callable<Integer> {
             throw new UserError("--in " + in + " does not exist or is not a file");
         }
         Outputs.checkWritable(out, "--out");
+        Outputs.checkNotInput(in, "--in", out, "--out");
+        w = Outputs.summary(spec, out);
         // .parquet is Parquet; any other name is JSON lines, as before Parquet existed
         TrajectoryFiles.Format inFormat = formatOf(in);
         TrajectoryFiles.Format outFormat = formatOf(out);
@@ -136,6 +138,7 @@ final class CreditCommand implements Callable<Integer> {
 
     private static TrajectoryFiles.Format formatOf(Path file) {
         String name = String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT);
+        // a device or FIFO named *.parquet (a link) gets Parquet too; -, /dev/stdout: lines
         return name.endsWith(".parquet") ? TrajectoryFiles.Format.PARQUET : TrajectoryFiles.Format.JSONL;
     }
 

@@ -63,6 +63,7 @@ final class DataCommand implements Callable<Integer> {
         if (of != TrajectoryFiles.Format.MINARI) {
             Outputs.checkWritable(out, "--out");
         }
+        Outputs.checkNotInput(in, "IN", out, "OUT");
         try (TrajectorySource src = open(in, inFormat);
                 TrajectorySink sink = TrajectoryFiles.create(out, of, src.metadata(), append)) {
             long n = TrajectoryFiles.copy(src, sink);
@@ -281,6 +282,8 @@ final class DataCommand implements Callable<Integer> {
             }
             Outputs.checkWritable(outTrain, "--out-train");
             Outputs.checkWritable(outValidation, "--out-validation");
+            Outputs.checkNotInput(file, "FILE", outTrain, "--out-train");
+            Outputs.checkNotInput(file, "FILE", outValidation, "--out-validation");
             List<String> keys = new ArrayList<>();
             Map<String, String> meta;
             try (TrajectorySource src = open(file, format)) {

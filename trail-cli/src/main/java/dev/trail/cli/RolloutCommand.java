@@ -83,7 +83,7 @@ final class RolloutCommand implements Callable<Integer> {
                 throw new UserError("--append works for JSONL files only, not " + out);
             }
         }
-        PrintWriter w = spec.commandLine().getOut();
+        PrintWriter w = out == null ? spec.commandLine().getOut() : Outputs.summary(spec, out);
         long[] seeds = Seeds.split(seed, episodes);
         List<Trajectory> done = new ArrayList<>();
         long steps = 0;

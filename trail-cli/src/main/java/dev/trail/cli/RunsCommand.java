@@ -41,10 +41,15 @@ final class RunsCommand implements Callable<Integer> {
         return RunsQuery.of(dir);
     }
 
+    /** Run fields come from files anyone may have written: control characters are escaped before printing. */
+    static String printable(String text) {
+        return dev.trail.track.internal.TextTable.printable(text);
+    }
+
     static void warn(CommandSpec spec, List<String> warnings) {
         PrintWriter err = spec.commandLine().getErr();
         for (String w : warnings) {
-            err.println("warning: " + w);
+            err.println("warning: " + printable(w));
         }
         err.flush();
     }
@@ -67,7 +72,7 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Results.Listing l = parent.query().list(RunsQuery.filter(env, algo, statuses, null), verify);
-            spec.commandLine().getOut().print(l.toTable());
+            spec.commandLine().getOut().print(printable(l.toTable()));
             spec.commandLine().getOut().flush();
             warn(spec, l.warnings());
             return Trail.OK;
@@ -86,7 +91,7 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public Integer call() throws IOException {
             Results.RunDetails d = parent.query().show(id);
-            spec.commandLine().getOut().print(d.toText());
+            spec.commandLine().getOut().print(printable(d.toText()));
             spec.commandLine().getOut().flush();
             warn(spec, d.warnings());
             return Trail.OK;
@@ -116,7 +121,7 @@ final class RunsCommand implements Callable<Integer> {
             RunFilter filter = ids == null || ids.isEmpty() ? RunFilter.ALL : RunFilter.ids(ids);
             Results.Comparison c = parent.query().compare(RunsQuery.CompareRequest.of(filter).withGroupBy(groupBy)
                     .withMetric(metric).withThreshold(threshold).withWindow(window));
-            spec.commandLine().getOut().print(c.toTable());
+            spec.commandLine().getOut().print(printable(c.toTable()));
             spec.commandLine().getOut().flush();
             warn(spec, c.warnings());
             return Trail.OK;
@@ -145,10 +150,24 @@ final class RunsCommand implements Callable<Integer> {
             Outputs.checkWritable(out, "--out");
             Results.Export e = parent.query().export(RunsQuery.filter(env, algo, null, ids),
                     RunsQuery.ExportFormat.parse(format), out);
-            spec.commandLine().getOut().printf("wrote %d rows of %d runs to %s%n", e.rows(), e.runs(), e.file());
-            spec.commandLine().getOut().flush();
+            PrintWriter w = Outputs.summary(spec, out);
+            w.printf("wrote %d rows of %d runs to %s%n", e.rows(), e.runs(), e.file());
+            w.flush();
             warn(spec, e.warnings());
             return Trail.OK;
+        }
+    }
+
+    /** The console when the user sits at a terminal (the launcher's {@code trail.tty}, and the JDK agrees), else null. */
+    static java.io.Console terminal() {
+        java.io.Console c = System.console();
+        if (c == null || !Boolean.getBoolean("trail.tty")) {
+            return null;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c) ? c : null; // JDK 22+
+        } catch (ReflectiveOperationException e) {
+            return c; // JDK 21: System.console() is null unless interactive
         }
     }
 
@@ -158,16 +177,35 @@ final class RunsCommand implements Callable<Integer> {
         CommandSpec spec;
         @ParentCommand
         RunsCommand parent;
-        @Parameters(arity = "1..*", paramLabel = "ID", description = "Run ids or unique prefixes.")
+        @Parameters(arity = "1..*", paramLabel = "ID", description = "Run ids or unique prefixes; a pattern with * only with --all.")
         List<String> ids;
         @Option(names = "--force", description = "Also delete runs that are still running.")
         boolean force;
+        @Option(names = "--all", description = "Let a pattern with * delete every run it matches (asked on a terminal otherwise).")
+        boolean all;
 
         @Override
         public Integer call() throws IOException {
-            Results.Deletion d = parent.query().delete(ids, force);
+            RunsQuery q = parent.query();
+            boolean patterns = all;
+            java.io.Console console = terminal();
+            if (!all && console != null && ids.stream().anyMatch(dev.trail.track.query.RunFilter::isPattern)) {
+                for (String id : ids) {
+                    if (dev.trail.track.query.RunFilter.isPattern(id)) {
+                        List<String> names = q.matching(id).stream().map(dev.trail.track.query.RunRow::id).toList();
+                        String answer = console.readLine("'%s' matches %d run(s): %s%s%ndelete them? [y/N] ", id,
+                                names.size(), String.join(", ", names.subList(0, Math.min(5, names.size()))),
+                                names.size() > 5 ? ", ..." : "");
+                        if (answer == null || !answer.strip().equalsIgnoreCase("y")) {
+                            throw new UserError("nothing deleted");
+                        }
+                    }
+                }
+                patterns = true;
+            }
+            Results.Deletion d = q.delete(ids, force, patterns);
             for (Path p : d.deleted()) {
-                spec.commandLine().getOut().println("deleted " + p);
+                spec.commandLine().getOut().println(printable("deleted " + p));
             }
             spec.commandLine().getOut().flush();
             warn(spec, d.warnings());

@@ -47,6 +47,8 @@ public final class Trail implements Callable<Integer> {
     public static final int FAILURE = 1;
     /** Exit code of bad usage, configuration or input. */
     public static final int USAGE = 2;
+    /** Exit code of a command stopped by Ctrl-C or SIGTERM after saving its state (128 + SIGINT). */
+    public static final int INTERRUPTED = 130;
 
     @Spec
     CommandSpec spec;
@@ -66,13 +68,21 @@ public final class Trail implements Callable<Integer> {
         }
         cli.setOut(out);
         cli.setErr(err);
+        cli.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println(message(ex.getMessage()));
+            if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, c.getErr())) {
+                c.usage(c.getErr());
+            }
+            return USAGE;
+        });
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             String cmd = commandLine.getCommandName();
             if (ex instanceof UserError || ex instanceof IllegalArgumentException) {
-                commandLine.getErr().println(cmd + ": " + ex.getMessage());
+                commandLine.getErr().println(cmd + ": " + message(ex.getMessage()));
                 return USAGE;
             }
-            commandLine.getErr().println(cmd + ": failed: " + ex);
+            commandLine.getErr().println(cmd + ": failed: " + message(ex.toString()));
             if (System.getenv("TRAIL_DEBUG") != null) {
                 ex.printStackTrace(commandLine.getErr());
             } else {
@@ -84,6 +94,39 @@ public final class Trail implements Callable<Integer> {
         out.flush();
         err.flush();
         return code;
+    }
+
+    /** Longest run of characters without a space that a message shows whole. */
+    static final int LONGEST_WORD = 200;
+
+    /**
+     * An error message as printed: control characters escaped (values come from files and
+     * arguments), and any word longer than {@value #LONGEST_WORD} characters (a 10 MB config value)
+     * cut to its start and end with its length between.
+     */
+    static String message(String text) {
+        String s = dev.trail.track.internal.TextTable.printable(String.valueOf(text));
+        if (s.length() <= LONGEST_WORD) {
+            return s;
+        }
+        StringBuilder sb = new StringBuilder();
+        int i = 0;
+        while (i < s.length()) {
+            int j = i;
+            while (j < s.length() && !Character.isWhitespace(s.charAt(j))) {
+                j++;
+            }
+            if (j - i > LONGEST_WORD) {
+                sb.append(s, i, i + 120).append("...(").append(j - i).append(" characters)...").append(s, j - 40, j);
+            } else {
+                sb.append(s, i, j);
+            }
+            while (j < s.length() && Character.isWhitespace(s.charAt(j))) {
+                sb.append(s.charAt(j++));
+            }
+            i = j;
+        }
+        return sb.toString();
     }
 
     @Override

@@ -164,8 +164,12 @@ final class TrainCommand implements Callable<Integer> {
         if (noTrack) {
             run = null;
         } else if (plan.resumeFrom() != null) {
-            run = Run.resume(resume, plan.resumeStep(), plan.resumeFrom(), commandLine(),
-                    Run.Options.defaults());
+            try {
+                run = Run.resume(resume, plan.resumeStep(), plan.resumeFrom(), commandLine(),
+                        Run.Options.defaults());
+            } catch (Run.RunInUseException e) {
+                throw new UserError("--resume: " + e.getMessage(), e);
+            }
         } else {
             run = Run.start(out, info);
         }
@@ -188,6 +192,10 @@ final class TrainCommand implements Callable<Integer> {
         w.flush();
         long[] lastStep = {0};
         Path[] lastCheckpoint = {null};
+        // Ctrl-C / SIGTERM: the shutdown asks the loop to stop (a checkpoint at the stop) and waits for it
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+        Thread stopHook = stopOnShutdown(run, stop, stopped);
         boolean evaluateAtCheckpoints = plan.evalEpisodes() > 0 && !plan.algorithm().evaluatesDuringTraining();
         TrainingListener listener = new TrainingListener() {
             @Override
@@ -230,6 +238,11 @@ final class TrainCommand implements Callable<Integer> {
             }
 
             @Override
+            public boolean stopRequested() {
+                return stop.get();
+            }
+
+            @Override
             public void onCheckpoint(long iteration, long globalStep, Path path) {
                 lastCheckpoint[0] = path;
                 if (evaluateAtCheckpoints) {
@@ -251,7 +264,7 @@ final class TrainCommand implements Callable<Integer> {
                     ? plan.algorithm().resume(plan.resumeFrom(), plan.spec(), listener, checkpointDir, every)
                     : plan.algorithm().train(plan.algoConfig(), plan.spec(), plan.seed(), plan.totalSteps(),
                             plan.init(), listener, checkpointDir, every);
-            status = Thread.currentThread().isInterrupted() ? RunStatus.INTERRUPTED : RunStatus.FINISHED;
+            status = stop.get() || Thread.currentThread().isInterrupted() ? RunStatus.INTERRUPTED : RunStatus.FINISHED;
             if (recorder != null) {
                 recorder.commit();
                 w.println("recorded " + recorder.count() + " trajectories in " + run.dir().resolve(
@@ -259,6 +272,13 @@ final class TrainCommand implements Callable<Integer> {
             }
             progress.update(lastStep[0], true);
             progress.close();
+            if (status == RunStatus.INTERRUPTED) {
+                Path at = last == null ? lastCheckpoint[0] : last;
+                w.println("interrupted at step " + lastStep[0] + (at == null ? "" : "; checkpoint: " + at)
+                        + (run == null || at == null ? "" : "; continue with: trail train --resume " + run.dir()));
+                w.flush();
+                return Trail.INTERRUPTED;
+            }
             summary(w, plan, progress, last == null ? lastCheckpoint[0] : last, run);
             return Trail.OK;
         } catch (TrainingDivergedException e) {
@@ -271,10 +291,48 @@ final class TrainCommand implements Callable<Integer> {
             if (recorder != null) {
                 recorder.close();
             }
-            if (run != null) {
-                run.finish(status);
+            try {
+                if (run != null) {
+                    run.finish(status);
+                }
+            } finally {
+                stopped.countDown();
+                if (stopHook != null) {
+                    try {
+                        Runtime.getRuntime().removeShutdownHook(stopHook);
+                    } catch (IllegalStateException shuttingDown) {
+                        // the hook is running: it returns now that the training stopped
+                    }
+                }
             }
         }
+    }
+
+    /** Longest wait of a shutdown for the training to reach its stop checkpoint. */
+    static final long STOP_WAIT_SECONDS = 120;
+
+    /**
+     * Makes a JVM shutdown set {@code stop} and wait (at most {@value #STOP_WAIT_SECONDS} s) for
+     * {@code stopped}: through the run's own shutdown hook when tracked (it marks the run
+     * interrupted after), else through a hook of its own, which is returned.
+     */
+    private static Thread stopOnShutdown(Run run, java.util.concurrent.atomic.AtomicBoolean stop,
+            java.util.concurrent.CountDownLatch stopped) {
+        Runnable stopAndWait = () -> {
+            stop.set(true);
+            try {
+                stopped.await(STOP_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        if (run != null) {
+            run.onShutdown(stopAndWait);
+            return null;
+        }
+        Thread hook = new Thread(stopAndWait, "trail-train-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
     }
 
     static void printOptions(PrintWriter w, String name, String description, List<dev.trail.config.Option> options) {
@@ -314,14 +372,17 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--resume " + resume + ": run " + resume.getFileName() + " has finished; there is "
                         + "nothing to resume (start a new run with --config " + resume.resolve(Run.CONFIG_FILE) + ")");
             }
-            resumeFrom = Checkpoints.latest(resume).orElseThrow(() -> new UserError("--resume " + resume
-                    + " has no checkpoint to resume from (checkpoints/ is empty)"));
-            resumeStep = Checkpoints.globalStep(resumeFrom);
             Path runConfig = resume.resolve(Run.CONFIG_FILE);
             if (!Files.isRegularFile(runConfig)) {
                 throw new UserError("--resume " + resume + " has no " + Run.CONFIG_FILE);
             }
             file = ConfigFile.read(runConfig);
+            if ("sft".equals(file.text("algo"))) {
+                throw new UserError("--resume " + resume + " is an SFT run (trail sft), which does not resume; start it"
+                        + " again with trail sft, or train from it with --init " + resume);
+            }
+            resumeFrom = Checkpoints.forResume(resume); // verified: a damaged one is refused before anything changes
+            resumeStep = Checkpoints.globalStep(resumeFrom);
         }
         String algoName = first(algo, file.text("algo"), null);
         if (algoName != null && !Algorithms.names().contains(algoName)) {
@@ -382,8 +443,19 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+        checkBudget(algorithm, algoConfig, total);
         return new Plan(env, envSpec, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, initPath,
                 resumeFrom, resumeStep);
+    }
+
+    /** The iteration count is an int in every trainer: a budget beyond it is refused, not cut to 0. */
+    static void checkBudget(Algorithm algorithm, Record algoConfig, long totalSteps) {
+        long unit = Math.max(1, algorithm.stepsPerCheckpointUnit(algoConfig));
+        if (algorithm.countsEnvironmentSteps() && totalSteps / unit > Integer.MAX_VALUE) {
+            throw new UserError("total_steps=" + totalSteps + " is " + totalSteps / unit + " iterations of " + unit
+                    + " steps; at most " + (long) Integer.MAX_VALUE * unit + " steps for " + algorithm.name()
+                    + " with these options");
+        }
     }
 
     private static void putIfSet(Map<String, String> flags, String key, Object value) {

@@ -693,7 +693,9 @@ public final class Minari {
             if (parent == null || !Files.isDirectory(parent)) {
                 throw new IOException("cannot write " + target + ": folder " + parent + " does not exist");
             }
-            this.tmp = Files.createTempDirectory(parent, "." + this.target.getFileName() + ".");
+            // not createTempDirectory (0700): the dataset's folders get the user's umask, as every output does
+            this.tmp = Files.createDirectory(parent.resolve("." + this.target.getFileName() + "."
+                    + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36) + ".tmp"));
             this.data = Files.createDirectory(tmp.resolve("data"));
             String m = metadata.get(METADATA_KEY);
             ObjectNode src = null;

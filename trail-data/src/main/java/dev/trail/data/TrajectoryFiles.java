@@ -43,6 +43,9 @@ public final class TrajectoryFiles {
         if (name.endsWith(".parquet")) {
             return Format.PARQUET;
         }
+        if (dev.trail.io.AtomicFiles.streamsInto(file)) {
+            return Format.JSONL; // standard output, a device or a FIFO: a stream of lines
+        }
         if (java.nio.file.Files.isDirectory(file) || !name.contains(".")) {
             return Format.MINARI;
         }

@@ -50,7 +50,9 @@ public final class TrajectoryJsonl {
     static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
             .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .build();
+            // two `steps` (or `reward`) in one object are an error, not silently joined or overwritten
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build(); // nesting: Jackson's StreamReadConstraints refuse lines deeper than 1000
 
     /** Top-level fields with a meaning; other string fields are labels. */
     private static final Set<String> TOP_LEVEL = Set.of("id", "group", "task", "seed", "steps", "reward", "terminated",
@@ -862,12 +864,12 @@ public final class TrajectoryJsonl {
      * old file whole: never a half-written line under the final name.
      */
     private static final class Writer implements TrajectorySink {
-        private final AtomicOutput out;
+        private final dev.trail.io.AtomicFiles.Output out;
         private final JsonGenerator g;
 
         Writer(Path target, boolean append) throws IOException {
-            out = AtomicOutput.create(target);
-            if (append && Files.exists(target)) {
+            out = dev.trail.io.AtomicFiles.open(target);
+            if (append && Files.isRegularFile(target) && !out.streaming()) {
                 Files.copy(target, out.stream());
                 if (Files.size(target) > 0 && !endsWithNewline(target)) {
                     out.stream().write('\n');

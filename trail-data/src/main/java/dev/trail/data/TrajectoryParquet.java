@@ -242,6 +242,7 @@ public final class TrajectoryParquet {
 
     private static final class Writer implements TrajectorySink {
         private final Path target;
+        private final dev.trail.io.AtomicFiles.Output output;
         private final String kvMetadata;
         private final BufferAllocator allocator = new RootAllocator();
         private final DuckDBConnection conn;
@@ -261,7 +262,7 @@ public final class TrajectoryParquet {
                 kv.append(kv.isEmpty() ? "" : ", ").append(quote(e.getKey())).append(": ").append(literal(e.getValue()));
             }
             this.kvMetadata = kv.toString();
-            AtomicOutput.temporarySibling(target).toFile().delete(); // checks the folder is writable
+            output = dev.trail.io.AtomicFiles.open(target); // checks the target can be written
             try {
                 conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:");
                 try (Statement st = conn.createStatement()) {
@@ -270,6 +271,7 @@ public final class TrajectoryParquet {
                 }
             } catch (SQLException e) {
                 allocator.close();
+                output.close();
                 throw new IOException("cannot write " + target + ": " + e.getMessage(), e);
             }
         }
@@ -327,8 +329,7 @@ public final class TrajectoryParquet {
             volatile Throwable failure;
 
             Part(Columns cols) throws IOException {
-                file = AtomicOutput.temporarySibling(target);
-                Files.deleteIfExists(file);
+                file = output.scratchFile(".parquet");
                 parts.add(file);
                 String name = "trail_stream_" + (streams++);
                 BatchReader reader = new BatchReader(allocator, cols, queue);
@@ -401,8 +402,7 @@ public final class TrajectoryParquet {
             }
             Path result = parts.get(0);
             if (parts.size() > 1) {
-                result = AtomicOutput.temporarySibling(target);
-                Files.deleteIfExists(result);
+                result = output.scratchFile(".parquet");
                 StringBuilder list = new StringBuilder();
                 for (Path p : parts) {
                     list.append(list.isEmpty() ? "" : ", ").append(literal(p.toString()));
@@ -421,10 +421,7 @@ public final class TrajectoryParquet {
                 parts.clear();
                 parts.add(result);
             }
-            try (var ch = java.nio.channels.FileChannel.open(result, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            AtomicOutput.moveIntoPlace(result, target);
+            output.commitFrom(result);
             parts.clear();
             committed = true;
             close();
@@ -448,6 +445,7 @@ public final class TrajectoryParquet {
                 parts.clear();
             }
             allocator.close();
+            output.close();
         }
     }
 

@@ -57,4 +57,13 @@ public interface TrainingListener {
      */
     default void onCheckpoint(long iteration, long globalStep, java.nio.file.Path path) {
     }
+
+    /**
+     * Polled after every iteration: true stops the loop after that iteration with a checkpoint,
+     * as an interrupt does. A Ctrl-C / SIGTERM handler sets it instead of interrupting the training
+     * thread, whose file channels an interrupt would close.
+     */
+    default boolean stopRequested() {
+        return false;
+    }
 }

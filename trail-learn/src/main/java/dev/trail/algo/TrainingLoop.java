@@ -12,7 +12,7 @@ import java.util.Map;
  * <pre>
  * while not done:
  *     metrics = trainer.iterate()          # collect -> credit -> update epochs -> metrics
- *     if periodic or done or interrupted:  # a checkpoint holds the whole run state
+ *     if periodic or done or interrupted:  # (or listener.stopRequested()); a checkpoint holds the whole run state
  *         listener.beforeCheckpoint(...)   # trackers flush: the metrics up to it are on disk
  *         trainer.save(checkpoints / name); listener.onCheckpoint(...)
  *     if interrupted: stop (the interrupt flag stays set for the caller)
@@ -55,7 +55,8 @@ public final class TrainingLoop {
             boolean periodic = checkpointEvery > 0 && trainer.iterations() % checkpointEvery == 0;
             // an interrupt (e.g. from a Ctrl-C handler) stops after this iteration, with a checkpoint to resume from
             // (cleared while the checkpoint is written: interruptible file channels would refuse to write)
-            boolean interrupted = Thread.interrupted();
+            boolean threadInterrupted = Thread.interrupted();
+            boolean interrupted = threadInterrupted || listener.stopRequested();
             if (checkpointDir != null && (periodic || trainer.done() || interrupted)) {
                 lastCheckpoint = checkpointDir.resolve(trainer.checkpointName());
                 listener.beforeCheckpoint(trainer.iterations(), trainer.globalStep());
@@ -63,7 +64,9 @@ public final class TrainingLoop {
                 listener.onCheckpoint(trainer.iterations(), trainer.globalStep(), lastCheckpoint);
             }
             if (interrupted) {
-                Thread.currentThread().interrupt();
+                if (threadInterrupted) {
+                    Thread.currentThread().interrupt();
+                }
                 break;
             }
         }

@@ -118,6 +118,24 @@ public record Checkpoint(ObjectNode metadata, Map<String, Parameters> tensors) {
      * @throws IOException naming the file if anything is missing, truncated or corrupt
      */
     public static Checkpoint read(Path dir) throws IOException {
+        ObjectNode meta = verify(dir);
+        Map<String, Parameters> tensors = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = meta.path("files").fields(); it.hasNext();) {
+            String fileName = it.next().getKey();
+            String name = fileName.endsWith(".bin") ? fileName.substring(0, fileName.length() - 4) : fileName;
+            tensors.put(name, TensorFile.read(dir.resolve(fileName)));
+        }
+        return new Checkpoint(meta, tensors);
+    }
+
+    /**
+     * Checks a checkpoint directory without loading its tensors: the metadata's checksum, format
+     * and version, and every listed file's size and SHA-256.
+     *
+     * @return the metadata
+     * @throws IOException naming the file if anything is missing, truncated or corrupt
+     */
+    public static ObjectNode verify(Path dir) throws IOException {
         Path metaFile = dir.resolve(METADATA_FILE);
         if (!Files.isRegularFile(metaFile)) {
             throw new IOException("not a Trail checkpoint: " + metaFile + " does not exist");
@@ -147,7 +165,6 @@ public record Checkpoint(ObjectNode metadata, Map<String, Parameters> tensors) {
             throw new IOException(metaFile + " has checkpoint format version " + version + "; this Trail reads "
                     + FORMAT_VERSION);
         }
-        Map<String, Parameters> tensors = new LinkedHashMap<>();
         JsonNode files = meta.path("files");
         for (Iterator<Map.Entry<String, JsonNode>> it = files.fields(); it.hasNext();) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -167,10 +184,8 @@ public record Checkpoint(ObjectNode metadata, Map<String, Parameters> tensors) {
                 throw new IOException("corrupt checkpoint: SHA-256 of " + file + " is " + sum + ", the metadata says "
                         + expected);
             }
-            String name = e.getKey().endsWith(".bin") ? e.getKey().substring(0, e.getKey().length() - 4) : e.getKey();
-            tensors.put(name, TensorFile.read(file));
         }
-        return new Checkpoint(meta, tensors);
+        return meta;
     }
 
     /** The hex SHA-256 of a file. */

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,14 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * What produced a run, collected once at its start: Trail version, git commit and dirty flag of
- * the working directory, JDK, OS, CPU count, host, PID, dependency versions (from the
+ * What produced a run, collected once at its start: Trail version, git commit, branch and dirty
+ * flag of the working directory (read from its {@code .git} files: nothing is executed), JDK, OS, CPU count, host, PID, dependency versions (from the
  * {@code META-INF/maven/<group>/<artifact>/pom.properties} files on the class path), seeds and
  * command line. Every probe that fails yields {@code null} instead of failing the run.
  */
@@ -106,41 +104,13 @@ public final class Provenance {
         }
     }
 
-    /** {@code {commit, dirty}} of the git work tree holding {@code dir}, or {@code null} if it is none. */
+    /**
+     * {@code {commit, dirty, branch, dirty_method}} of the git work tree holding {@code dir}, or
+     * {@code null} if it is none: read from the {@code .git} files ({@link GitState}), never by
+     * running {@code git}, whose repository config could run commands.
+     */
     static Map<String, Object> git(Path dir) {
-        String head = runGit(dir, "rev-parse", "HEAD");
-        if (head == null || head.isBlank()) {
-            return null;
-        }
-        String status = runGit(dir, "status", "--porcelain", "--untracked-files=no");
-        Map<String, Object> g = new LinkedHashMap<>();
-        g.put("commit", head.strip());
-        g.put("dirty", status == null ? null : !status.isBlank());
-        String branch = runGit(dir, "rev-parse", "--abbrev-ref", "HEAD");
-        g.put("branch", branch == null ? null : branch.strip());
-        return g;
-    }
-
-    private static String runGit(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add("git");
-        cmd.addAll(List.of(args));
-        try {
-            Process p = new ProcessBuilder(cmd).directory(dir.toAbsolutePath().toFile()).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            p.getOutputStream().close();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return null;
-            }
-            return p.exitValue() == 0 ? new String(out, StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
+        return GitState.read(dir);
     }
 
     /**

@@ -134,6 +134,8 @@ public final class Run implements AutoCloseable {
     // --- guarded by io: files and running summaries, touched by the flushing thread
     private final Object io = new Object();
     private final FileChannel metrics;
+    /** Held while this process writes the run folder: a second process (a concurrent resume) is refused. */
+    private final java.nio.channels.FileLock folderLock;
     private final TensorBoardWriter tensorBoard;
     private final CRC32C metricsCrc = new CRC32C();
     private long metricsBytes;
@@ -146,6 +148,7 @@ public final class Run implements AutoCloseable {
 
     private final ScheduledFuture<?> flushTask;
     private final Thread shutdownHook;
+    private volatile Runnable beforeShutdownFinish;
     private volatile IOException flushError;
     private final List<String> warnings = new CopyOnWriteArrayList<>();
 
@@ -229,7 +232,9 @@ public final class Run implements AutoCloseable {
     }
 
     private Run(String id, Path dir, RunInfo info, Options options, Instant startTime, long startNanos,
-                Map<String, Object> provenance, FileChannel metrics, TensorBoardWriter tensorBoard) {
+                Map<String, Object> provenance, FileChannel metrics, TensorBoardWriter tensorBoard,
+                java.nio.channels.FileLock folderLock) {
+        this.folderLock = folderLock;
         this.id = id;
         this.dir = dir;
         this.info = info;
@@ -242,7 +247,13 @@ public final class Run implements AutoCloseable {
         this.tensorBoard = tensorBoard;
         long ms = options.flushInterval().toMillis();
         this.flushTask = flusher().scheduleWithFixedDelay(this::backgroundFlush, ms, ms, TimeUnit.MILLISECONDS);
-        this.shutdownHook = new Thread(() -> finish(RunStatus.INTERRUPTED, false), "trail-run-shutdown-" + id);
+        this.shutdownHook = new Thread(() -> {
+            Runnable stop = beforeShutdownFinish;
+            if (stop != null) {
+                stop.run(); // the owner stops its work (a final checkpoint) and finishes the run itself
+            }
+            finish(RunStatus.INTERRUPTED, false);
+        }, "trail-run-shutdown-" + id);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -277,6 +288,7 @@ public final class Run implements AutoCloseable {
                 }
             }
         }
+        java.nio.channels.FileLock folderLock = lockFolder(dir);
         Files.createDirectory(dir.resolve(PLOTS_DIR));
         Files.createDirectory(dir.resolve(CHECKPOINTS_DIR));
         AtomicFiles.write(dir.resolve(CONFIG_FILE), ConfigYaml.write(info.config()).getBytes(StandardCharsets.UTF_8));
@@ -289,7 +301,7 @@ public final class Run implements AutoCloseable {
             if (options.tensorBoard()) {
                 tb = TensorBoardWriter.create(dir, startTime.toEpochMilli() / 1000.0, Provenance.hostName());
             }
-            Run run = new Run(id, dir, info, options, startTime, startNanos, provenance, channel, tb);
+            Run run = new Run(id, dir, info, options, startTime, startNanos, provenance, channel, tb, folderLock);
             synchronized (run.io) {
                 run.writeHeader();
                 run.writeSummary();
@@ -300,6 +312,7 @@ public final class Run implements AutoCloseable {
             if (tb != null) {
                 tb.close();
             }
+            folderLock.channel().close();
             throw e;
         }
     }
@@ -326,6 +339,20 @@ public final class Run implements AutoCloseable {
                 throw new IOException(dir + " is not a run folder: " + required.getFileName() + " is missing");
             }
         }
+        java.nio.channels.FileLock folderLock = lockFolder(dir); // before anything is read or rewritten
+        try {
+            return resume(dir, fromStep, fromCheckpoint, commandLine, options, folderLock);
+        } catch (IOException | RuntimeException e) {
+            folderLock.channel().close();
+            throw e;
+        }
+    }
+
+    private static Run resume(Path dir, long fromStep, Path fromCheckpoint, List<String> commandLine, Options options,
+            java.nio.channels.FileLock folderLock) throws IOException {
+        Path summaryFile = dir.resolve(SUMMARY_FILE);
+        Path provenanceFile = dir.resolve(PROVENANCE_FILE);
+        Path metricsFile = dir.resolve(METRICS_FILE);
         Map<String, Object> summary = Json.readMap(summaryFile);
         Map<String, Object> provenance = new LinkedHashMap<>(Json.readMap(provenanceFile));
         String id = Json.string(summary, "run_id");
@@ -410,7 +437,7 @@ public final class Run implements AutoCloseable {
         }
         long startNanos = System.nanoTime() - (long) (lastWall * 1e9);
         try {
-            Run run = new Run(id, dir, info, options, startTime, startNanos, provenance, channel, tb);
+            Run run = new Run(id, dir, info, options, startTime, startNanos, provenance, channel, tb, folderLock);
             synchronized (run.io) {
                 run.metricsCrc.update(keptBytes, 0, keptBytes.length);
                 run.metricsBytes = keptBytes.length;
@@ -442,6 +469,41 @@ public final class Run implements AutoCloseable {
                 tb.close();
             }
             throw e;
+        }
+    }
+
+    /** The lock file in a run folder (kept: deleting a lock file would let two processes lock two files). */
+    public static final String LOCK_FILE = ".lock";
+
+    /**
+     * Takes the run folder's lock ({@value #LOCK_FILE}, an OS file lock released when the process
+     * ends, also on {@code kill -9}).
+     *
+     * @throws IOException saying the folder is in use if another process (or this one) holds it
+     */
+    private static java.nio.channels.FileLock lockFolder(Path dir) throws IOException {
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        java.nio.channels.FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            lock = null;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+        if (lock == null) {
+            ch.close();
+            throw new RunInUseException(dir);
+        }
+        return lock;
+    }
+
+    /** The run folder is being written by another process (a training or a resume of it is running). */
+    public static final class RunInUseException extends IOException {
+        RunInUseException(Path dir) {
+            super("run folder " + dir + " is in use by another process (a training or resume of it is running);"
+                    + " wait for it to end or stop it first");
         }
     }
 
@@ -563,9 +625,12 @@ public final class Run implements AutoCloseable {
      */
     public void log(long globalStep, double wallSeconds, Map<String, Double> metrics) {
         boolean full;
+        // a map without an order (Map.of, HashMap) is written by name: Map.of's order changes from one JVM to the next
+        Map<String, Double> ordered = metrics instanceof java.util.SequencedMap<String, Double> ? metrics
+                : new java.util.TreeMap<>(metrics);
         synchronized (lock) {
             checkOpen();
-            for (Map.Entry<String, Double> e : metrics.entrySet()) {
+            for (Map.Entry<String, Double> e : ordered.entrySet()) {
                 Double v = e.getValue();
                 if (v != null) {
                     active.add(globalStep, wallSeconds, index(e.getKey()), v);
@@ -760,6 +825,7 @@ public final class Run implements AutoCloseable {
                 if (tensorBoard != null) {
                     tensorBoard.close();
                 }
+                folderLock.channel().close(); // releases the lock
             } catch (IOException e) {
                 error = error == null ? e : error;
             }
@@ -773,6 +839,15 @@ public final class Run implements AutoCloseable {
             }
         }
         return error;
+    }
+
+    /**
+     * What the JVM's shutdown (Ctrl-C, SIGTERM) does before it marks the run interrupted: e.g. ask
+     * the training loop to stop and wait until it wrote its checkpoint and called {@link #finish}.
+     * Without it the run is finished at once, and a training thread still logging would fail.
+     */
+    public void onShutdown(Runnable stopAndWait) {
+        this.beforeShutdownFinish = stopAndWait;
     }
 
     /** Finishes the run as {@link RunStatus#FINISHED} unless {@link #finish} was called already. */

@@ -115,7 +115,7 @@ public record PpoConfig(
         if (!backend.equals("djl") && !backend.equals("java") && !backend.equals("auto")) {
             throw new IllegalArgumentException("backend=" + backend + " must be java, djl or auto");
         }
-        parseLayers(hiddenSizes);
+        dev.trail.nn.HiddenSizes.checkMemory(hiddenSizes, parseLayers(hiddenSizes), 2); // actor and critic
         // (fields are not assigned yet in a compact constructor: use the parameters)
         if (normAdv && numEnvs * numSteps / numMinibatches < 2) {
             throw new IllegalArgumentException("norm_adv needs minibatches of at least 2 transitions; num_envs x num_steps / "
@@ -173,7 +173,12 @@ public record PpoConfig(
 
     /** Updates in a run of {@code totalSteps} environment steps, {@code totalSteps / batchSize} (at least 1). */
     public int numUpdates(long totalSteps) {
-        return (int) Math.max(1, totalSteps / batchSize());
+        long updates = Math.max(1, totalSteps / batchSize());
+        if (updates > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("total_steps=" + totalSteps + " is " + updates + " updates of " + batchSize()
+                    + " steps; at most " + (long) Integer.MAX_VALUE * batchSize() + " steps with this batch");
+        }
+        return (int) updates;
     }
 
     /** Whether the gradient steps run in plain Java for a network of {@code parameters} weights. */

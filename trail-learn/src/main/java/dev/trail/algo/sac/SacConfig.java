@@ -64,7 +64,7 @@ public record SacConfig(
             throw new IllegalArgumentException("alpha=" + alpha + " must be >= 0");
         }
         hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
-        hiddenLayersOf(hiddenSizes);
+        dev.trail.nn.HiddenSizes.checkMemory(hiddenSizes, hiddenLayersOf(hiddenSizes), 5); // actor, 2 critics, 2 targets
     }
 
     private static int[] hiddenLayersOf(String text) {

@@ -9,6 +9,34 @@ public final class TextTable {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
+    /**
+     * {@code text} safe to print on a terminal: control characters other than line feed and tab
+     * (ESC, BEL, CR, DEL, the C1 range, ...) written as {@code \\uXXXX}, so a run field cannot
+     * move the cursor, retitle the window or hide text.
+     */
+    public static String printable(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f && c <= 0x9f
+                    || c == '\u2028' || c == '\u2029' || c >= '\u202a' && c <= '\u202e' || c >= '\u2066' && c <= '\u2069';
+            if (control && sb == null) {
+                sb = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (sb != null) {
+                if (control) {
+                    sb.append(String.format("\\u%04x", (int) c));
+                } else {
+                    sb.append(c);
+                }
+            }
+        }
+        return sb == null ? text : sb.toString();
+    }
+
     public TextTable(List<String> header) {
         this.header = List.copyOf(header);
     }

@@ -41,6 +41,11 @@ public record RunFilter(String env, String algo, Set<RunStatus> statuses, List<S
         return ids.isEmpty() || ids.stream().anyMatch(p -> idMatches(p, row.id()));
     }
 
+    /** Whether {@code id} is a pattern ({@code *} matches any text) rather than an id or prefix. */
+    public static boolean isPattern(String id) {
+        return id.contains("*");
+    }
+
     static boolean idMatches(String pattern, String id) {
         if (pattern.contains("*")) {
             StringBuilder re = new StringBuilder();

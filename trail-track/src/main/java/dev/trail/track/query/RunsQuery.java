@@ -23,7 +23,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -289,6 +288,9 @@ public final class RunsQuery {
 
     /** Resolves an id or unique id prefix to exactly one run. */
     public RunRow resolve(String idOrPrefix) throws IOException {
+        if (idOrPrefix == null || idOrPrefix.isBlank()) {
+            throw new IllegalArgumentException("an empty run id names no run (is a shell variable unset?); see 'trail runs list'");
+        }
         List<RunRow> all = list(RunFilter.ALL).runs();
         Optional<RunRow> exact = all.stream().filter(r -> r.id().equals(idOrPrefix)).findFirst();
         if (exact.isPresent()) {
@@ -305,6 +307,15 @@ public final class RunsQuery {
                     + "; give a longer prefix");
         }
         return matches.get(0);
+    }
+
+    /** The runs a pattern ({@code *} for any text) matches; none is an error naming the pattern. */
+    public List<RunRow> matching(String pattern) throws IOException {
+        List<RunRow> matches = list(RunFilter.ALL).runs().stream().filter(r -> RunFilter.idMatches(pattern, r.id())).toList();
+        if (matches.isEmpty()) {
+            throw new IllegalArgumentException("no run matches '" + pattern + "' in " + runsDir);
+        }
+        return matches;
     }
 
     // ------------------------------------------------------------------------------------ show
@@ -449,21 +460,22 @@ public final class RunsQuery {
     public Export export(RunFilter filter, ExportFormat format, Path out) throws IOException {
         List<String> warnings = new ArrayList<>();
         List<RunRow> rows = select(filter, warnings);
-        Path abs = out.toAbsolutePath();
-        if (abs.getParent() != null) {
+        boolean stdout = dev.trail.io.AtomicFiles.isStandardOutput(out);
+        Path abs = stdout ? out : out.toAbsolutePath();
+        if (!stdout && abs.getParent() != null) {
             Files.createDirectories(abs.getParent());
         }
-        Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-        try (MetricsDb db = MetricsDb.open()) {
+        // DuckDB writes a file by name: a scratch file, renamed onto a regular target or streamed into a device/FIFO/-
+        try (dev.trail.io.AtomicFiles.Output output = dev.trail.io.AtomicFiles.open(abs);
+                MetricsDb db = MetricsDb.open()) {
+            Path scratch = output.scratchFile(format == ExportFormat.CSV ? ".csv" : ".parquet");
             db.addRuns(rows);
             warnings.addAll(db.loadMetrics(rows, null, true));
-            long n = db.export(tmp, format);
-            Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            long n = db.export(scratch, format);
+            output.commitFrom(scratch);
             return new Export(abs, format.name().toLowerCase(Locale.ROOT), n, rows.size(), warnings);
         } catch (SQLException e) {
             throw new IOException("export to " + out + " failed: " + e.getMessage(), e);
-        } finally {
-            Files.deleteIfExists(tmp);
         }
     }
 
@@ -474,13 +486,34 @@ public final class RunsQuery {
      * one run (or a unique prefix); a run that is still going is refused unless {@code force}.
      */
     public Deletion delete(List<String> idsOrPrefixes, boolean force) throws IOException {
+        return delete(idsOrPrefixes, force, false);
+    }
+
+    /**
+     * {@link #delete(List, boolean)}; with {@code patterns}, an id with {@code *} deletes every run
+     * it matches (without, such an id is refused: one keystroke from deleting everything).
+     */
+    public Deletion delete(List<String> idsOrPrefixes, boolean force, boolean patterns) throws IOException {
         List<RunRow> targets = new ArrayList<>();
         for (String id : idsOrPrefixes) {
-            RunRow r = resolve(id);
-            if (r.status() == RunStatus.RUNNING && !force) {
-                throw new IllegalArgumentException("run " + r.id() + " is still running (pid alive); stop it first or force the deletion");
+            List<RunRow> rows;
+            if (id != null && RunFilter.isPattern(id)) {
+                rows = matching(id);
+                if (!patterns) {
+                    throw new IllegalArgumentException("'" + id + "' is a pattern matching " + rows.size()
+                            + " run(s); add --all to delete every run it matches");
+                }
+            } else {
+                rows = List.of(resolve(id));
             }
-            targets.add(r);
+            for (RunRow r : rows) {
+                if (r.status() == RunStatus.RUNNING && !force) {
+                    throw new IllegalArgumentException("run " + r.id() + " is still running (pid alive); stop it first or force the deletion");
+                }
+                if (targets.stream().noneMatch(t -> t.id().equals(r.id()))) {
+                    targets.add(r);
+                }
+            }
         }
         List<Path> deleted = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
