@@ -4,7 +4,10 @@ import dev.trail.algo.Algorithm;
 import dev.trail.algo.Algorithms;
 import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
+import dev.trail.algo.OfflineAlgorithm;
 import dev.trail.config.Param;
+import dev.trail.data.OfflineDatasets;
+import dev.trail.offline.TransitionDataset;
 import dev.trail.config.bind.ConfigBinder;
 import dev.trail.env.EnvSpec;
 import dev.trail.envs.Envs;
@@ -61,11 +64,17 @@ final class TrainCommand implements Callable<Integer> {
                     + "none: a tenth of the run", min = 1) Long checkpointEvery,
             @Param(value = "evaluation episodes at each checkpoint, 0 for none", min = 0, max = 1_000_000)
                     int evalEpisodes,
-            @Param("token-level algorithms: the model to start from (an SFT run or checkpoint)") String init) {
+            @Param("token-level algorithms: the model to start from (an SFT run or checkpoint)") String init,
+            @Param("offline algorithms: the trajectory dataset (.parquet, .jsonl or a Minari folder)") String dataset,
+            @Param("offline algorithms: the dataset's content hash (recorded; a resumed run checks it)")
+                    String datasetSha256) {
     }
 
     static final ConfigBinder<RunKeys> RUN_KEYS = ConfigBinder.of("config", RunKeys.class,
-            new RunKeys(null, null, 1, null, null, 10, null));
+            new RunKeys(null, null, 1, null, null, 10, null, null, null));
+
+    /** Gradient updates of an offline algorithm when --total-steps is not given. */
+    static final long OFFLINE_DEFAULT_UPDATES = 100_000;
 
     @Spec
     CommandSpec spec;
@@ -106,6 +115,12 @@ final class TrainCommand implements Callable<Integer> {
             description = "Token-level algorithms: start from this model (e.g. an SFT run).")
     Path init;
 
+    @Option(names = "--dataset", paramLabel = "FILE",
+            description = "Offline algorithms (bc, td3bc, iql, cql, ...): the dataset to learn from; --env is then used"
+                    + " for the space checks and evaluation, and --total-steps counts gradient updates (default: "
+                    + OFFLINE_DEFAULT_UPDATES + ").")
+    Path dataset;
+
     @Option(names = "--list", description = "List the algorithms with their options and exit.")
     boolean list;
 
@@ -119,7 +134,8 @@ final class TrainCommand implements Callable<Integer> {
 
     /** The fully resolved settings of a training run. */
     record Plan(String env, EnvSpec spec, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
-            int evalEpisodes, Record algoConfig, Path init, Path resumeFrom, long resumeStep) {
+            int evalEpisodes, Record algoConfig, Path init, Path resumeFrom, long resumeStep,
+            TransitionDataset dataset) {
 
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -133,6 +149,10 @@ final class TrainCommand implements Callable<Integer> {
             c.put("eval_episodes", evalEpisodes);
             if (init != null) {
                 c.put("init", init.toString());
+            }
+            if (dataset != null) {
+                c.put("dataset", dataset.source());
+                c.put("dataset_sha256", dataset.contentHash());
             }
             c.put(algorithm.name(), algorithm.config(spec).toMap(algoConfig));
             return c;
@@ -247,7 +267,13 @@ final class TrainCommand implements Callable<Integer> {
                 // the stopped process wrote the checkpoint but was killed before its evaluation was on disk
                 run.log(plan.resumeStep(), evaluate(plan.resumeFrom(), plan));
             }
-            Path last = plan.resumeFrom() != null
+            Path last = plan.dataset() != null
+                    ? (plan.resumeFrom() != null
+                            ? ((OfflineAlgorithm) plan.algorithm()).resume(plan.resumeFrom(), plan.dataset(), plan.spec(),
+                                    listener, checkpointDir, every)
+                            : ((OfflineAlgorithm) plan.algorithm()).train(plan.algoConfig(), plan.dataset(), plan.spec(),
+                                    plan.seed(), plan.totalSteps(), listener, checkpointDir, every))
+                    : plan.resumeFrom() != null
                     ? plan.algorithm().resume(plan.resumeFrom(), plan.spec(), listener, checkpointDir, every)
                     : plan.algorithm().train(plan.algoConfig(), plan.spec(), plan.seed(), plan.totalSteps(),
                             plan.init(), listener, checkpointDir, every);
@@ -306,9 +332,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--config cannot change a resumed run (it continues with its own config.yaml)");
             }
             if (!overrides.isEmpty() || envId != null || algo != null || seed != null || totalSteps != null
-                    || init != null) {
+                    || init != null || dataset != null) {
                 throw new UserError("--resume continues a run with its own config; --set, --env, --algo, --seed, "
-                        + "--total-steps and --init cannot change it");
+                        + "--total-steps, --init and --dataset cannot change it");
             }
             if (Checkpoints.finished(resume)) {
                 throw new UserError("--resume " + resume + ": run " + resume.getFileName() + " has finished; there is "
@@ -335,6 +361,7 @@ final class TrainCommand implements Callable<Integer> {
         putIfSet(flags, "checkpoint_every", checkpointEvery);
         putIfSet(flags, "eval_episodes", evalEpisodes);
         putIfSet(flags, "init", init);
+        putIfSet(flags, "dataset", dataset);
         List<String> sectionKeys = algoName != null ? Algorithms.get(algoName).config(null).keys() : List.of();
         RunKeys keys;
         try {
@@ -356,9 +383,16 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+        boolean offline = algorithm instanceof OfflineAlgorithm;
+        if (!offline && keys.dataset() != null) {
+            throw new UserError("--dataset is for the offline algorithms; " + algorithm.name() + " collects its own data");
+        }
+        if (offline && keys.dataset() == null) {
+            throw new UserError(algorithm.name() + " learns from a dataset: give --dataset FILE (see `trail collect`)");
+        }
         long total;
         if (algorithm.countsEnvironmentSteps()) {
-            total = keys.totalSteps() != null ? keys.totalSteps() : 500_000;
+            total = keys.totalSteps() != null ? keys.totalSteps() : offline ? OFFLINE_DEFAULT_UPDATES : 500_000;
         } else {
             if (keys.totalSteps() != null) {
                 throw new UserError(algorithm.name() + " counts its budget in updates, not environment steps: use "
@@ -382,8 +416,33 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
+        TransitionDataset data = offline ? offlineDataset(Path.of(keys.dataset()), resumeFrom != null ? keys.datasetSha256() : null, envSpec,
+                (OfflineAlgorithm) algorithm, algoConfig) : null;
         return new Plan(env, envSpec, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, initPath,
-                resumeFrom, resumeStep);
+                resumeFrom, resumeStep, data);
+    }
+
+    /**
+     * Reads and checks an offline algorithm's dataset before any run folder exists: readable, with
+     * observations and actions, not empty, fitting the environment's spaces, what the algorithm
+     * needs, and (when resuming) the content the run started with.
+     */
+    private static TransitionDataset offlineDataset(Path file, String expectedHash, EnvSpec env,
+            OfflineAlgorithm algorithm, Record config) throws IOException {
+        try {
+            TransitionDataset data = OfflineDatasets.read(file.toAbsolutePath().normalize(), null);
+            if (expectedHash != null && !expectedHash.equals(data.contentHash())) {
+                throw new UserError(file + ": the dataset changed since the run started (content hash "
+                        + data.contentHash() + ", the run recorded " + expectedHash + ")");
+            }
+            try (dev.trail.env.ArrayEnv<?> probe = env.makeArray()) {
+                data = data.fitted(probe.observationSpace(), probe.actionSpace());
+            }
+            algorithm.checkDataset(config, data, env);
+            return data;
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
     }
 
     private static void putIfSet(Map<String, String> flags, String key, Object value) {

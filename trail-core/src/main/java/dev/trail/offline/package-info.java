@@ -1,7 +1,9 @@
 /**
- * Offline RL math on trajectory datasets that needs no tensors: how transitions are weighted when
- * sampling a fixed dataset (return- and advantage-weighted re-weighting, top-p% filtering,
- * {@code ALGORITHMS.md} §10.1). The offline learners themselves (BC, IQL, CQL, TD3+BC, RCSL) live
- * in {@code trail-learn} and call into this package.
+ * Offline RL data and math that need no tensors: the in-memory {@link dev.trail.offline.TransitionDataset}
+ * that offline learners take (read from files by trail-data's {@code OfflineDatasets}), how transitions
+ * are drawn from it ({@link dev.trail.offline.TransitionSampler}: uniform, or the return- and
+ * advantage-weighted re-weighting and top-p% filtering of {@code ALGORITHMS.md} §10.1 computed by
+ * {@link dev.trail.offline.TrajectoryWeights}). The offline learners themselves (BC, IQL, CQL,
+ * TD3+BC) live in {@code trail-learn} and call into this package.
  */
 package dev.trail.offline;
