@@ -37,6 +37,9 @@ public final class Algorithms {
         for (String estimator : GrpoConfig.ESTIMATORS) {
             register(new GrpoAlgorithm(estimator));
         }
+        for (Algorithm offline : dev.trail.algo.offline.OfflineAlgorithms.all()) {
+            register(offline);
+        }
     }
 
     private Algorithms() {
@@ -83,6 +86,17 @@ public final class Algorithms {
             if (!(isDiscrete && discrete || isBox && box)) {
                 throw new IllegalArgumentException(algorithm + " cannot train on " + env.id() + " (actions in "
                         + e.actionSpace() + (e instanceof TokenEnv ? ", a token task" : "") + ")");
+            }
+        }
+    }
+
+    /** Refuses environments an offline learner cannot evaluate on (token tasks, non-Box observations). */
+    public static void checkOfflineEnvironment(String algorithm, EnvSpec env) {
+        checkActions(algorithm, env, true, true);
+        try (Env<?, ?> e = env.make()) {
+            if (!(e.observationSpace() instanceof Box)) {
+                throw new IllegalArgumentException(algorithm + " cannot train on " + env.id() + " (observations in "
+                        + e.observationSpace() + "; offline learners take Box observations)");
             }
         }
     }

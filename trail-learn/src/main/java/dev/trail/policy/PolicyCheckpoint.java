@@ -31,6 +31,8 @@ public final class PolicyCheckpoint {
     public static final String ACTOR_CRITIC = "actor-critic";
     /** {@code policy.type} of a {@link SquashedGaussianActor} (SAC). */
     public static final String SQUASHED_GAUSSIAN = "squashed-gaussian";
+    /** {@code policy.type} of an {@link MlpActor} (the offline learners). */
+    public static final String MLP = "mlp";
 
     private PolicyCheckpoint() {
     }
@@ -169,9 +171,11 @@ public final class PolicyCheckpoint {
         } else if (SQUASHED_GAUSSIAN.equals(type)) {
             policy = SquashedGaussianActor.attach(spec.observationSize(), spec.actionLow(), spec.actionHigh(),
                     spec.hidden(), params);
+        } else if (MLP.equals(type)) {
+            policy = MlpActor.attach(spec, params);
         } else {
             throw new IllegalArgumentException(dir + " holds a policy of unknown type '" + type + "'; known: "
-                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN);
+                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN + ", " + MLP);
         }
         RunningMeanStd.State stats = observationStatistics(meta);
         ObservationNormalizer normalizer = null;
