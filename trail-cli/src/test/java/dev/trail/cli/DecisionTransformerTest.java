@@ -122,9 +122,8 @@ class DecisionTransformerTest {
         // from about ln 2 = 0.69 after 10 updates towards the floor the 30% random actions leave
         assertTrue(loss.get(loss.size() - 1) < 0.85 * loss.get(0), "action loss " + loss);
         assertTrue(m.containsKey("eval/normalized_score"), m.keySet().toString());
-        assertTrue(Files.readString(run.resolve("config.yaml")).contains("target_return: '500'")
-                || Files.readString(run.resolve("config.yaml")).contains("target_return: 500"),
-                Files.readString(run.resolve("config.yaml")));
+        String config = Files.readString(run.resolve("config.yaml"));
+        assertTrue(config.contains("target_return: \"500\"") && config.contains("context_length: 5"), config);
     }
 
     @Test
