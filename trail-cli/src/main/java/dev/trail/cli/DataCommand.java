@@ -32,9 +32,11 @@ import picocli.CommandLine.Spec;
  * ({@code docs/TRAJECTORIES.md}): JSONL, Parquet and Minari folders.
  */
 @Command(name = "data", mixinStandardHelpOptions = true,
-        description = "Trajectory datasets (JSONL, Parquet, Minari): info, stats, sample, split, convert, import, export.",
+        description = "Trajectory datasets (JSONL, Parquet, Minari): info, stats, sample, split, convert, import, export,"
+                + " label-actions, drop-actions.",
         subcommands = {DataCommand.Info.class, DataCommand.StatsCmd.class, DataCommand.Sample.class,
-            DataCommand.Split.class, DataCommand.Convert.class, DataCommand.Import.class, DataCommand.Export.class})
+            DataCommand.Split.class, DataCommand.Convert.class, DataCommand.Import.class, DataCommand.Export.class,
+            ActionLabelCommands.LabelActions.class, ActionLabelCommands.DropActions.class})
 final class DataCommand implements Callable<Integer> {
 
     @Spec

@@ -1,6 +1,7 @@
 package dev.trail.cli;
 
 import dev.trail.track.query.Results;
+import dev.trail.track.query.Rliable;
 import dev.trail.track.query.RunFilter;
 import dev.trail.track.query.RunsQuery;
 import java.io.IOException;
@@ -99,7 +100,8 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     @Command(name = "compare", mixinStandardHelpOptions = true,
-            description = "Final metric mean ± std and 95%% CI over seeds, and steps/time to a threshold, per group.")
+            description = "Final metric mean ± std and 95%% CI over seeds, and steps/time to a threshold, per group;"
+                    + " optionally rliable's IQM/mean/median with stratified-bootstrap CIs and the probability of improvement.")
     static final class Compare implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -115,12 +117,20 @@ final class RunsCommand implements Callable<Integer> {
         Double threshold;
         @Option(names = "--window", defaultValue = "10", paramLabel = "N", description = "A run's final value is the mean of its last N values (default: ${DEFAULT-VALUE}).")
         int window;
+        @Option(names = "--stat", paramLabel = "S", description = "Also rliable's aggregate per group over its envs and runs: mean, median (both of per-env means) or iqm (interquartile mean of all runs), with a stratified-bootstrap 95%% CI.")
+        String stat;
+        @Option(names = "--improvement", split = ",", paramLabel = "X,Y", description = "Probability that a run of group X beats one of group Y on the same env (averaged over shared envs), with a bootstrap CI; groups by label, e.g. iql,bc with --group-by algo.")
+        List<String> improvement;
+        @Option(names = "--bootstrap-reps", defaultValue = "50000", paramLabel = "N", description = "Bootstrap resamples of --stat and --improvement intervals (default: ${DEFAULT-VALUE}, as rliable).")
+        int bootstrapReps;
 
         @Override
         public Integer call() throws IOException {
             RunFilter filter = ids == null || ids.isEmpty() ? RunFilter.ALL : RunFilter.ids(ids);
             Results.Comparison c = parent.query().compare(RunsQuery.CompareRequest.of(filter).withGroupBy(groupBy)
-                    .withMetric(metric).withThreshold(threshold).withWindow(window));
+                    .withMetric(metric).withThreshold(threshold).withWindow(window)
+                    .withStat(stat == null ? null : Rliable.Statistic.parse(stat)).withImprovement(improvement)
+                    .withBootstrapReps(bootstrapReps));
             spec.commandLine().getOut().print(printable(c.toTable()));
             spec.commandLine().getOut().flush();
             warn(spec, c.warnings());

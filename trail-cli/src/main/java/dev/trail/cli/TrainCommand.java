@@ -135,7 +135,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The fully resolved settings of a training run. */
     record Plan(String env, EnvSpec spec, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
             int evalEpisodes, Record algoConfig, Path init, Path resumeFrom, long resumeStep,
-            TransitionDataset dataset) {
+            TransitionDataset dataset, TransitionDataset companion) {
 
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -286,6 +286,12 @@ final class TrainCommand implements Callable<Integer> {
                                     listener, checkpointDir, every)
                             : ((OfflineAlgorithm) plan.algorithm()).train(plan.algoConfig(), plan.dataset(), plan.spec(),
                                     plan.seed(), plan.totalSteps(), listener, checkpointDir, every))
+                    : plan.companion() != null
+                    ? (plan.resumeFrom() != null
+                            ? plan.algorithm().resume(plan.resumeFrom(), plan.spec(), plan.companion(), listener,
+                                    checkpointDir, every)
+                            : plan.algorithm().train(plan.algoConfig(), plan.spec(), plan.seed(), plan.totalSteps(),
+                                    plan.companion(), listener, checkpointDir, every))
                     : plan.resumeFrom() != null
                     ? plan.algorithm().resume(plan.resumeFrom(), plan.spec(), listener, checkpointDir, every)
                     : plan.algorithm().train(plan.algoConfig(), plan.spec(), plan.seed(), plan.totalSteps(),
@@ -480,8 +486,10 @@ final class TrainCommand implements Callable<Integer> {
         checkBudget(algorithm, algoConfig, total);
         TransitionDataset data = offline ? offlineDataset(Path.of(keys.dataset()), resumeFrom != null ? keys.datasetSha256() : null, envSpec,
                 (OfflineAlgorithm) algorithm, algoConfig) : null;
+        String companionFile = offline ? null : algorithm.companionDataset(algoConfig);
+        TransitionDataset companion = companionFile == null ? null : companionDataset(Path.of(companionFile), envSpec);
         return new Plan(env, envSpec, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, initPath,
-                resumeFrom, resumeStep, data);
+                resumeFrom, resumeStep, data, companion);
     }
 
     /**
@@ -514,6 +522,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError("total_steps=" + totalSteps + " is " + totalSteps / unit + " iterations of " + unit
                     + " steps; at most " + (long) Integer.MAX_VALUE * unit + " steps for " + algorithm.name()
                     + " with these options");
+        }
+    }
+
+    /** The offline data an online algorithm mixes in (RLPD-style SAC): read and fitted before any run folder exists. */
+    private static TransitionDataset companionDataset(Path file, EnvSpec env) throws IOException {
+        try (dev.trail.env.ArrayEnv<?> probe = env.makeArray()) {
+            return OfflineDatasets.read(file.toAbsolutePath().normalize(), null)
+                    .fitted(probe.observationSpace(), probe.actionSpace());
+        } catch (IllegalArgumentException e) {
+            throw new UserError("offline_dataset: " + e.getMessage(), e);
         }
     }
 

@@ -184,6 +184,32 @@ public record Trajectory(String id, String groupId, long seed,
                 branchStep, labels);
     }
 
+    /**
+     * A copy with numeric actions {@code [T * newActionSize]} (empty and 0 for none), otherwise
+     * identical; text actions are dropped.
+     */
+    public Trajectory withActions(float[] newActions, int newActionSize) {
+        return new Trajectory(id, groupId, seed, observations, observationSize, newActions, newActionSize, rewards,
+                logProbs, values, mask, terminated, truncated, bootstrapValue, extras, taskId, null, parentId,
+                branchStep, labels);
+    }
+
+    /** A copy without actions: no numeric or text actions and no behaviour log-probabilities (they were of those actions). */
+    public Trajectory withoutActions() {
+        return new Trajectory(id, groupId, seed, observations, observationSize, new float[0], 0, rewards,
+                null, values, mask, terminated, truncated, bootstrapValue, extras, taskId, null, parentId,
+                branchStep, labels);
+    }
+
+    /** A copy with the per-trajectory label {@code key} set to {@code value}. */
+    public Trajectory withLabel(String key, String value) {
+        Map<String, String> l = new LinkedHashMap<>(labels);
+        l.put(key, value);
+        return new Trajectory(id, groupId, seed, observations, observationSize, actions, actionSize, rewards,
+                logProbs, values, mask, terminated, truncated, bootstrapValue, extras, taskId, textActions, parentId,
+                branchStep, l);
+    }
+
     /** A copy in group {@code newGroupId}, otherwise identical. */
     public Trajectory withGroupId(String newGroupId) {
         return new Trajectory(id, newGroupId, seed, observations, observationSize, actions, actionSize, rewards,

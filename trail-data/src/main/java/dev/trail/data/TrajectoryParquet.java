@@ -1031,7 +1031,18 @@ public final class TrajectoryParquet {
                 } else if (oSize >= 0) {
                     throw error("field 'observation' is null");
                 }
-                if (!allNull(vAct)) {
+                if (!allNull(vAct) && vAct.isNull(r0)) {
+                    // an action-free trajectory among trajectories with actions: none of its rows has one
+                    if (aSize >= 0) {
+                        throw error("field 'action' is null");
+                    }
+                    for (int r = r0; r < r1; r++) {
+                        if (!vAct.isNull(r)) {
+                            row += r - r0;
+                            throw error("field 'action' is given on some rows of the trajectory only");
+                        }
+                    }
+                } else if (!allNull(vAct)) {
                     int size = checkListSizes(vAct, r0, r1, "action");
                     if (aSize < 0) {
                         if (n > 0) {

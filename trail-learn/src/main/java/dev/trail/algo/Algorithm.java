@@ -100,6 +100,28 @@ public interface Algorithm {
             throws IOException;
 
     /**
+     * The dataset file an online algorithm also samples from (SAC's {@code offline_dataset}, RLPD),
+     * or null: the command line reads and fits it and calls the {@code companion} forms of
+     * {@code train} and {@code resume}.
+     */
+    default String companionDataset(Record config) {
+        return null;
+    }
+
+    /** {@link #train(Record, EnvSpec, long, long, Path, TrainingListener, Path, int)} with offline transitions mixed in. */
+    default Path train(Record config, EnvSpec env, long seed, long totalSteps,
+            dev.trail.offline.TransitionDataset companion, TrainingListener listener, Path checkpointDir,
+            int checkpointEvery) throws IOException {
+        throw new IllegalArgumentException(name() + " does not mix offline data into its training");
+    }
+
+    /** {@link #resume(Path, EnvSpec, TrainingListener, Path, int)} of a run that mixes in {@code companion}. */
+    default Path resume(Path checkpoint, EnvSpec env, dev.trail.offline.TransitionDataset companion,
+            TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+        throw new IllegalArgumentException(name() + " does not mix offline data into its training");
+    }
+
+    /**
      * Evaluates a checkpoint on {@code env} with {@code episodes} episodes (or held-out problems),
      * deterministically; returns {@code eval/*} metrics.
      */

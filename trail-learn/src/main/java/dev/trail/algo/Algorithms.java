@@ -166,7 +166,31 @@ public final class Algorithms {
 
         @Override
         public String description() {
-            return "Soft Actor-Critic (Haarnoja et al. 2018), CleanRL sac_continuous_action.py defaults; exact resume";
+            return "Soft Actor-Critic (Haarnoja et al. 2018), CleanRL sac_continuous_action.py defaults; exact resume;"
+                    + " RLPD-style with offline_dataset, utd_ratio, layer_norm_critics";
+        }
+
+        @Override
+        public String companionDataset(Record config) {
+            SacConfig c = (SacConfig) config;
+            return c.usesOfflineData() ? c.offlineDataset() : null;
+        }
+
+        @Override
+        public Path train(Record config, EnvSpec env, long seed, long totalSteps,
+                dev.trail.offline.TransitionDataset companion, TrainingListener listener, Path checkpointDir,
+                int checkpointEvery) throws IOException {
+            try (Sac sac = new Sac((SacConfig) config, env, seed, totalSteps, companion)) {
+                return sac.run(listener, checkpointDir, checkpointEvery);
+            }
+        }
+
+        @Override
+        public Path resume(Path checkpoint, EnvSpec env, dev.trail.offline.TransitionDataset companion,
+                TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+            try (Sac sac = Sac.load(checkpoint, env, companion)) {
+                return sac.run(listener, checkpointDir, checkpointEvery);
+            }
         }
 
         @Override

@@ -184,12 +184,28 @@ public final class Transformer {
     public NDArray forward(Parameters.Bound w, NDArray tokens, NDArray positions, NDArray attentionBias,
             KvCache cache) {
         TransformerConfig c = config;
-        Shape ts = tokens.getShape();
+        NDArray x = tokens.oneHot(c.vocabSize()).matMul(w.get("wte"))
+                .add(positions.oneHot(c.contextLength()).matMul(w.get("wpe")));
+        NDArray f = hidden(w, x, attentionBias, cache);
+        NDArray head = c.tiedEmbeddings() ? w.get("wte") : w.get("head.weight");
+        return Linear.linear(f, head).singletonOrThrow();
+    }
+
+    /**
+     * The blocks and the final LayerNorm on already embedded inputs (a Decision Transformer embeds
+     * returns, states and actions itself and never uses {@code wte}/{@code wpe}).
+     *
+     * @param x float {@code [B, T, d]} input embeddings
+     * @param attentionBias as in {@link #forward}
+     * @param cache as in {@link #forward}
+     * @return the final hidden states {@code [B, T, d]}
+     */
+    public NDArray hidden(Parameters.Bound w, NDArray x, NDArray attentionBias, KvCache cache) {
+        TransformerConfig c = config;
+        Shape ts = x.getShape();
         long b = ts.get(0), t = ts.get(1);
         int d = c.width(), h = c.heads(), dh = c.headWidth();
         Shape norm = new Shape(d);
-        NDArray x = tokens.oneHot(c.vocabSize()).matMul(w.get("wte"))
-                .add(positions.oneHot(c.contextLength()).matMul(w.get("wpe")));
         float scale = (float) (1.0 / Math.sqrt(dh));
         for (int l = 0; l < c.layers(); l++) {
             String p = "h." + l + ".";
@@ -213,9 +229,7 @@ public final class Transformer {
                     .singletonOrThrow());
             x = x.add(Linear.linear(hidden, w.get(p + "mlp.proj.weight"), w.get(p + "mlp.proj.bias")).singletonOrThrow());
         }
-        NDArray f = LayerNorm.layerNorm(x, norm, w.get("lnf.weight"), w.get("lnf.bias"), LN_EPSILON).singletonOrThrow();
-        NDArray head = c.tiedEmbeddings() ? w.get("wte") : w.get("head.weight");
-        return Linear.linear(f, head).singletonOrThrow();
+        return LayerNorm.layerNorm(x, norm, w.get("lnf.weight"), w.get("lnf.bias"), LN_EPSILON).singletonOrThrow();
     }
 
     private static NDArray heads(NDArray x, long b, long t, int h, int dh) {

@@ -57,7 +57,11 @@ public final class OfflineAlgorithms {
                 new Entry(Cql.ALGORITHM, "Conservative Q-Learning (Kumar et al. 2020): SAC-based with CORL cql.py"
                         + " defaults on continuous actions, DQN-based on discrete ones; learns from --dataset; exact resume",
                         CqlConfig::binderFor, (c, d, e, s, t) -> new Cql((CqlConfig) c, d, e, s, t), Cql::load,
-                        (c, d, e) -> Cql.checkDataset((CqlConfig) c, d)));
+                        (c, d, e) -> Cql.checkDataset((CqlConfig) c, d)),
+                new Entry(Dt.ALGORITHM, "Decision Transformer (Chen et al. 2021), CORL dt.py defaults without dropout;"
+                        + " return-to-go conditioning, target_return at evaluation; discrete and continuous",
+                        env -> DtConfig.binder(), (c, d, e, s, t) -> new Dt((DtConfig) c, d, e, s, t), Dt::load,
+                        (c, d, e) -> Dt.checkDataset((DtConfig) c, d)));
     }
 
     static void requireContinuous(String algorithm, TransitionDataset data) {

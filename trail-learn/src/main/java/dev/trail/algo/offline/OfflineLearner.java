@@ -310,9 +310,29 @@ public abstract class OfflineLearner implements Trainer {
                 Double.POSITIVE_INFINITY, null);
     }
 
+    /** The deterministic evaluation episodes of the current policy (a learner whose policy needs a history overrides it). */
+    protected Evaluation.Result evaluateEpisodes(int episodes, long evalSeed) {
+        return Evaluation.evaluate(loadedPolicy(), env, episodes, evalSeed, true);
+    }
+
+    /** All observations in learner form (normalised when {@code normalize_observations}), {@code [N * obsDim]}. */
+    protected float[] learnerObservations() {
+        return observations;
+    }
+
+    /** All actions in learner form (continuous ones rescaled to [−1, 1] unless {@link #rawActions()}), {@code [N * actDim]}. */
+    protected float[] learnerActions() {
+        return actions;
+    }
+
+    /** The transitions of the current batch (indices into the dataset), as the sampler drew them. */
+    protected int[] batchIndices() {
+        return index;
+    }
+
     /** Runs the evaluation episodes now and updates the best scores. */
     private Map<String, Double> evaluateNow() {
-        Evaluation.Result r = Evaluation.evaluate(loadedPolicy(), env, common.evalEpisodes(), seed + 1_000_003L, true);
+        Evaluation.Result r = evaluateEpisodes(common.evalEpisodes(), seed + 1_000_003L);
         Map<String, Double> m = new LinkedHashMap<>();
         double ret = r.meanReturn();
         m.put("eval/mean_return", ret);

@@ -22,6 +22,7 @@ import dev.trail.nn.Mlp;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
+import dev.trail.offline.TransitionDataset;
 import dev.trail.optim.Adam;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.space.Box;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -90,6 +92,8 @@ public final class Sac implements Trainer {
     private double alpha;
 
     private final ReplayBuffer buffer;
+    /** RLPD: the offline transitions mixed into every batch, or null. */
+    private final TransitionDataset offline;
     private Rng sampleRng;
     private Rng noiseRng;
     private final long seed;
@@ -110,6 +114,22 @@ public final class Sac implements Trainer {
 
     /** A fresh run of {@code totalSteps} environment steps with one environment copy. */
     public Sac(SacConfig config, EnvSpec env, long seed, long totalSteps) {
+        this(config, env, seed, totalSteps, null);
+    }
+
+    /**
+     * A fresh run; with {@code offline} (the dataset {@code offline_dataset} names, fitted to the
+     * environment's spaces) every batch holds {@code round(offline_ratio · batch_size)} transitions
+     * drawn uniformly from it and the rest from the replay buffer (RLPD's symmetric sampling).
+     */
+    public Sac(SacConfig config, EnvSpec env, long seed, long totalSteps, TransitionDataset offline) {
+        if (config.usesOfflineData() && offline == null) {
+            throw new IllegalArgumentException("offline_dataset=" + config.offlineDataset() + " was not loaded");
+        }
+        if (offline != null && offline.discrete()) {
+            throw new IllegalArgumentException(offline.source() + ": field actions holds discrete actions; SAC needs Box actions");
+        }
+        this.offline = offline;
         if (totalSteps < 1) {
             throw new IllegalArgumentException("total_steps must be >= 1, got " + totalSteps);
         }
@@ -139,6 +159,16 @@ public final class Sac implements Trainer {
         qSizes[qSizes.length - 1] = 1;
         this.q1 = Mlp.createDefaultInit("qf1", qSizes, Activation.RELU, init, critic);
         this.q2 = Mlp.createDefaultInit("qf2", qSizes, Activation.RELU, init, critic);
+        if (config.layerNormCritics()) {
+            for (String q : new String[] {"qf1", "qf2"}) {
+                for (int l = 0; l < hidden.length; l++) {
+                    float[] ones = new float[hidden[l]];
+                    java.util.Arrays.fill(ones, 1f);
+                    critic.add(q + ".ln." + l + ".weight", new int[] {hidden[l]}, ones);
+                    critic.add(q + ".ln." + l + ".bias", new int[] {hidden[l]}, new float[hidden[l]]);
+                }
+            }
+        }
         this.criticTarget = critic.copy();
         this.logAlpha = new Parameters();
         logAlpha.add("log_alpha", new int[] {1}, new float[] {0f});
@@ -276,6 +306,11 @@ public final class Sac implements Trainer {
 
     /** Restores a run written by {@link #save(Path)}. */
     public static Sac load(Path dir, EnvSpec env) throws IOException {
+        return load(dir, env, null);
+    }
+
+    /** Restores a run written by {@link #save(Path)} that mixes in {@code offline} (the dataset its config names). */
+    public static Sac load(Path dir, EnvSpec env, TransitionDataset offline) throws IOException {
         Checkpoint cp = Checkpoint.read(dir);
         JsonNode meta = cp.metadata();
         if (!ALGORITHM.equals(meta.path("algorithm").asText())) {
@@ -287,7 +322,7 @@ public final class Sac implements Trainer {
                     + env.id());
         }
         Sac sac = new Sac(SacConfig.binder().bind(meta.path("config")), env, meta.path("seed").asLong(),
-                meta.path("totalSteps").asLong());
+                meta.path("totalSteps").asLong(), offline);
         try {
             PolicyCheckpoint.checkFits(dir, meta, new PolicySpec(sac.obsDim, false, sac.actDim,
                     sac.config.hiddenLayers(), Activation.RELU, sac.actionBox.low(), sac.actionBox.high()));
@@ -398,14 +433,24 @@ public final class Sac implements Trainer {
 
         if (globalStep > config.learningStarts()) {
             boolean reporting = globalStep % LOG_EVERY == 0;
-            ReplayBuffer.Batch batch = buffer.sample(config.batchSize(), sampleRng);
+            boolean targetDue = globalStep % config.targetNetworkFrequency() == 0;
+            ReplayBuffer.Batch batch = sampleBatch();
+            // utd_ratio > 1 (RLPD): more critic updates on fresh batches, each followed by its target update;
+            // the actor then learns on the last batch, as with utd_ratio = 1
+            for (int u = 1; u < config.utdRatio(); u++) {
+                updateCritics(batch, false);
+                if (targetDue) {
+                    criticTarget.softUpdateFrom(critic, config.tau());
+                }
+                batch = sampleBatch();
+            }
             updateCritics(batch, reporting);
             if (globalStep % config.policyFrequency() == 0) {
                 for (int k = 0; k < config.policyFrequency(); k++) {
                     updateActor(batch, reporting);
                 }
             }
-            if (globalStep % config.targetNetworkFrequency() == 0) {
+            if (targetDue) {
                 criticTarget.softUpdateFrom(critic, config.tau());
             }
             if (reporting) {
@@ -413,6 +458,51 @@ public final class Sac implements Trainer {
             }
         }
         return Map.of();
+    }
+
+    /** A batch from the replay buffer, or with offline data its share from the dataset (online rows first). */
+    private ReplayBuffer.Batch sampleBatch() {
+        int b = config.batchSize();
+        if (offline == null) {
+            return buffer.sample(b, sampleRng);
+        }
+        int fromData = (int) Math.round(config.offlineRatio() * b);
+        ReplayBuffer.Batch online = buffer.sample(Math.max(b - fromData, 1), sampleRng);
+        int fromBuffer = b - fromData;
+        float[] o = Arrays.copyOf(online.observations(), b * obsDim);
+        float[] a = Arrays.copyOf(online.actions(), b * actDim);
+        float[] r = Arrays.copyOf(online.rewards(), b);
+        float[] d = Arrays.copyOf(online.notDone(), b);
+        float[] o2 = Arrays.copyOf(online.nextObservations(), b * obsDim);
+        for (int i = fromBuffer; i < b; i++) {
+            int k = sampleRng.nextInt(offline.size());
+            System.arraycopy(offline.observations(), k * obsDim, o, i * obsDim, obsDim);
+            System.arraycopy(offline.nextObservations(), k * obsDim, o2, i * obsDim, obsDim);
+            System.arraycopy(offline.actions(), k * actDim, a, i * actDim, actDim);
+            r[i] = offline.rewards()[k];
+            d[i] = offline.terminals()[k] ? 0f : 1f;
+        }
+        return new ReplayBuffer.Batch(o, a, r, d, o2);
+    }
+
+    /** {@code Q(s, a)} of critic {@code q} ({@code [B, 1]}); with {@code layer_norm_critics}, LayerNorm before each hidden ReLU. */
+    private NDArray qValue(Mlp q, Parameters.Bound w, NDArray in) {
+        if (!config.layerNormCritics()) {
+            return q.forward(w, in);
+        }
+        int layers = q.sizes().length - 1;
+        NDArray h = in;
+        for (int l = 0; l < layers; l++) {
+            String p = q.prefix() + "." + l;
+            h = ai.djl.nn.core.Linear.linear(h, w.get(p + ".weight"), w.get(p + ".bias")).singletonOrThrow();
+            if (l < layers - 1) {
+                String ln = q.prefix() + ".ln." + l;
+                h = ai.djl.nn.norm.LayerNorm.layerNorm(h, new ai.djl.ndarray.types.Shape(q.sizes()[l + 1]),
+                        w.get(ln + ".weight"), w.get(ln + ".bias"), 1e-5f).singletonOrThrow();
+                h = Activation.RELU.apply(h);
+            }
+        }
+        return h;
     }
 
     private void clipToBox(float[] actions) {
@@ -446,7 +536,7 @@ public final class Sac implements Trainer {
             Parameters.Bound targetC = criticTarget.constant(sub);
             NDArray[] nextSample = actor.rsample(actorC, nextObs, gaussian(sub, b));
             NDArray nextIn = NDArrays.concat(new NDList(nextObs, nextSample[0]), 1);
-            NDArray minNext = q1.forward(targetC, nextIn).minimum(q2.forward(targetC, nextIn)).reshape(-1)
+            NDArray minNext = qValue(q1, targetC, nextIn).minimum(qValue(q2, targetC, nextIn)).reshape(-1)
                     .sub(nextSample[1].mul((float) alpha));
             NDArray y = Tensors.create(sub, batch.rewards(), b).add(Tensors.create(sub, discount, b).mul(minNext));
 
@@ -455,8 +545,8 @@ public final class Sac implements Trainer {
             NDArray q1Values;
             NDArray loss;
             try (GradientCollector gc = engine.newGradientCollector()) {
-                q1Values = q1.forward(params, in).reshape(-1);
-                NDArray q2Values = q2.forward(params, in).reshape(-1);
+                q1Values = qValue(q1, params, in).reshape(-1);
+                NDArray q2Values = qValue(q2, params, in).reshape(-1);
                 loss = q1Values.sub(y).square().mean().add(q2Values.sub(y).square().mean());
                 gc.backward(loss);
             }
@@ -483,7 +573,7 @@ public final class Sac implements Trainer {
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray[] sample = actor.rsample(params, obs, gaussian(sub, b));
                 NDArray in = NDArrays.concat(new NDList(obs, sample[0]), 1);
-                NDArray minQ = q1.forward(criticC, in).minimum(q2.forward(criticC, in)).reshape(-1);
+                NDArray minQ = qValue(q1, criticC, in).minimum(qValue(q2, criticC, in)).reshape(-1);
                 loss = sample[1].mul((float) alpha).sub(minQ).mean();
                 gc.backward(loss);
             }

@@ -22,6 +22,11 @@ import java.util.Map;
  * @param alpha {@code alpha}: entropy temperature when not tuned (0.2)
  * @param autotune {@code autotune}: learn the temperature towards entropy {@code -dim(A)} (true)
  * @param hiddenSizes hidden widths of actor and critics, comma-separated ("256,256"); see {@link #hiddenLayers()}
+ * @param offlineDataset {@code offline_dataset}: RLPD-style training (Ball et al. 2023, as SERL uses it):
+ *     a trajectory dataset file whose transitions make up {@code offline_ratio} of every batch ("": none)
+ * @param offlineRatio {@code offline_ratio}: the share of each batch drawn from the offline dataset (0.5, RLPD's symmetric sampling)
+ * @param utdRatio {@code utd_ratio}: critic updates per environment step (update-to-data ratio; 1 as CleanRL, RLPD uses 20)
+ * @param layerNormCritics {@code layer_norm_critics}: LayerNorm after each hidden layer of the critics (RLPD; false)
  */
 public record SacConfig(
         @Param(value = "replay capacity in transitions", min = 1, max = Integer.MAX_VALUE / 64) int bufferSize,
@@ -35,7 +40,11 @@ public record SacConfig(
         @Param(value = "target update period", min = 1, max = 1_000_000) int targetNetworkFrequency,
         @Param(value = "entropy temperature when not tuned", min = 0, max = 100) double alpha,
         @Param("learn the temperature") boolean autotune,
-        @Param("hidden layer widths, comma-separated") String hiddenSizes) {
+        @Param("hidden layer widths, comma-separated") String hiddenSizes,
+        @Param("RLPD: a dataset file mixed into every batch (empty: none)") String offlineDataset,
+        @Param(value = "RLPD: share of each batch from offline_dataset", min = 0, max = 1) double offlineRatio,
+        @Param(value = "critic updates per environment step", min = 1, max = 1000) int utdRatio,
+        @Param("LayerNorm after each hidden layer of the critics") boolean layerNormCritics) {
 
     public SacConfig {
         if (bufferSize < 1) {
@@ -65,6 +74,18 @@ public record SacConfig(
         }
         hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
         dev.trail.nn.HiddenSizes.checkMemory(hiddenSizes, hiddenLayersOf(hiddenSizes), 5); // actor, 2 critics, 2 targets
+        offlineDataset = offlineDataset == null ? "" : offlineDataset.trim();
+        if (!(offlineRatio >= 0 && offlineRatio <= 1)) {
+            throw new IllegalArgumentException("offline_ratio=" + offlineRatio + " must be in [0, 1]");
+        }
+        if (utdRatio < 1) {
+            throw new IllegalArgumentException("utd_ratio=" + utdRatio + " must be >= 1");
+        }
+    }
+
+    /** Whether batches mix in an offline dataset (RLPD). */
+    public boolean usesOfflineData() {
+        return !offlineDataset.isEmpty();
     }
 
     private static int[] hiddenLayersOf(String text) {
@@ -78,19 +99,20 @@ public record SacConfig(
 
     /** CleanRL's defaults. */
     public static SacConfig defaults() {
-        return new SacConfig(1_000_000, 0.99, 0.005, 256, 5000, 3e-4, 1e-3, 2, 1, 0.2, true, "256,256");
+        return new SacConfig(1_000_000, 0.99, 0.005, 256, 5000, 3e-4, 1e-3, 2, 1, 0.2, true, "256,256", "", 0.5, 1,
+                false);
     }
 
     /** A copy with another {@code learning_starts}. */
     public SacConfig withLearningStarts(int steps) {
         return new SacConfig(bufferSize, gamma, tau, batchSize, steps, policyLr, qLr, policyFrequency,
-                targetNetworkFrequency, alpha, autotune, hiddenSizes);
+                targetNetworkFrequency, alpha, autotune, hiddenSizes, offlineDataset, offlineRatio, utdRatio, layerNormCritics);
     }
 
     /** A copy with other hidden sizes and batch size (for small tests). */
     public SacConfig withNetwork(String hidden, int batch) {
         return new SacConfig(bufferSize, gamma, tau, batch, learningStarts, policyLr, qLr, policyFrequency,
-                targetNetworkFrequency, alpha, autotune, hidden);
+                targetNetworkFrequency, alpha, autotune, hidden, offlineDataset, offlineRatio, utdRatio, layerNormCritics);
     }
 
     /** The binder of this record for config files, {@code --set} and checkpoint metadata. */

@@ -27,6 +27,11 @@ class SacConfigTest {
         expected.put("alpha", 0.2);
         expected.put("autotune", true);
         expected.put("hidden_sizes", "256,256");
+        // RLPD options, off by default: plain CleanRL SAC
+        expected.put("offline_dataset", "");
+        expected.put("offline_ratio", 0.5);
+        expected.put("utd_ratio", 1);
+        expected.put("layer_norm_critics", false);
         assertEquals(expected, SacConfig.defaults().toMap());
         assertEquals(SacConfig.defaults(), SacConfig.fromSettings(Map.of()));
     }

@@ -233,6 +233,39 @@ final class MetricsDb implements AutoCloseable {
         return out;
     }
 
+    /** One run's final value (the mean of its last {@code window} values) with its group key and env. */
+    record RunFinal(java.util.Map<String, String> key, String env, String runId, double value) {
+    }
+
+    /** Every run's final value of {@code metric}, ordered by group key, env and run id. */
+    List<RunFinal> runFinals(String metric, List<String> groupBy, int window) throws SQLException {
+        String keys = String.join(", ", groupBy.stream().map(k -> "CAST(r." + k + " AS VARCHAR) AS " + k).toList());
+        String keyNames = String.join(", ", groupBy);
+        String sql = """
+                WITH m AS (
+                  SELECT run_id, value, row_number() OVER (PARTITION BY run_id ORDER BY seq DESC) AS rn
+                  FROM metrics WHERE name = ?),
+                per_run AS (SELECT run_id, avg(value) FILTER (WHERE rn <= %1$d) AS final FROM m GROUP BY run_id)
+                SELECT %2$s, CAST(r.env AS VARCHAR) AS task_env, p.run_id, p.final
+                FROM per_run p JOIN runs r USING (run_id)
+                ORDER BY %3$s, task_env, p.run_id""".formatted(window, keys, keyNames);
+        List<RunFinal> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, metric);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    List<String> vals = new ArrayList<>();
+                    for (String k : groupBy) {
+                        vals.add(rs.getString(k));
+                    }
+                    out.add(new RunFinal(RunsQuery.ordered(groupBy, vals), rs.getString("task_env"),
+                            rs.getString("run_id"), dbl(rs, "final")));
+                }
+            }
+        }
+        return out;
+    }
+
     List<String> runsWithout(String metric) throws SQLException {
         List<String> ids = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(

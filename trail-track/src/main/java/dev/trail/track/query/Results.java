@@ -113,22 +113,54 @@ public final class Results {
         }
     }
 
+    /**
+     * rliable's aggregate of one group of {@code trail runs compare --stat}.
+     *
+     * @param statistic {@code mean}, {@code median} or {@code iqm} ({@link Rliable.Statistic})
+     * @param tasks     the group's envs (the strata of the bootstrap)
+     * @param ciLow     lower end of the stratified percentile-bootstrap interval
+     */
+    public record Aggregate(Map<String, String> key, String statistic, List<String> tasks, int runs, double value,
+                            double ciLow, double ciHigh) {
+    }
+
+    /** Probability of improvement of group {@code x} over group {@code y} on their shared envs. */
+    public record Improvement(String x, String y, List<String> tasks, double probability, double ciLow,
+                              double ciHigh) {
+    }
+
     /** Result of {@code trail runs compare}. */
     public record Comparison(String metric, List<String> groupBy, int window, double confidence, Double threshold,
-                             List<GroupStats> groups, List<String> warnings) {
+                             List<GroupStats> groups, List<Aggregate> aggregates, Improvement improvement,
+                             int bootstrapReps, List<String> warnings) {
+        public Comparison {
+            aggregates = aggregates == null ? List.of() : List.copyOf(aggregates);
+        }
+
         public String toTable() {
+            String level = (int) Math.round(confidence * 100) + "% CI";
             List<String> header = new ArrayList<>(groupBy);
-            header.addAll(List.of("runs", "final mean ± std", (int) Math.round(confidence * 100) + "% CI"));
+            header.addAll(List.of("runs", "final mean ± std", level));
+            String stat = aggregates.isEmpty() ? null : aggregates.get(0).statistic();
+            if (stat != null) {
+                header.addAll(List.of(stat, stat + " " + level + " (bootstrap)"));
+            }
             if (threshold != null) {
                 header.addAll(List.of("reached", "steps_to_" + TextTable.num(threshold), "seconds_to_" + TextTable.num(threshold)));
             }
             header.addAll(List.of("steps", "wall_s"));
             TextTable t = new TextTable(header);
-            for (GroupStats g : groups) {
+            for (int i = 0; i < groups.size(); i++) {
+                GroupStats g = groups.get(i);
                 List<String> row = new ArrayList<>(g.key().values());
                 row.add(Integer.toString(g.n()));
                 row.add(TextTable.num(g.mean()) + " ± " + TextTable.num(g.std()));
                 row.add(Double.isNaN(g.ciLow()) ? "-" : "[" + TextTable.num(g.ciLow()) + ", " + TextTable.num(g.ciHigh()) + "]");
+                if (stat != null) {
+                    Aggregate a = aggregates.get(i);
+                    row.add(TextTable.num(a.value()));
+                    row.add("[" + TextTable.num(a.ciLow()) + ", " + TextTable.num(a.ciHigh()) + "]");
+                }
                 if (threshold != null) {
                     row.add(g.reached() + "/" + g.n());
                     row.add(TextTable.num(g.stepsToThreshold()));
@@ -138,7 +170,20 @@ public final class Results {
                 row.add(TextTable.num(g.meanWallSeconds()));
                 t.row(row);
             }
-            return "metric " + metric + " (final = mean of last " + window + " values per run)\n" + t.render();
+            StringBuilder sb = new StringBuilder("metric " + metric + " (final = mean of last " + window + " values per run)\n");
+            sb.append(t.render());
+            if (stat != null) {
+                sb.append(stat).append(" over each group's envs and runs; CI: stratified percentile bootstrap (runs resampled within each env, ")
+                        .append(bootstrapReps).append(" resamples)\n");
+            }
+            if (improvement != null) {
+                sb.append("P(").append(improvement.x()).append(" > ").append(improvement.y()).append(") = ")
+                        .append(TextTable.num(improvement.probability())).append("  ").append(level).append(" [")
+                        .append(TextTable.num(improvement.ciLow())).append(", ").append(TextTable.num(improvement.ciHigh()))
+                        .append("]  over envs ").append(improvement.tasks()).append(" (Mann-Whitney, averaged over envs; ")
+                        .append(bootstrapReps).append(" bootstrap resamples)\n");
+            }
+            return sb.toString();
         }
     }
 

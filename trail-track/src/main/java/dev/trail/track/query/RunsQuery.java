@@ -6,6 +6,7 @@ import dev.trail.track.Run;
 import dev.trail.track.RunStatus;
 import dev.trail.track.internal.Json;
 import dev.trail.track.ConfigYaml;
+import dev.trail.seed.Rng;
 import dev.trail.track.query.Results.Comparison;
 import dev.trail.track.query.Results.Curves;
 import dev.trail.track.query.Results.Deletion;
@@ -361,9 +362,15 @@ public final class RunsQuery {
      *                   threshold is reached when the moving average over {@code window} values is ≥ it
      * @param threshold  optional threshold for steps and time to reach it (null: none)
      * @param confidence confidence level of the interval (default 0.95)
+     * @param stat       optional rliable aggregate per group over its tasks (envs) and runs, with a
+     *                   stratified-bootstrap interval (null: none)
+     * @param improvement optional two group labels {@code [X, Y]} (a group's label is its key values
+     *                   joined by spaces): the probability of improvement of X over Y (null: none)
+     * @param bootstrapReps resamples of the bootstrap intervals (default {@link Rliable#DEFAULT_REPS})
      */
     public record CompareRequest(RunFilter filter, List<String> groupBy, String metric, int window, Double threshold,
-                                 double confidence) {
+                                 double confidence, Rliable.Statistic stat, List<String> improvement,
+                                 int bootstrapReps) {
         public CompareRequest {
             filter = filter == null ? RunFilter.ALL : filter;
             groupBy = groupBy == null || groupBy.isEmpty() ? List.of("algo", "env") : List.copyOf(groupBy);
@@ -382,39 +389,65 @@ public final class RunsQuery {
             if (threshold != null && !Double.isFinite(threshold)) {
                 throw new IllegalArgumentException("threshold must be finite, got " + threshold);
             }
+            if (improvement != null && (improvement.size() != 2 || improvement.get(0).equals(improvement.get(1)))) {
+                throw new IllegalArgumentException("improvement needs two different group labels X,Y, got " + improvement);
+            }
+            improvement = improvement == null ? null : List.copyOf(improvement);
+            if (bootstrapReps < 1) {
+                throw new IllegalArgumentException("bootstrap reps must be >= 1, got " + bootstrapReps);
+            }
         }
 
-        /** Defaults: group by algo and env, episodic return, window 10, no threshold, 95%. */
+        /** Defaults: group by algo and env, episodic return, window 10, no threshold, 95%, no rliable statistics. */
         public static CompareRequest of(RunFilter filter) {
-            return new CompareRequest(filter, null, null, Run.FINAL_WINDOW, null, 0.95);
+            return new CompareRequest(filter, null, null, Run.FINAL_WINDOW, null, 0.95, null, null, Rliable.DEFAULT_REPS);
         }
 
         public CompareRequest withGroupBy(List<String> keys) {
-            return new CompareRequest(filter, keys, metric, window, threshold, confidence);
+            return new CompareRequest(filter, keys, metric, window, threshold, confidence, stat, improvement, bootstrapReps);
         }
 
         public CompareRequest withMetric(String m) {
-            return new CompareRequest(filter, groupBy, m, window, threshold, confidence);
+            return new CompareRequest(filter, groupBy, m, window, threshold, confidence, stat, improvement, bootstrapReps);
         }
 
         public CompareRequest withWindow(int w) {
-            return new CompareRequest(filter, groupBy, metric, w, threshold, confidence);
+            return new CompareRequest(filter, groupBy, metric, w, threshold, confidence, stat, improvement, bootstrapReps);
         }
 
         public CompareRequest withThreshold(Double t) {
-            return new CompareRequest(filter, groupBy, metric, window, t, confidence);
+            return new CompareRequest(filter, groupBy, metric, window, t, confidence, stat, improvement, bootstrapReps);
+        }
+
+        public CompareRequest withStat(Rliable.Statistic s) {
+            return new CompareRequest(filter, groupBy, metric, window, threshold, confidence, s, improvement, bootstrapReps);
+        }
+
+        public CompareRequest withImprovement(List<String> xy) {
+            return new CompareRequest(filter, groupBy, metric, window, threshold, confidence, stat, xy, bootstrapReps);
+        }
+
+        public CompareRequest withBootstrapReps(int reps) {
+            return new CompareRequest(filter, groupBy, metric, window, threshold, confidence, stat, improvement, reps);
         }
     }
 
+    /** The seed of the bootstrap resampling: the same runs give the same intervals. */
+    static final long BOOTSTRAP_SEED = 20211025L;
+
     /**
      * {@code trail runs compare}: per group, the mean ± std over runs of each run's final value,
-     * a Student-t confidence interval of that mean, and steps and wall time to the threshold.
+     * a Student-t confidence interval of that mean, and steps and wall time to the threshold;
+     * optionally rliable's aggregate ({@link Rliable}) over the group's tasks (its envs) and runs with
+     * a stratified-bootstrap interval, and the probability of improvement between two groups.
      * Runs with damaged metrics files are left out with a warning naming the file.
      */
     public Comparison compare(CompareRequest req) throws IOException {
         List<String> warnings = new ArrayList<>();
         List<RunRow> rows = select(req.filter(), warnings);
         List<GroupStats> groups = new ArrayList<>();
+        List<Results.Aggregate> aggregates = new ArrayList<>();
+        Results.Improvement improvement = null;
         if (!rows.isEmpty()) {
             try (MetricsDb db = MetricsDb.open()) {
                 db.addRuns(rows);
@@ -423,6 +456,29 @@ public final class RunsQuery {
                     double half = Stats.ciHalfWidth(g.std(), g.n(), req.confidence());
                     groups.add(new GroupStats(g.key(), g.runIds(), g.n(), g.mean(), g.std(), g.mean() - half,
                             g.mean() + half, g.reached(), g.stepsTo(), g.secondsTo(), g.meanSteps(), g.meanWall()));
+                }
+                if (req.stat() != null || req.improvement() != null) {
+                    Map<String, Map<String, List<Double>>> byGroup = tasksByGroup(
+                            db.runFinals(req.metric(), req.groupBy(), req.window()));
+                    if (req.stat() != null) {
+                        Rng rng = new Rng(BOOTSTRAP_SEED);
+                        for (GroupStats g : groups) {
+                            Map<String, List<Double>> tasks = byGroup.get(g.label());
+                            if (tasks == null) {
+                                aggregates.add(new Results.Aggregate(g.key(), req.stat().label(), List.of(), 0,
+                                        Double.NaN, Double.NaN, Double.NaN));
+                                continue;
+                            }
+                            double[][] scores = matrix(tasks, List.copyOf(tasks.keySet()));
+                            Rliable.Interval ci = Rliable.stratifiedBootstrapCi(scores, req.stat()::of,
+                                    req.bootstrapReps(), req.confidence(), rng);
+                            aggregates.add(new Results.Aggregate(g.key(), req.stat().label(), List.copyOf(tasks.keySet()),
+                                    g.n(), req.stat().of(scores), ci.low(), ci.high()));
+                        }
+                    }
+                    if (req.improvement() != null) {
+                        improvement = improvement(req, byGroup, warnings);
+                    }
                 }
                 List<String> without = db.runsWithout(req.metric());
                 if (!without.isEmpty()) {
@@ -434,7 +490,63 @@ public final class RunsQuery {
         } else {
             warnings.add("no runs match in " + runsDir);
         }
-        return new Comparison(req.metric(), req.groupBy(), req.window(), req.confidence(), req.threshold(), groups, warnings);
+        return new Comparison(req.metric(), req.groupBy(), req.window(), req.confidence(), req.threshold(), groups,
+                aggregates, improvement, req.bootstrapReps(), warnings);
+    }
+
+    /** Group label (key values joined by spaces) → env → final values of its runs, finite values only. */
+    private static Map<String, Map<String, List<Double>>> tasksByGroup(List<MetricsDb.RunFinal> finals) {
+        Map<String, Map<String, List<Double>>> out = new LinkedHashMap<>();
+        for (MetricsDb.RunFinal f : finals) {
+            if (Double.isNaN(f.value())) {
+                continue;
+            }
+            out.computeIfAbsent(String.join(" ", f.key().values()), k -> new java.util.TreeMap<>())
+                    .computeIfAbsent(f.env(), k -> new ArrayList<>()).add(f.value());
+        }
+        return out;
+    }
+
+    private static Map<String, List<Double>> group(Map<String, Map<String, List<Double>>> byGroup, String label,
+                                                   String metric) {
+        Map<String, List<Double>> g = byGroup.get(label);
+        if (g == null) {
+            throw new IllegalArgumentException("--improvement: no group '" + label + "' with values of '" + metric
+                    + "'; groups: " + byGroup.keySet());
+        }
+        return g;
+    }
+
+    private static double[][] matrix(Map<String, List<Double>> tasks, List<String> names) {
+        double[][] m = new double[names.size()][];
+        for (int t = 0; t < names.size(); t++) {
+            m[t] = tasks.get(names.get(t)).stream().mapToDouble(Double::doubleValue).toArray();
+        }
+        return m;
+    }
+
+    private static Results.Improvement improvement(CompareRequest req, Map<String, Map<String, List<Double>>> byGroup,
+                                                   List<String> warnings) {
+        String xLabel = req.improvement().get(0);
+        String yLabel = req.improvement().get(1);
+        Map<String, List<Double>> x = group(byGroup, xLabel, req.metric());
+        Map<String, List<Double>> y = group(byGroup, yLabel, req.metric());
+        List<String> common = new ArrayList<>(x.keySet());
+        common.retainAll(y.keySet());
+        if (common.isEmpty()) {
+            throw new IllegalArgumentException("--improvement: groups '" + xLabel + "' (envs " + x.keySet() + ") and '"
+                    + yLabel + "' (envs " + y.keySet() + ") share no env to compare on");
+        }
+        java.util.Set<String> only = new java.util.TreeSet<>(x.keySet());
+        only.addAll(y.keySet());
+        only.removeAll(common);
+        if (!only.isEmpty()) {
+            warnings.add("probability of improvement over the shared envs " + common + " only; left out " + only);
+        }
+        double[][] sx = matrix(x, common);
+        double[][] sy = matrix(y, common);
+        Rliable.Interval ci = Rliable.improvementCi(sx, sy, req.bootstrapReps(), req.confidence(), new Rng(BOOTSTRAP_SEED));
+        return new Results.Improvement(xLabel, yLabel, common, Rliable.probabilityOfImprovement(sx, sy), ci.low(), ci.high());
     }
 
     // ------------------------------------------------------------------------------------ export

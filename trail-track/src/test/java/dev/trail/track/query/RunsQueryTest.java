@@ -105,6 +105,39 @@ class RunsQueryTest {
     }
 
     @Test
+    void compareAddsRliableStatisticsOverEnvsAndRuns() throws Exception {
+        // plus one run per algo on a second env: ppo final 2.5, dqn final 10
+        TestRuns.finishedRun(runs, "Pendulum-v1", "ppo", 1, new double[]{0, 0, 0, 5}, 100, 1);
+        TestRuns.finishedRun(runs, "Pendulum-v1", "dqn", 1, new double[]{10, 10, 10, 10}, 100, 1);
+        Comparison cmp = RunsQuery.of(runs).compare(CompareRequest.of(RunFilter.ALL).withWindow(2)
+                .withGroupBy(List.of("algo")).withStat(Rliable.Statistic.IQM).withImprovement(List.of("ppo", "dqn"))
+                .withBootstrapReps(2000));
+        Results.Aggregate dqn = cmp.aggregates().get(0);
+        Results.Aggregate ppo = cmp.aggregates().get(1);
+        assertEquals(List.of("CartPole-v1", "Pendulum-v1"), ppo.tasks());
+        // ppo finals 2.5 7 12 14: one cut from each end -> (7 + 12)/2; dqn 1 3 10: nothing cut -> 14/3
+        assertEquals(9.5, ppo.value(), 1e-12);
+        assertEquals(14.0 / 3, dqn.value(), 1e-12);
+        assertTrue(ppo.ciLow() <= 9.5 && 9.5 <= ppo.ciHigh() && ppo.ciLow() < ppo.ciHigh(), ppo.toString());
+        // CartPole: every ppo run beats every dqn run (1); Pendulum: 2.5 < 10 (0) -> 0.5, and no
+        // resample within envs can change either term, so the interval is [0.5, 0.5]
+        Results.Improvement imp = cmp.improvement();
+        assertEquals(0.5, imp.probability(), 1e-12);
+        assertEquals(0.5, imp.ciLow(), 1e-12);
+        assertEquals(0.5, imp.ciHigh(), 1e-12);
+        String table = cmp.toTable();
+        assertTrue(table.contains("iqm 95% CI (bootstrap)") && table.contains("9.5") && table.contains("P(ppo > dqn) = 0.5"),
+                table);
+
+        Comparison mean = RunsQuery.of(runs).compare(CompareRequest.of(RunFilter.ALL).withWindow(2)
+                .withGroupBy(List.of("algo")).withStat(Rliable.Statistic.MEAN).withBootstrapReps(100));
+        assertEquals((11 + 2.5) / 2, mean.aggregates().get(1).value(), 1e-12, "mean of the per-env means");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RunsQuery.of(runs)
+                .compare(CompareRequest.of(RunFilter.ALL).withGroupBy(List.of("algo")).withImprovement(List.of("ppo", "sac"))));
+        assertTrue(e.getMessage().contains("no group 'sac'"), e.getMessage());
+    }
+
+    @Test
     void compareMatchesHandComputedStatistics() throws Exception {
         Comparison cmp = RunsQuery.of(runs).compare(CompareRequest.of(RunFilter.ALL).withWindow(2).withThreshold(8.0));
         assertTrue(cmp.warnings().isEmpty(), cmp.warnings().toString());
