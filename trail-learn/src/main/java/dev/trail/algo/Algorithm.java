@@ -38,6 +38,14 @@ public interface Algorithm {
     default void validate(Record config) {
     }
 
+    /**
+     * {@link #validate(Record)} with the environment known: also refuses settings that this
+     * environment cannot train with (e.g. {@code backend=java} with a grid encoder), before any work.
+     */
+    default void validate(Record config, EnvSpec env) {
+        validate(config);
+    }
+
     /** Refuses an environment this algorithm cannot train on, naming it and why. */
     void checkEnvironment(EnvSpec env);
 

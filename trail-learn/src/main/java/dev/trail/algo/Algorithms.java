@@ -129,6 +129,12 @@ public final class Algorithms {
         }
 
         @Override
+        public void validate(Record config, EnvSpec env) {
+            validate(config);
+            Ppo.checkBackend((PpoConfig) config, env);
+        }
+
+        @Override
         public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
                 Path checkpointDir, int checkpointEvery) throws IOException {
             return Ppo.train((PpoConfig) config, env, seed, totalSteps, listener, checkpointDir, checkpointEvery)
@@ -204,6 +210,11 @@ public final class Algorithms {
         @Override
         public ConfigBinder<DqnConfig> config(EnvSpec env) {
             return DqnConfig.binder();
+        }
+
+        @Override
+        public void validate(Record config, EnvSpec env) {
+            Dqn.checkBackend((DqnConfig) config, env);
         }
 
         @Override

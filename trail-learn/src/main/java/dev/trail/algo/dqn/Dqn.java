@@ -135,10 +135,7 @@ public final class Dqn implements Trainer {
             }
         }
         this.spec = s;
-        if (spec.encoder() != PolicySpec.Encoder.NONE && config.backend().equals("java")) {
-            throw new IllegalArgumentException("backend=java trains MLP Q-networks only; " + env.id()
-                    + " has grid observations, which DQN encodes with a CNN: use backend=djl or auto");
-        }
+        checkBackend(config, env);
         this.obsDim = spec.observationSize();
         this.numActions = spec.actionSize();
         this.lossKind = config.lossKind();
@@ -153,6 +150,18 @@ public final class Dqn implements Trainer {
         this.fastTarget = java ? JavaMlp.attach(QNetwork.PREFIX, spec.actorSizes(), QNetwork.ACTIVATION, target) : null;
         this.collector = new StepCollector(env::makeArray, 1, 1, Seeds.stream(seed, "envs").nextLong(),
                 Seeds.stream(seed, "actions"), StepCollector.Processing.NONE, this::onEpisode);
+    }
+
+    /** Refuses {@code backend=java} on grid worlds (the CNN Q-network trains on DJL only), naming both. */
+    public static void checkBackend(DqnConfig config, EnvSpec env) {
+        if (config.backend().equals("java")) {
+            try (ArrayEnv<?> probe = env.makeArray()) {
+                if (probe instanceof GridObservation) {
+                    throw new IllegalArgumentException("backend=java trains MLP Q-networks only; " + env.id()
+                            + " has grid observations, which DQN encodes with a CNN: use backend=djl or auto");
+                }
+            }
+        }
     }
 
     /** Trains a fresh run; with a {@code checkpointDir}, checkpoints every {@code checkpointEvery} steps (0: only at the end). */
