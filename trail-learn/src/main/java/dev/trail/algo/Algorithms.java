@@ -126,6 +126,12 @@ public final class Algorithms {
         }
 
         @Override
+        public void validate(Record config, EnvSpec env) {
+            validate(config);
+            Ppo.checkData((PpoConfig) config, env);
+        }
+
+        @Override
         public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
                 Path checkpointDir, int checkpointEvery) throws IOException {
             return Ppo.train((PpoConfig) config, env, seed, totalSteps, listener, checkpointDir, checkpointEvery)

@@ -230,4 +230,15 @@ public final class Losses {
         };
         return reduction.masked(k);
     }
+
+    /**
+     * The behaviour-cloning loss, the negative log-likelihood of demonstrated actions under the
+     * policy, {@code −mean(log π(a_demo | s_demo))} over every element of {@code logProbs} (the
+     * policy's log-probabilities of the demonstrations' actions). BC pre-training minimises it
+     * alone; PPO with a concurrent BC term adds {@code bc_coef} times it to the PPO loss
+     * ("Using Offline Data to Speed-up RL in Procedurally Generated Environments", Andres et al. 2023).
+     */
+    public static NDArray behaviourCloningLoss(NDArray logProbs) {
+        return logProbs.mean().neg();
+    }
 }
