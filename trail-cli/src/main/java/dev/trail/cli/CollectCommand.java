@@ -340,7 +340,7 @@ final class CollectCommand implements Callable<Integer> {
         try (ArrayEnv<?> env = TrainCommand.envSpec(envId).makeArray()) {
             dev.trail.policy.PolicySpec spec = loaded.spec();
             dev.trail.policy.PolicySpec expected = dev.trail.policy.PolicySpec.forSpaces(env.observationSpace(),
-                    env.actionSpace(), spec.hidden(), spec.activation());
+                    env.actionSpace(), spec.hidden(), spec.activation()).withEncoder(spec.encoder());
             if (!expected.equals(spec)) {
                 throw new UserError("--policy " + checkpoint + " (trained on " + loaded.envId() + ") is shaped "
                         + spec.describe() + " but " + envId + " needs " + expected.describe());

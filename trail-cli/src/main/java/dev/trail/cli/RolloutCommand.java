@@ -374,7 +374,7 @@ final class RolloutCommand implements Callable<Integer> {
             this.env = Envs.makeArray(envId);
             PolicySpec spec = loaded.spec();
             PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(), spec.hidden(),
-                    spec.activation());
+                    spec.activation()).withEncoder(spec.encoder());
             if (!expected.equals(spec)) {
                 env.close();
                 throw new UserError("--policy " + policy + " (trained on " + loaded.envId() + ") is shaped "

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * that a policy can be evaluated without knowing how it was trained. Metadata keys:
  * {@code algorithm}, {@code envId}, {@code observationSpace}, {@code actionSpace} (as text),
  * {@code policy} ({@code observationSize}, {@code discrete}, {@code actionSize}, {@code hidden},
- * {@code activation}, {@code actionLow}, {@code actionHigh}), and when observations were normalised
+ * {@code activation}, {@code actionLow}, {@code actionHigh}, and {@code encoder} when there is one), and when observations were normalised
  * {@code normalizers.observation} ({@code mean}, {@code var}, {@code count}, {@code clip}); the
  * weights are in {@code parameters.bin}.
  */
@@ -97,6 +97,9 @@ public final class PolicyCheckpoint {
             hidden.add(h);
         }
         p.put("activation", s.activation().name());
+        if (s.encoder() != PolicySpec.Encoder.NONE) {
+            p.put("encoder", s.encoder().name());
+        }
         ArrayNode low = p.putArray("actionLow");
         for (float v : s.actionLow()) {
             low.add(v);
@@ -129,7 +132,8 @@ public final class PolicyCheckpoint {
         }
         return new PolicySpec(p.path("observationSize").asInt(), p.path("discrete").asBoolean(),
                 p.path("actionSize").asInt(), hidden, Activation.valueOf(p.path("activation").asText("TANH")),
-                floats(p.path("actionLow")), floats(p.path("actionHigh")));
+                floats(p.path("actionLow")), floats(p.path("actionHigh")),
+                PolicySpec.Encoder.valueOf(p.path("encoder").asText(PolicySpec.Encoder.NONE.name())));
     }
 
     /** Throws, naming both shapes, unless the checkpoint's network is {@code expected}. */

@@ -14,6 +14,7 @@ import dev.trail.algo.TrainingLoop;
 import dev.trail.env.ArrayEnv;
 import dev.trail.env.EnvSnapshot;
 import dev.trail.env.EnvSpec;
+import dev.trail.env.GridObservation;
 import dev.trail.env.StartStateEnv;
 import dev.trail.algo.Demonstrations;
 import dev.trail.trajectory.Trajectory;
@@ -61,7 +62,9 @@ import java.util.Map;
  *       policy − {@code ent_coef}·entropy + {@code vf_coef}·value, backward through DJL,
  *       global-norm clip, Adam. An optional target KL stops the epochs early. With
  *       {@code backend=java} the same step runs in plain Java ({@link JavaActorCritic}: no native calls,
- *       libtorch never loads).</li>
+ *       libtorch never loads).
+ *       On grid worlds ({@link GridObservation}) actor and critic share a
+ *       {@link dev.trail.nn.GridCnn} encoder and the step runs on DJL ({@code backend=auto} picks it).</li>
  *   <li><b>Metrics</b> to the {@link TrainingListener}; a NaN or infinite loss or gradient stops
  *       training with a {@link TrainingDivergedException} naming the term and the update.</li>
  * </ol>
@@ -138,6 +141,13 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         try (ArrayEnv<?> probe = env.makeArray()) {
             spec = PolicySpec.forSpaces(probe.observationSpace(), probe.actionSpace(), config.hiddenLayers(),
                     dev.trail.nn.Activation.TANH);
+            if (probe instanceof GridObservation) {
+                spec = spec.withEncoder(PolicySpec.Encoder.GRID_CNN);
+            }
+        }
+        if (spec.encoder() != PolicySpec.Encoder.NONE && config.backend().equals("java")) {
+            throw new IllegalArgumentException("backend=java trains MLP policies only; " + env.id()
+                    + " has grid observations, which PPO encodes with a CNN: use backend=djl or auto");
         }
         this.estimator = PpoCredit.estimator(config);
         this.clip = PolicyLoss.Clip.ppo(config.clipCoef());
@@ -166,8 +176,8 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
                 new StepCollector.Processing(observationNormalizer, config.clipObservations(), rewardNormalizer,
                         config.clipRewards()),
                 this::onEpisode);
-        this.fast = config.javaBackend(policy.parameters().scalarCount()) ? JavaActorCritic.attach(spec, policy.parameters())
-                : null;
+        this.fast = spec.encoder() == PolicySpec.Encoder.NONE && config.javaBackend(policy.parameters().scalarCount())
+                ? JavaActorCritic.attach(spec, policy.parameters()) : null;
     }
 
     // ---- entry points ---------------------------------------------------------------------------------
