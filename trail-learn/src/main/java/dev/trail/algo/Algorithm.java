@@ -39,8 +39,9 @@ public interface Algorithm {
     }
 
     /**
-     * {@link #validate(Record)} with the environment known: also refuses settings that this
-     * environment cannot train with (e.g. {@code backend=java} with a grid encoder), before any work.
+     * {@link #validate(Record)}, then the checks that need the environment (data files the config
+     * names, such as PPO's {@code bc_dataset} and {@code start_states}; settings this environment
+     * cannot train with, such as {@code backend=java} with a grid encoder); no work done.
      */
     default void validate(Record config, EnvSpec env) {
         validate(config);

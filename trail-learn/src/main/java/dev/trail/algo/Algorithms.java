@@ -131,6 +131,7 @@ public final class Algorithms {
         @Override
         public void validate(Record config, EnvSpec env) {
             validate(config);
+            Ppo.checkData((PpoConfig) config, env);
             Ppo.checkBackend((PpoConfig) config, env);
         }
 
