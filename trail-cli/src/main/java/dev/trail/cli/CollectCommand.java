@@ -6,6 +6,9 @@ import dev.trail.data.TrajectorySink;
 import dev.trail.data.TrajectorySource;
 import dev.trail.env.ArrayEnv;
 import dev.trail.env.EnvSpec;
+import dev.trail.envs.grid.MiniGridEnv;
+import dev.trail.envs.grid.MiniGridEnvs;
+import dev.trail.envs.grid.ShortestPathExpert;
 import dev.trail.policy.BehaviourPolicy;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.rollout.EpisodeAssembler;
@@ -50,6 +53,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "collect", mixinStandardHelpOptions = true,
         description = {"Build an offline-RL dataset (.parquet or .jsonl) from a recipe.",
             "Example: trail collect --env CartPole-v1 --recipe expert --policy runs/<ppo-run> --episodes 100 --out e.parquet",
+            "MiniGrid: trail collect --env MiniGrid-DoorKey-8x8-v0 --policy expert --episodes 100 --out demos.parquet"
+                    + " (the scripted shortest-path expert).",
             "Recipes: random, medium (RUN@CHECKPOINT or the run's middle checkpoint), expert (the run's last"
                     + " checkpoint), mixed (--expert-fraction of expert episodes among random ones), medium-replay"
                     + " (every trajectory of a run trained with --record-trajectories)."})
@@ -66,13 +71,14 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--env", required = true, paramLabel = "ID", description = "Environment id (see `trail envs`).")
     String envId;
 
-    @Option(names = "--recipe", required = true, paramLabel = "RECIPE",
-            description = "random, medium, expert, mixed or medium-replay.")
+    @Option(names = "--recipe", paramLabel = "RECIPE",
+            description = "random, medium, expert, mixed or medium-replay (with --policy expert: expert, the default).")
     String recipe;
 
     @Option(names = "--policy", paramLabel = "RUN[@CHECKPOINT]",
             description = "The trained policy: a run folder (its last checkpoint; medium: its middle one), RUN@NAME for"
-                    + " a named checkpoint, or a checkpoint folder. For medium-replay: the run whose trajectories to take.")
+                    + " a named checkpoint, or a checkpoint folder. For medium-replay: the run whose trajectories to take."
+                    + " `expert`: the scripted shortest-path expert of the MiniGrid ids (it sees the full grid).")
     String policy;
 
     @Option(names = "--episodes", paramLabel = "N", description = "Episodes to collect (default 100 unless --steps).")
@@ -108,6 +114,13 @@ final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (SCRIPTED_EXPERT.equals(policy)) {
+            return collectScripted();
+        }
+        if (recipe == null) {
+            throw new UserError("--recipe is required (random, medium, expert, mixed, medium-replay) unless --policy "
+                    + SCRIPTED_EXPERT);
+        }
         Recipe r = parseRecipe(recipe);
         if (episodes != null && steps != null) {
             throw new UserError("give --episodes or --steps, not both");
@@ -215,6 +228,71 @@ final class CollectCommand implements Callable<Integer> {
         return Trail.OK;
     }
 
+    /** The {@code --policy} value of the scripted MiniGrid expert. */
+    static final String SCRIPTED_EXPERT = "expert";
+
+    /**
+     * {@code --policy expert}: episodes of {@link ShortestPathExpert} on a MiniGrid id, episode
+     * {@code i} reset with the {@code i}-th seed split off {@code --seed} (recorded in the file, so
+     * that {@code trail rollout --replay} reproduces it).
+     */
+    private Integer collectScripted() throws IOException {
+        if (recipe != null && !recipe.equals("expert")) {
+            throw new UserError("--policy expert (the scripted MiniGrid expert) goes with --recipe expert, not --recipe "
+                    + recipe);
+        }
+        if (steps != null) {
+            throw new UserError("--policy expert collects --episodes N, not --steps");
+        }
+        if (epsilon > 0 || actionNoise > 0) {
+            throw new UserError("--policy expert follows its plan exactly; --epsilon and --action-noise are not supported");
+        }
+        int n = episodes != null ? episodes : 100;
+        UserError.requirePositive("--episodes", n);
+        Outputs.checkWritable(out, "--out");
+        TrajectoryFiles.Format format = TrajectoryFiles.formatOf(out);
+        if (format == TrajectoryFiles.Format.MINARI) {
+            throw new UserError("--out " + out + ": use a .parquet or .jsonl name (Minari: `trail data convert`)");
+        }
+        ArrayEnv<?> probe;
+        try {
+            probe = TrainCommand.envSpec(envId).makeArray();
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        if (!(probe instanceof MiniGridEnv grid)) {
+            probe.close();
+            throw new UserError("--policy expert is the scripted expert of the MiniGrid ids (" + String.join(", ",
+                    MiniGridEnvs.ids()) + "); " + envId + " has none (train one and pass its run folder)");
+        }
+        ShortestPathExpert expert = new ShortestPathExpert();
+        long[] seeds = Seeds.split(seed, n);
+        List<Trajectory> data = new ArrayList<>();
+        int successes = 0;
+        try (grid) {
+            for (int e = 0; e < n; e++) {
+                Trajectory t = expert.episode(grid, seeds[e], "expert-" + e);
+                data.add(t);
+                successes += t.terminated() && t.totalReward() > 0 ? 1 : 0;
+            }
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("recipe", "expert");
+        meta.put("env", envId);
+        meta.put("seed", Long.toString(seed));
+        meta.put("trail_version", Provenance.trailVersion());
+        meta.put("policy", "scripted shortest-path expert (full grid)");
+        meta.put("reference_return_expert", Double.toString(meanReturn(data)));
+        write(data, format, meta);
+        long total = data.stream().mapToLong(Trajectory::length).sum();
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.4f, success %d/%d to %s%n", data.size(),
+                total, meanReturn(data), successes, n, out);
+        meta.forEach((k, v) -> w.println("  " + k + ": " + v));
+        w.flush();
+        return Trail.OK;
+    }
+
     private static Recipe parseRecipe(String name) {
         for (Recipe r : Recipe.values()) {
             if (r.name().replace('_', '-').equals(name)) {
@@ -262,7 +340,7 @@ final class CollectCommand implements Callable<Integer> {
         try (ArrayEnv<?> env = TrainCommand.envSpec(envId).makeArray()) {
             dev.trail.policy.PolicySpec spec = loaded.spec();
             dev.trail.policy.PolicySpec expected = dev.trail.policy.PolicySpec.forSpaces(env.observationSpace(),
-                    env.actionSpace(), spec.hidden(), spec.activation());
+                    env.actionSpace(), spec.hidden(), spec.activation()).withEncoder(spec.encoder());
             if (!expected.equals(spec)) {
                 throw new UserError("--policy " + checkpoint + " (trained on " + loaded.envId() + ") is shaped "
                         + spec.describe() + " but " + envId + " needs " + expected.describe());

@@ -70,8 +70,17 @@ final class RolloutCommand implements Callable<Integer> {
             + " whole even if the command is interrupted).")
     boolean append;
 
+    @Option(names = "--replay", paramLabel = "FILE",
+            description = "Re-run every episode of FILE (Trail's trajectory schema) from its recorded seed with its"
+                    + " recorded actions, print where the environment now differs from the file, and write what it"
+                    + " returns to --out (--episodes, --seed and --policy are not used).")
+    Path replay;
+
     @Override
     public Integer call() throws IOException {
+        if (replay != null) {
+            return replay();
+        }
         UserError.requirePositive("--episodes", episodes);
         if (out != null) {
             Outputs.checkWritable(out, "--out");
@@ -116,6 +125,174 @@ final class RolloutCommand implements Callable<Integer> {
         }
         w.flush();
         return Trail.OK;
+    }
+
+    /**
+     * {@code --replay FILE}: for each trajectory, {@code reset(seed)} then its actions, as recorded.
+     * Everything is checked before anything is written: the file's {@code env} metadata and each
+     * trajectory's task must be {@code --env}, and every action must lie in the action space
+     * (otherwise exit 2 naming the file, trajectory, step and value). An episode the environment
+     * ends before its recorded actions run out is written up to that end and reported.
+     */
+    private Integer replay() throws IOException {
+        if (out != null) {
+            Outputs.checkWritable(out, "--out");
+            if (TrajectoryFiles.formatOf(out) == TrajectoryFiles.Format.MINARI) {
+                throw new UserError("--out " + out + ": use a .jsonl or .parquet name (Minari: `trail data convert`)");
+            }
+            if (append) {
+                throw new UserError("--append is not used with --replay");
+            }
+        }
+        if (!java.nio.file.Files.isRegularFile(replay)) {
+            throw new UserError("--replay " + replay + " is not a file");
+        }
+        List<Trajectory> recorded;
+        String fileEnv;
+        try (dev.trail.data.TrajectorySource src = TrajectoryFiles.open(replay, null)) {
+            fileEnv = src.metadata().get("env");
+            recorded = new ArrayList<>();
+            for (Trajectory t = src.next(); t != null; t = src.next()) {
+                recorded.add(t);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new UserError("cannot read --replay " + replay + ": " + e.getMessage(), e);
+        }
+        if (fileEnv != null && !fileEnv.equals(envId)) {
+            throw new UserError("--replay " + replay + " was recorded on " + fileEnv + ", not --env " + envId);
+        }
+        @SuppressWarnings("unchecked")
+        Env<Object, Object> env;
+        try {
+            env = (Env<Object, Object>) Envs.make(envId);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        List<Trajectory> done = new ArrayList<>();
+        int identical = 0;
+        try (env) {
+            dev.trail.space.Space<?> space = env.actionSpace();
+            for (Trajectory t : recorded) {
+                if (t.taskId() != null && !t.taskId().equals(envId)) {
+                    throw new UserError("--replay " + replay + ": trajectory " + t.id() + " was recorded on " + t.taskId()
+                            + ", not --env " + envId);
+                }
+                Object[] actions = replayActions(t, space);
+                Trajectory now = replayOne(env, t, actions);
+                done.add(now);
+                String diff = firstDifference(t, now);
+                identical += diff == null ? 1 : 0;
+                w.printf("%-24s seed %-21d %s%n", t.id(), t.seed(), diff == null ? "identical" : diff);
+            }
+        }
+        w.printf("replayed %d trajectories of %s: %d identical, %d differ%n", done.size(), replay, identical,
+                done.size() - identical);
+        if (out != null) {
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("env", envId);
+            meta.put("replay_of", replay.toString());
+            try (TrajectorySink sink = TrajectoryFiles.create(out, null, meta, false)) {
+                for (Trajectory t : done) {
+                    sink.write(t);
+                }
+                sink.commit();
+            } catch (IOException ex) {
+                throw new UserError("cannot write --out " + out + ": " + ex.getMessage(), ex);
+            }
+            w.println("wrote " + done.size() + " trajectories to " + out);
+        }
+        w.flush();
+        return Trail.OK;
+    }
+
+    /** The recorded actions of {@code t} as the environment takes them, each checked against {@code space}. */
+    private Object[] replayActions(Trajectory t, dev.trail.space.Space<?> space) {
+        int k = t.actionSize();
+        int steps = t.length();
+        if (steps > 0 && (k == 0 || t.actions().length == 0)) {
+            throw new UserError("--replay " + replay + ": trajectory " + t.id() + " has no numeric actions to replay");
+        }
+        Object[] actions = new Object[steps];
+        for (int i = 0; i < steps; i++) {
+            float[] a = Arrays.copyOfRange(t.actions(), i * k, (i + 1) * k);
+            String where = "--replay " + replay + ": trajectory " + t.id() + " step " + i + ": action ";
+            if (space instanceof dev.trail.space.Discrete d) {
+                float v = a[0];
+                if (k != 1 || v != Math.rint(v) || v < d.start() || v >= d.start() + d.n()) {
+                    throw new UserError(where + (k == 1 ? Tables.number(v) : Arrays.toString(a)) + " is outside " + d
+                            + " (an integer in " + d.start() + ".." + (d.start() + d.n() - 1) + ")");
+                }
+                actions[i] = (int) v;
+            } else if (space instanceof Box b) {
+                if (k != b.flatSize()) {
+                    throw new UserError(where + Arrays.toString(a) + " has " + k + " components, " + b + " needs "
+                            + b.flatSize());
+                }
+                try {
+                    b.validate(a, 0);
+                } catch (IllegalArgumentException e) {
+                    throw new UserError(where + Arrays.toString(a) + ": " + e.getMessage(), e);
+                }
+                actions[i] = a;
+            } else {
+                throw new UserError("--replay works for Discrete and Box action spaces; " + envId + " has " + space);
+            }
+        }
+        return actions;
+    }
+
+    /** {@code reset(seed)} and the actions, as a trajectory of what the environment returned. */
+    private Trajectory replayOne(Env<Object, Object> env, Trajectory t, Object[] actions) {
+        FloatRows obs = new FloatRows();
+        obs.add(floats(env.reset(t.seed())));
+        int n = 0;
+        double[] rewards = new double[actions.length];
+        boolean terminated = false;
+        boolean truncated = false;
+        while (n < actions.length && !(terminated || truncated)) {
+            StepResult<Object> r = env.step(actions[n]);
+            rewards[n++] = r.reward();
+            obs.add(floats(r.observation()));
+            terminated = r.terminated();
+            truncated = r.truncated();
+        }
+        Map<String, String> labels = new LinkedHashMap<>(t.labels());
+        labels.put("replay_of", t.id());
+        if ((Object) env instanceof dev.trail.envs.grid.MiniGridEnv grid) {
+            labels.put("mission", grid.mission());
+        }
+        int k = t.actionSize();
+        return new Trajectory(t.id(), t.groupId(), t.seed(), obs.values(), obs.width(),
+                Arrays.copyOf(t.actions(), n * k), k, Arrays.copyOf(rewards, n), null, null, null, terminated, truncated,
+                Double.NaN, null, envId, null, null, 0, labels);
+    }
+
+    /** Where {@code now} first departs from {@code recorded} (observations, rewards, flags, length), or null. */
+    static String firstDifference(Trajectory recorded, Trajectory now) {
+        int d = now.observationSize();
+        boolean hasObs = recorded.observationSize() > 0 && recorded.observations().length > 0;
+        if (hasObs && recorded.observationSize() != d) {
+            return "observations of " + recorded.observationSize() + " values recorded, the env returns " + d;
+        }
+        int steps = Math.min(recorded.length(), now.length());
+        for (int i = 0; i <= steps; i++) {
+            if (hasObs && (i + 1) * d <= recorded.observations().length && !Arrays.equals(recorded.observations(), i * d,
+                    (i + 1) * d, now.observations(), i * d, (i + 1) * d)) {
+                return "observation " + i + " differs";
+            }
+            if (i < steps && Double.compare(recorded.rewards()[i], now.rewards()[i]) != 0) {
+                return "reward " + i + " differs: recorded " + recorded.rewards()[i] + ", now " + now.rewards()[i];
+            }
+        }
+        if (now.length() < recorded.length()) {
+            return "the env ended after " + now.length() + " of " + recorded.length() + " recorded steps";
+        }
+        if (recorded.terminated() != now.terminated() || recorded.truncated() != now.truncated()) {
+            return "end flags differ: recorded terminated=" + recorded.terminated() + " truncated="
+                    + recorded.truncated() + ", now terminated=" + now.terminated() + " truncated=" + now.truncated();
+        }
+        return null;
     }
 
     private PolicyCheckpoint.Loaded loadPolicy() throws IOException {
@@ -197,7 +374,7 @@ final class RolloutCommand implements Callable<Integer> {
             this.env = Envs.makeArray(envId);
             PolicySpec spec = loaded.spec();
             PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(), spec.hidden(),
-                    spec.activation());
+                    spec.activation()).withEncoder(spec.encoder());
             if (!expected.equals(spec)) {
                 env.close();
                 throw new UserError("--policy " + policy + " (trained on " + loaded.envId() + ") is shaped "

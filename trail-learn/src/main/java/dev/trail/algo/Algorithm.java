@@ -38,6 +38,15 @@ public interface Algorithm {
     default void validate(Record config) {
     }
 
+    /**
+     * {@link #validate(Record)}, then the checks that need the environment (data files the config
+     * names, such as PPO's {@code bc_dataset} and {@code start_states}; settings this environment
+     * cannot train with, such as {@code backend=java} with a grid encoder); no work done.
+     */
+    default void validate(Record config, EnvSpec env) {
+        validate(config);
+    }
+
     /** Refuses an environment this algorithm cannot train on, naming it and why. */
     void checkEnvironment(EnvSpec env);
 

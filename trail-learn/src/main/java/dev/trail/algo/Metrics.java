@@ -39,6 +39,10 @@ public final class Metrics {
     /** Wall-clock seconds the update spent in gradient steps. */
     public static final String OPTIMIZE_SECONDS = "time/optimize_seconds";
     /** SAC: mean of the two Q losses. */
+    /** The behaviour-cloning loss {@code −mean log π(a_demo|s_demo)} of the last minibatch (concurrent BC). */
+    public static final String BC_LOSS = "losses/bc_loss";
+    /** The BC loss at the last step of BC pre-training (reported with the first update). */
+    public static final String BC_PRETRAIN_LOSS = "losses/bc_pretrain_loss";
     public static final String QF_LOSS = "losses/qf_loss";
     /** SAC: actor loss. */
     public static final String ACTOR_LOSS = "losses/actor_loss";

@@ -230,4 +230,30 @@ public final class Losses {
         };
         return reduction.masked(k);
     }
+
+    /**
+     * The behaviour-cloning loss, the negative log-likelihood of demonstrated actions under the
+     * policy, {@code −mean(log π(a_demo | s_demo))} over every element of {@code logProbs} (the
+     * policy's log-probabilities of the demonstrations' actions). BC pre-training minimises it
+     * alone; PPO with a concurrent BC term adds {@code bc_coef} times it to the PPO loss
+     * ("Using Offline Data to Speed-up RL in Procedurally Generated Environments", Andres et al. 2023).
+     */
+    public static NDArray behaviourCloningLoss(NDArray logProbs) {
+        return logProbs.mean().neg();
+    }
+
+    /**
+     * DQN's TD regression on tensors ({@link dev.trail.loss.TdLoss}, its reference): the mean of
+     * {@code (q − y)²} (MSE) or of the Huber loss with δ = 1 over the batch; {@code q} and
+     * {@code targets} are {@code [B]}, the targets carry no gradient.
+     */
+    public static NDArray tdLoss(NDArray q, NDArray targets, dev.trail.loss.TdLoss.Kind kind) {
+        NDArray d = q.sub(targets);
+        if (kind == dev.trail.loss.TdLoss.Kind.MSE) {
+            return d.square().mean();
+        }
+        NDArray abs = d.abs();
+        NDArray quadratic = abs.minimum(1f);
+        return quadratic.square().mul(0.5f).add(abs.sub(quadratic)).mean();
+    }
 }

@@ -3,6 +3,7 @@ package dev.trail.policy;
 import ai.djl.ndarray.NDArray;
 import dev.trail.dist.Categorical;
 import dev.trail.dist.DiagGaussian;
+import dev.trail.nn.GridCnn;
 import dev.trail.nn.Mlp;
 import dev.trail.nn.Parameters;
 import dev.trail.rollout.VectorPolicy;
@@ -11,7 +12,8 @@ import dev.trail.seed.Rng;
 /**
  * CleanRL's PPO agent: separate actor and critic MLPs over the observation, a categorical head
  * for discrete actions or a diagonal Gaussian with a state-independent log standard deviation
- * ({@code actor.logstd}, initialised to 0) for continuous ones.
+ * ({@code actor.logstd}, initialised to 0) for continuous ones. On MiniGrid observations the
+ * heads can sit on a shared {@link GridCnn} encoder ({@link PolicySpec.Encoder#GRID_CNN}).
  *
  * <p>Actor API: {@link #act} on primitive arrays, a plain-Java forward pass over the master
  * weights in {@link #parameters()} (no native call); the optimizer updates those arrays in place,
@@ -29,12 +31,14 @@ public final class ActorCritic implements Actor, VectorPolicy {
     private final Parameters parameters;
     private final Mlp actor;
     private final Mlp critic;
+    private final GridCnn encoder; // null without an encoder
     private final int logStdIndex;
     private float[] logits = new float[0];
     private float[] valueOut = new float[0];
 
-    private ActorCritic(PolicySpec spec, Parameters parameters, Mlp actor, Mlp critic) {
+    private ActorCritic(PolicySpec spec, Parameters parameters, GridCnn encoder, Mlp actor, Mlp critic) {
         this.spec = spec;
+        this.encoder = encoder;
         this.parameters = parameters;
         this.actor = actor;
         this.critic = critic;
@@ -43,25 +47,32 @@ public final class ActorCritic implements Actor, VectorPolicy {
 
     /**
      * A freshly initialised network: CleanRL's orthogonal init (gain √2 hidden, 0.01 policy head,
-     * 1.0 value head, zero biases, log-std 0), all drawn from {@code rng}.
+     * 1.0 value head, zero biases, log-std 0), all drawn from {@code rng}. With the grid encoder
+     * ({@link PolicySpec.Encoder#GRID_CNN}) its convolutions come first (PyTorch's default init),
+     * shared by both heads, which then read its features.
      */
     public static ActorCritic create(PolicySpec spec, Rng rng) {
         Parameters p = new Parameters();
+        GridCnn encoder = spec.encoder() == PolicySpec.Encoder.GRID_CNN ? GridCnn.create(ENCODER, rng, p) : null;
         Mlp critic = Mlp.create("critic", spec.criticSizes(), spec.activation(), Math.sqrt(2), 1.0, rng, p);
         Mlp actor = Mlp.create("actor", spec.actorSizes(), spec.activation(), Math.sqrt(2), 0.01, rng, p);
         if (!spec.discrete()) {
             p.add(LOG_STD, new int[] {spec.actionSize()}, new float[spec.actionSize()]);
         }
-        return new ActorCritic(spec, p, actor, critic);
+        return new ActorCritic(spec, p, encoder, actor, critic);
     }
+
+    /** Name prefix of the grid encoder's tensors. */
+    public static final String ENCODER = "encoder";
 
     /** A network over existing parameters (from a checkpoint); throws if their layout does not fit {@code spec}. */
     public static ActorCritic attach(PolicySpec spec, Parameters parameters) {
         Parameters fresh = create(spec, new Rng(0)).parameters();
         fresh.checkSameLayout(parameters);
+        GridCnn encoder = spec.encoder() == PolicySpec.Encoder.GRID_CNN ? GridCnn.attach(ENCODER, parameters) : null;
         Mlp critic = Mlp.attach("critic", spec.criticSizes(), spec.activation(), parameters);
         Mlp actor = Mlp.attach("actor", spec.actorSizes(), spec.activation(), parameters);
-        return new ActorCritic(spec, parameters, actor, critic);
+        return new ActorCritic(spec, parameters, encoder, actor, critic);
     }
 
     @Override
@@ -130,8 +141,9 @@ public final class ActorCritic implements Actor, VectorPolicy {
         checkObservations(obs, n);
         int a = spec.actionSize();
         ensureScratch(n);
-        actor.forward(obs, n, logits);
-        float[] values = values(obs, n);
+        float[] in = features(obs, n);
+        actor.forward(in, n, logits);
+        float[] values = criticValues(in, n);
         float[] logProbs = new float[n];
         if (spec.discrete()) {
             int[] actions = new int[n];
@@ -158,10 +170,19 @@ public final class ActorCritic implements Actor, VectorPolicy {
     @Override
     public float[] values(float[] obs, int n) {
         checkObservations(obs, n);
+        return criticValues(features(obs, n), n);
+    }
+
+    /** The heads' input: the observations, or the grid encoder's features of them. */
+    private float[] features(float[] obs, int n) {
+        return encoder == null ? obs : encoder.forward(obs, n);
+    }
+
+    private float[] criticValues(float[] in, int n) {
         if (valueOut.length < n) {
             valueOut = new float[n];
         }
-        critic.forward(obs, n, valueOut);
+        critic.forward(in, n, valueOut);
         float[] out = new float[n];
         System.arraycopy(valueOut, 0, out, 0, n);
         return out;
@@ -171,7 +192,7 @@ public final class ActorCritic implements Actor, VectorPolicy {
     public float[] actorOutputs(float[] obs, int n) {
         checkObservations(obs, n);
         ensureScratch(n);
-        actor.forward(obs, n, logits);
+        actor.forward(features(obs, n), n, logits);
         float[] out = new float[n * spec.actionSize()];
         System.arraycopy(logits, 0, out, 0, out.length);
         return out;
@@ -208,8 +229,9 @@ public final class ActorCritic implements Actor, VectorPolicy {
      * {@code [B, actionSize]}), over {@code params} bound from {@link #parameters()}.
      */
     public Evaluated evaluate(Parameters.Bound params, NDArray observations, NDArray actions) {
-        NDArray out = actor.forward(params, observations);
-        NDArray values = critic.forward(params, observations).reshape(-1);
+        NDArray in = encoder == null ? observations : encoder.forward(params, observations);
+        NDArray out = actor.forward(params, in);
+        NDArray values = critic.forward(params, in).reshape(-1);
         if (spec.discrete()) {
             NDArray[] lpH = Categorical.logProbAndEntropy(out, actions);
             return new Evaluated(lpH[0], lpH[1], values);
@@ -221,6 +243,7 @@ public final class ActorCritic implements Actor, VectorPolicy {
 
     /** {@code V(s)} on tensors, {@code [B]}. */
     public NDArray value(Parameters.Bound params, NDArray observations) {
-        return critic.forward(params, observations).reshape(-1);
+        NDArray in = encoder == null ? observations : encoder.forward(params, observations);
+        return critic.forward(params, in).reshape(-1);
     }
 }

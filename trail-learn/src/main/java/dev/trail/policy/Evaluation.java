@@ -77,7 +77,7 @@ public final class Evaluation {
         PolicySpec spec = loaded.spec();
         try (ArrayEnv<?> env = envSpec.makeArray()) {
             PolicySpec expected = PolicySpec.forSpaces(env.observationSpace(), env.actionSpace(), spec.hidden(),
-                    spec.activation());
+                    spec.activation()).withEncoder(spec.encoder());
             if (!expected.equals(spec)) {
                 throw new IllegalArgumentException("the policy (trained on " + loaded.envId() + ") is shaped "
                         + spec.describe() + " but " + envId + " needs " + expected.describe());

@@ -19,7 +19,7 @@ import java.nio.file.Path;
  * that a policy can be evaluated without knowing how it was trained. Metadata keys:
  * {@code algorithm}, {@code envId}, {@code observationSpace}, {@code actionSpace} (as text),
  * {@code policy} ({@code observationSize}, {@code discrete}, {@code actionSize}, {@code hidden},
- * {@code activation}, {@code actionLow}, {@code actionHigh}), and when observations were normalised
+ * {@code activation}, {@code actionLow}, {@code actionHigh}, and {@code encoder} when there is one), and when observations were normalised
  * {@code normalizers.observation} ({@code mean}, {@code var}, {@code count}, {@code clip}); the
  * weights are in {@code parameters.bin}.
  */
@@ -33,6 +33,8 @@ public final class PolicyCheckpoint {
     public static final String SQUASHED_GAUSSIAN = "squashed-gaussian";
     /** {@code policy.type} of an {@link MlpActor} (the offline learners). */
     public static final String MLP = "mlp";
+    /** {@code policy.type} of a {@link QNetwork} (DQN; greedy actions). */
+    public static final String Q_NETWORK = "q-network";
 
     private PolicyCheckpoint() {
     }
@@ -99,6 +101,9 @@ public final class PolicyCheckpoint {
             hidden.add(h);
         }
         p.put("activation", s.activation().name());
+        if (s.encoder() != PolicySpec.Encoder.NONE) {
+            p.put("encoder", s.encoder().name());
+        }
         ArrayNode low = p.putArray("actionLow");
         for (float v : s.actionLow()) {
             low.add(v);
@@ -131,7 +136,8 @@ public final class PolicyCheckpoint {
         }
         return new PolicySpec(p.path("observationSize").asInt(), p.path("discrete").asBoolean(),
                 p.path("actionSize").asInt(), hidden, Activation.valueOf(p.path("activation").asText("TANH")),
-                floats(p.path("actionLow")), floats(p.path("actionHigh")));
+                floats(p.path("actionLow")), floats(p.path("actionHigh")),
+                PolicySpec.Encoder.valueOf(p.path("encoder").asText(PolicySpec.Encoder.NONE.name())));
     }
 
     /** Throws, naming both shapes, unless the checkpoint's network is {@code expected}. */
@@ -168,6 +174,8 @@ public final class PolicyCheckpoint {
         Actor policy;
         if (ACTOR_CRITIC.equals(type)) {
             policy = ActorCritic.attach(spec, params);
+        } else if (Q_NETWORK.equals(type)) {
+            policy = QNetwork.attach(spec, params);
         } else if (SQUASHED_GAUSSIAN.equals(type)) {
             policy = SquashedGaussianActor.attach(spec.observationSize(), spec.actionLow(), spec.actionHigh(),
                     spec.hidden(), params);
@@ -175,7 +183,7 @@ public final class PolicyCheckpoint {
             policy = MlpActor.attach(spec, params);
         } else {
             throw new IllegalArgumentException(dir + " holds a policy of unknown type '" + type + "'; known: "
-                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN + ", " + MLP);
+                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN + ", " + MLP + ", " + Q_NETWORK);
         }
         RunningMeanStd.State stats = observationStatistics(meta);
         ObservationNormalizer normalizer = null;

@@ -17,9 +17,26 @@ import java.util.Arrays;
  * @param activation hidden nonlinearity (CleanRL PPO: tanh)
  * @param actionLow lower bounds of a continuous action space (empty for discrete)
  * @param actionHigh upper bounds of a continuous action space (empty for discrete)
+ * @param encoder what turns an observation into the heads' input: {@link Encoder#NONE} (the flat
+ *     observation itself) or {@link Encoder#GRID_CNN} (a {@link dev.trail.nn.GridCnn} shared by
+ *     actor and critic)
  */
 public record PolicySpec(int observationSize, boolean discrete, int actionSize, int[] hidden, Activation activation,
-        float[] actionLow, float[] actionHigh) {
+        float[] actionLow, float[] actionHigh, Encoder encoder) {
+
+    /** The observation encoder in front of the actor and critic MLPs. */
+    public enum Encoder {
+        /** None: the MLPs read the flat observation. */
+        NONE,
+        /** {@link dev.trail.nn.GridCnn} over MiniGrid observations, shared by actor and critic. */
+        GRID_CNN
+    }
+
+    /** A spec without an encoder. */
+    public PolicySpec(int observationSize, boolean discrete, int actionSize, int[] hidden, Activation activation,
+            float[] actionLow, float[] actionHigh) {
+        this(observationSize, discrete, actionSize, hidden, activation, actionLow, actionHigh, Encoder.NONE);
+    }
 
     public PolicySpec {
         if (observationSize < 1 || actionSize < 1) {
@@ -38,6 +55,21 @@ public record PolicySpec(int observationSize, boolean discrete, int actionSize, 
             throw new IllegalArgumentException("a continuous policy needs " + actionSize + " action bounds, got "
                     + actionLow.length + " and " + actionHigh.length);
         }
+        encoder = encoder == null ? Encoder.NONE : encoder;
+        if (encoder == Encoder.GRID_CNN && observationSize != dev.trail.nn.GridCnn.OBSERVATION_SIZE) {
+            throw new IllegalArgumentException("the grid encoder reads MiniGrid observations of "
+                    + dev.trail.nn.GridCnn.OBSERVATION_SIZE + " floats, got observationSize " + observationSize);
+        }
+    }
+
+    /** This spec with another encoder. */
+    public PolicySpec withEncoder(Encoder e) {
+        return new PolicySpec(observationSize, discrete, actionSize, hidden, activation, actionLow, actionHigh, e);
+    }
+
+    /** Width of the MLP heads' input: the observation, or the encoder's features. */
+    public int featureSize() {
+        return encoder == Encoder.GRID_CNN ? dev.trail.nn.GridCnn.FEATURES : observationSize;
     }
 
     /** CleanRL's PPO network for these spaces: two tanh hidden layers of 64. */
@@ -75,7 +107,7 @@ public record PolicySpec(int observationSize, boolean discrete, int actionSize, 
 
     private int[] sizes(int out) {
         int[] s = new int[hidden.length + 2];
-        s[0] = observationSize;
+        s[0] = featureSize();
         System.arraycopy(hidden, 0, s, 1, hidden.length);
         s[s.length - 1] = out;
         return s;
@@ -83,7 +115,8 @@ public record PolicySpec(int observationSize, boolean discrete, int actionSize, 
 
     /** A one-line description, e.g. {@code obs 4 -> [64, 64] tanh -> discrete 2}. */
     public String describe() {
-        return "obs " + observationSize + " -> " + Arrays.toString(hidden) + " " + activation.name().toLowerCase()
+        return "obs " + observationSize + (encoder == Encoder.GRID_CNN ? " -> grid-cnn " + featureSize() : "") + " -> "
+                + Arrays.toString(hidden) + " " + activation.name().toLowerCase()
                 + " -> " + (discrete ? "discrete " : "continuous ") + actionSize;
     }
 
@@ -91,7 +124,8 @@ public record PolicySpec(int observationSize, boolean discrete, int actionSize, 
     public boolean equals(Object o) {
         return o instanceof PolicySpec p && observationSize == p.observationSize && discrete == p.discrete
                 && actionSize == p.actionSize && Arrays.equals(hidden, p.hidden) && activation == p.activation
-                && Arrays.equals(actionLow, p.actionLow) && Arrays.equals(actionHigh, p.actionHigh);
+                && Arrays.equals(actionLow, p.actionLow) && Arrays.equals(actionHigh, p.actionHigh)
+                && encoder == p.encoder;
     }
 
     @Override

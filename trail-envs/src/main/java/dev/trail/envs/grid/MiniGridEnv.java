@@ -57,7 +57,7 @@ import java.util.List;
  * as {@link WorldObject#code()}. Snapshots include NumPy's generator, so {@code reset()} after a
  * restore continues as the original would.
  */
-public abstract class MiniGridEnv extends ArrayEnv<Integer> {
+public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail.env.GridObservation {
 
     /** The side of the agent's square view. */
     public static final int VIEW_SIZE = 7;

@@ -12,7 +12,15 @@ import dev.trail.algo.TrainingDivergedException;
 import dev.trail.algo.TrainingListener;
 import dev.trail.algo.TrainingLoop;
 import dev.trail.env.ArrayEnv;
+import dev.trail.env.EnvSnapshot;
 import dev.trail.env.EnvSpec;
+import dev.trail.env.GridObservation;
+import dev.trail.env.StartStateEnv;
+import dev.trail.algo.Demonstrations;
+import dev.trail.trajectory.Trajectory;
+import dev.trail.trajectory.TrajectoryFileReader;
+import java.util.List;
+import java.util.function.Supplier;
 import dev.trail.env.wrappers.ObservationNormalizer;
 import dev.trail.env.wrappers.RewardNormalizer;
 import dev.trail.loss.PolicyLoss;
@@ -54,10 +62,20 @@ import java.util.Map;
  *       policy − {@code ent_coef}·entropy + {@code vf_coef}·value, backward through DJL,
  *       global-norm clip, Adam. An optional target KL stops the epochs early. With
  *       {@code backend=java} the same step runs in plain Java ({@link JavaActorCritic}: no native calls,
- *       libtorch never loads).</li>
+ *       libtorch never loads).
+ *       On grid worlds ({@link GridObservation}) actor and critic share a
+ *       {@link dev.trail.nn.GridCnn} encoder and the step runs on DJL ({@code backend=auto} picks it).</li>
  *   <li><b>Metrics</b> to the {@link TrainingListener}; a NaN or infinite loss or gradient stops
  *       training with a {@link TrainingDivergedException} naming the term and the update.</li>
  * </ol>
+ *
+ * <p>Offline data ({@code ALGORITHMS.md}'s BC term; "Using Offline Data to Speed-up RL in
+ * Procedurally Generated Environments", Andres et al. 2023): with {@code bc_dataset}, the policy is
+ * first trained by behaviour cloning for {@code bc_pretrain_steps} gradient steps
+ * ({@link Losses#behaviourCloningLoss}, its own Adam), and/or every PPO minibatch adds
+ * {@code bc_coef} times the BC loss on {@code bc_batch_size} demonstration steps. With
+ * {@code start_states} (SnapshotRL), the environment copies are {@link StartStateEnv}s: episodes
+ * start from states along the teacher trajectories of that file.
  *
  * <p>Determinism: the network init, the action sampler, the minibatch shuffling and the
  * environment copies each draw from their own stream derived from the root seed, and libtorch
@@ -92,6 +110,9 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
     private NDManager manager; // DJL backend only, created at the first gradient step
     private Engine engine;
     private final JavaActorCritic fast; // java backend only
+    private final Demonstrations demonstrations; // bc_dataset, or null
+    private Rng bcRng;
+    private double bcPretrainLoss = Double.NaN; // reported with the first update
 
     // ---- sizes and per-update buffers ---------------------------------------------------------------
     private final int obsDim;
@@ -120,7 +141,11 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         try (ArrayEnv<?> probe = env.makeArray()) {
             spec = PolicySpec.forSpaces(probe.observationSpace(), probe.actionSpace(), config.hiddenLayers(),
                     dev.trail.nn.Activation.TANH);
+            if (probe instanceof GridObservation) {
+                spec = spec.withEncoder(PolicySpec.Encoder.GRID_CNN);
+            }
         }
+        checkBackend(config, env);
         this.estimator = PpoCredit.estimator(config);
         this.clip = PolicyLoss.Clip.ppo(config.clipCoef());
         this.policy = ActorCritic.create(spec, Seeds.stream(seed, "init"));
@@ -140,13 +165,16 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         int batch = config.batchSize();
         this.advantages = new double[batch];
         this.returns = new double[batch];
-        this.collector = new StepCollector(env::makeArray, config.numEnvs(), config.numSteps(),
+        this.demonstrations = config.usesBc() ? demonstrations(config, env) : null;
+        this.bcRng = Seeds.stream(seed, "bc");
+        Supplier<ArrayEnv<?>> factory = config.usesStartStates() ? startStateFactory(config, env) : env::makeArray;
+        this.collector = new StepCollector(factory, config.numEnvs(), config.numSteps(),
                 Seeds.stream(seed, "envs").nextLong(), Seeds.stream(seed, "actions"),
                 new StepCollector.Processing(observationNormalizer, config.clipObservations(), rewardNormalizer,
                         config.clipRewards()),
                 this::onEpisode);
-        this.fast = config.javaBackend(policy.parameters().scalarCount()) ? JavaActorCritic.attach(spec, policy.parameters())
-                : null;
+        this.fast = spec.encoder() == PolicySpec.Encoder.NONE && config.javaBackend(policy.parameters().scalarCount())
+                ? JavaActorCritic.attach(spec, policy.parameters()) : null;
     }
 
     // ---- entry points ---------------------------------------------------------------------------------
@@ -182,14 +210,144 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         }
     }
 
+    /** Refuses {@code backend=java} on grid worlds (their CNN encoder trains on DJL only), naming both. */
+    public static void checkBackend(PpoConfig config, EnvSpec env) {
+        if (config.backend().equals("java")) {
+            try (ArrayEnv<?> probe = env.makeArray()) {
+                if (probe instanceof GridObservation) {
+                    throw new IllegalArgumentException("backend=java trains MLP policies only; " + env.id()
+                            + " has grid observations, which PPO encodes with a CNN: use backend=djl or auto");
+                }
+            }
+        }
+    }
+
     /** Refuses a config whose advantage estimator PPO cannot feed, naming what it lacks (no work done). */
     public static void checkCredit(PpoConfig config) {
         PpoCredit.estimator(config);
     }
 
-    /** A fresh run, ready for {@link #iterate}. Close it when done. */
+    /**
+     * A fresh run, ready for {@link #iterate}, its policy already pre-trained by behaviour cloning
+     * when {@code bc_pretrain_steps > 0}. Close it when done.
+     */
     public static Ppo create(PpoConfig config, EnvSpec env, long seed, long totalSteps) {
-        return new Ppo(config, env, seed, totalSteps);
+        Ppo ppo = new Ppo(config, env, seed, totalSteps);
+        try {
+            if (config.bcPretrainSteps() > 0) {
+                ppo.pretrainBehaviourCloning();
+            }
+            return ppo;
+        } catch (RuntimeException e) {
+            ppo.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses {@code bc_dataset} / {@code start_states} files that cannot serve on {@code env} (missing or
+     * unreadable, another env's trajectories, observations or actions that do not fit, trajectories
+     * that do not replay), naming the key, file and trajectory; no work done.
+     */
+    public static void checkData(PpoConfig config, EnvSpec env) {
+        if (config.usesBc()) {
+            demonstrations(config, env);
+        }
+        if (config.usesStartStates()) {
+            startStateFactory(config, env);
+        }
+    }
+
+    private static List<Trajectory> read(String key, String file) {
+        java.nio.file.Path path = java.nio.file.Path.of(file);
+        if (!java.nio.file.Files.isRegularFile(path)) {
+            throw new IllegalArgumentException(key + "=" + file + " is not a file");
+        }
+        try {
+            return TrajectoryFileReader.readAll(path);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(key + "=" + file + ": cannot read it: " + e.getMessage(), e);
+        }
+    }
+
+    private static Demonstrations demonstrations(PpoConfig config, EnvSpec env) {
+        try (ArrayEnv<?> probe = env.makeArray()) {
+            return Demonstrations.of(read("bc_dataset", config.bcDataset()), "bc_dataset=" + config.bcDataset(),
+                    env.id(), probe.observationSize(), probe.actionSpace());
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static Supplier<ArrayEnv<?>> startStateFactory(PpoConfig config, EnvSpec env) {
+        List<EnvSnapshot> starts;
+        try {
+            starts = StartStateEnv.startStates(env::makeArray, env.id(), read("start_states", config.startStates()));
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("start_states=") ? e
+                    : new IllegalArgumentException("start_states=" + config.startStates() + ": " + e.getMessage(), e);
+        }
+        double fraction = config.startStateFraction();
+        return () -> new StartStateEnv(env.makeArray(), starts, fraction);
+    }
+
+    /**
+     * BC pre-training: {@code bc_pretrain_steps} Adam steps (its own optimizer, {@code bc_learning_rate},
+     * the global-norm clip) on {@link Losses#behaviourCloningLoss} over {@code bc_batch_size}
+     * demonstration steps drawn uniformly with replacement.
+     */
+    private void pretrainBehaviourCloning() {
+        Adam bcAdam = new Adam(policy.parameters(), 0.9, 0.999, config.adamEpsilon());
+        double loss = Double.NaN;
+        for (int step = 0; step < config.bcPretrainSteps(); step++) {
+            ensureManager();
+            float[][] grads;
+            try (NDManager sub = manager.newSubManager()) {
+                Parameters.Bound params = policy.parameters().bind(sub);
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    NDArray bc = behaviourCloningTerm(sub, params);
+                    gc.backward(bc);
+                    loss = bc.getFloat();
+                }
+                grads = params.gradients();
+            }
+            guard(Metrics.BC_LOSS, loss);
+            GradientClipping.clipGlobalNorm(grads, config.maxGradNorm());
+            bcAdam.step(policy.parameters(), grads, config.bcLearningRate());
+        }
+        bcPretrainLoss = loss;
+    }
+
+    /** The BC loss on a fresh sample of {@code bc_batch_size} demonstration steps. */
+    private NDArray behaviourCloningTerm(NDManager sub, Parameters.Bound params) {
+        Demonstrations d = demonstrations;
+        int m = config.bcBatchSize();
+        int[] idx = d.sample(m, bcRng);
+        float[] obs = new float[m * obsDim];
+        NDArray actT;
+        if (d.discrete()) {
+            long[] a = new long[m];
+            for (int k = 0; k < m; k++) {
+                System.arraycopy(d.observations(), idx[k] * obsDim, obs, k * obsDim, obsDim);
+                a[k] = d.discreteActions()[idx[k]];
+            }
+            actT = Tensors.create(sub, a, m);
+        } else {
+            float[] a = new float[m * actDim];
+            for (int k = 0; k < m; k++) {
+                System.arraycopy(d.observations(), idx[k] * obsDim, obs, k * obsDim, obsDim);
+                System.arraycopy(d.continuousActions(), idx[k] * actDim, a, k * actDim, actDim);
+            }
+            actT = Tensors.create(sub, a, m, actDim);
+        }
+        ActorCritic.Evaluated ev = policy.evaluate(params, Tensors.create(sub, obs, m, obsDim), actT);
+        return Losses.behaviourCloningLoss(ev.logProbs());
+    }
+
+    private void ensureManager() {
+        if (manager == null) {
+            manager = Torch.newManager();
+            engine = Torch.engine();
+        }
     }
 
     /** A run restored from a checkpoint written by {@link #save(Path)}, on the environment it was trained on. */
@@ -263,6 +421,10 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
     protected Map<String, Double> optimize(RolloutBuffer rollout, AdvantageResult credit) {
         double learningRate = schedule.at((update - 1.0) / numUpdates);
         Map<String, Double> metrics = epochs(rollout, learningRate);
+        if (!Double.isNaN(bcPretrainLoss)) {
+            metrics.put(Metrics.BC_PRETRAIN_LOSS, bcPretrainLoss);
+            bcPretrainLoss = Double.NaN;
+        }
         metrics.put(Metrics.EXPLAINED_VARIANCE, explainedVariance(rollout.values(), returns));
         return metrics;
     }
@@ -319,11 +481,14 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         m.put(Metrics.CLIP_FRACTION, clipFractionSum / minibatches);
         m.put(Metrics.GRAD_NORM, last.gradNorm);
         m.put(Metrics.EPOCHS, (double) epochs);
+        if (config.bcCoef() > 0) {
+            m.put(Metrics.BC_LOSS, last.bcLoss);
+        }
         return m;
     }
 
     private record MinibatchStats(double policyLoss, double valueLoss, double entropy, double approxKl,
-            double oldApproxKl, double clipFraction, double gradNorm) {
+            double oldApproxKl, double clipFraction, double gradNorm, double bcLoss) {
     }
 
     /** One gradient step on the transitions {@code order[start .. end)}. */
@@ -353,15 +518,13 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         if (fast != null) {
             return javaStep(m, obs, intActions, floatActions, oldLogProbs, adv, mbReturns, oldValues, learningRate);
         }
-        if (manager == null) {
-            manager = Torch.newManager();
-            engine = Torch.engine();
-        }
+        ensureManager();
 
         Losses.PolicyTerms policyTerms;
         double policyLoss;
         double valueLoss;
         double entropy;
+        double bcLoss = Double.NaN;
         float[][] grads;
         try (NDManager sub = manager.newSubManager()) {
             Parameters.Bound params = policy.parameters().bind(sub);
@@ -378,6 +541,11 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
                 // float scalars: a double would promote the 0-dim loss to float64
                 NDArray loss = policyTerms.loss().sub(entropyMean.mul((float) config.entCoef()))
                         .add(vLoss.mul((float) config.vfCoef()));
+                if (config.bcCoef() > 0) {
+                    NDArray bc = behaviourCloningTerm(sub, params);
+                    loss = loss.add(bc.mul((float) config.bcCoef()));
+                    bcLoss = bc.getFloat();
+                }
                 gc.backward(loss);
             }
             grads = params.gradients();
@@ -388,6 +556,9 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         guard(Metrics.POLICY_LOSS, policyLoss);
         guard(Metrics.VALUE_LOSS, valueLoss);
         guard(Metrics.ENTROPY, entropy);
+        if (config.bcCoef() > 0) {
+            guard(Metrics.BC_LOSS, bcLoss);
+        }
         double gradNorm = GradientClipping.clipGlobalNorm(grads, config.maxGradNorm());
         if (!Double.isFinite(gradNorm)) {
             for (int p = 0; p < grads.length; p++) {
@@ -399,7 +570,7 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         }
         optimizer.step(policy.parameters(), grads, learningRate);
         return new MinibatchStats(policyLoss, valueLoss, entropy, policyTerms.approxKl(),
-                policyTerms.oldApproxKl(), policyTerms.clipFraction(), gradNorm);
+                policyTerms.oldApproxKl(), policyTerms.clipFraction(), gradNorm, bcLoss);
     }
 
     /** The same step in plain Java ({@code backend=java}): loss, gradients, clipping and Adam without native calls. */
@@ -429,7 +600,7 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
             guard(Metrics.GRAD_NORM, r.gradNorm());
         }
         return new MinibatchStats(t.policyLoss(), t.valueLoss(), t.entropy(), t.approxKl(), t.oldApproxKl(),
-                t.clipFraction(), r.gradNorm());
+                t.clipFraction(), r.gradNorm(), Double.NaN);
     }
 
     private void guard(String term, double value) {
@@ -535,6 +706,14 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
 
     void restoreShuffleRng(Rng rng) {
         shuffleRng = rng;
+    }
+
+    Rng bcRng() {
+        return bcRng;
+    }
+
+    void restoreBcRng(Rng rng) {
+        bcRng = rng;
     }
 
     // ---- public accessors ---------------------------------------------------------------------------

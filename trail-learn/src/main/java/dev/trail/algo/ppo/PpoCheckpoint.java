@@ -47,7 +47,9 @@ final class PpoCheckpoint {
         opt.put("beta2", 0.999);
         opt.put("epsilon", ppo.config().adamEpsilon());
         opt.put("step", ppo.optimizer().stepCount());
-        CollectorState.putLongs(meta.putObject("rng").putArray("minibatches"), ppo.shuffleRng().state());
+        ObjectNode rngs = meta.putObject("rng");
+        CollectorState.putLongs(rngs.putArray("minibatches"), ppo.shuffleRng().state());
+        CollectorState.putLongs(rngs.putArray("bc"), ppo.bcRng().state());
 
         Parameters optimizerTensors = new Parameters();
         Parameters params = ppo.policy().parameters();
@@ -94,6 +96,9 @@ final class PpoCheckpoint {
             }
             ppo.optimizer().restore(m, v, meta.path("optimizer").path("step").asLong());
             ppo.restoreShuffleRng(Rng.fromState(CollectorState.longs(meta.path("rng").path("minibatches"))));
+            if (meta.path("rng").has("bc")) {
+                ppo.restoreBcRng(Rng.fromState(CollectorState.longs(meta.path("rng").path("bc"))));
+            }
             CollectorState.restore(ppo.collector(), meta, cp.tensors(CollectorState.STATE), dir);
             ppo.restoreCounters(meta.path("update").asInt(), meta.path("globalStep").asLong());
             return ppo;

@@ -45,6 +45,20 @@ import java.util.Map;
  *     {@code dev.trail.nn.fast}, no native calls, libtorch not loaded), {@code djl} (libtorch through DJL),
  *     or {@code auto} (java up to {@link #JAVA_BACKEND_MAX_PARAMETERS} parameters, else djl). Each is
  *     bit-reproducible on its own; the two differ in the last bits ("auto")
+ * @param bcDataset {@code bc_dataset}: a trajectory file (JSONL or Parquet, Trail's schema) of demonstrations for
+ *     behaviour cloning, its observations and actions; "" for none. Used by {@code bc_pretrain_steps} and
+ *     {@code bc_coef} ("")
+ * @param bcPretrainSteps {@code bc_pretrain_steps}: gradient steps of behaviour cloning (minimising
+ *     {@code −mean log π(a|s)} over {@code bc_batch_size} demonstration steps, Adam at {@code bc_learning_rate})
+ *     before the first PPO update (0)
+ * @param bcCoef {@code bc_coef}: weight of the concurrent BC term added to every PPO minibatch loss,
+ *     {@code + bc_coef · (−mean log π(a|s))} over {@code bc_batch_size} demonstration steps (0: none)
+ * @param bcBatchSize {@code bc_batch_size}: demonstration steps per BC term, drawn uniformly with replacement (256)
+ * @param bcLearningRate {@code bc_learning_rate}: Adam's step size during BC pre-training (1e-3)
+ * @param startStates {@code start_states}: SnapshotRL: a trajectory file of teacher episodes (seeds and actions)
+ *     whose states new episodes start from; "" for none ("")
+ * @param startStateFraction {@code start_state_fraction}: with {@code start_states}, the probability that an
+ *     episode starts from a teacher state rather than an ordinary reset (0.5)
  */
 public record PpoConfig(
         @Param(value = "environment copies stepped in parallel", min = 1, max = 4096) int numEnvs,
@@ -73,7 +87,19 @@ public record PpoConfig(
         @Param("registry advantage estimator that uses the critic's values (see trail credit --list)")
                 String advantageEstimator,
         @Param("where gradient steps run: java (plain-Java MLP step, no native calls), djl (libtorch), or auto "
-                + "(java for networks up to 100k parameters)") String backend) {
+                + "(java for networks up to 100k parameters)") String backend,
+        @Param("demonstrations (a .jsonl/.parquet trajectory file) for BC pre-training and the concurrent BC loss; "
+                + "empty for none") String bcDataset,
+        @Param(value = "BC gradient steps on bc_dataset before the first PPO update", min = 0, max = 1e9)
+                int bcPretrainSteps,
+        @Param(value = "weight of the concurrent BC loss on bc_dataset in every PPO minibatch (0: none)", min = 0,
+                max = 1e6) double bcCoef,
+        @Param(value = "demonstration steps per BC loss term", min = 1, max = 1 << 20) int bcBatchSize,
+        @Param(value = "Adam step size of BC pre-training", min = Double.MIN_VALUE, max = 1) double bcLearningRate,
+        @Param("SnapshotRL: teacher trajectories (.jsonl/.parquet, seeds and actions) whose states episodes start "
+                + "from; empty for none") String startStates,
+        @Param(value = "probability that an episode starts from a start_states state", min = 0, max = 1)
+                double startStateFraction) {
 
     /**
      * Networks up to this many parameters train on the plain-Java backend under {@code backend=auto}:
@@ -116,6 +142,31 @@ public record PpoConfig(
             throw new IllegalArgumentException("backend=" + backend + " must be java, djl or auto");
         }
         dev.trail.nn.HiddenSizes.checkMemory(hiddenSizes, parseLayers(hiddenSizes), 2); // actor and critic
+        bcDataset = bcDataset == null ? "" : bcDataset.trim();
+        startStates = startStates == null ? "" : startStates.trim();
+        if (bcPretrainSteps < 0) {
+            throw new IllegalArgumentException("bc_pretrain_steps=" + bcPretrainSteps + " must be >= 0");
+        }
+        range("bc_coef", bcCoef, 0, 1e6, true);
+        positive("bc_batch_size", bcBatchSize);
+        range("bc_learning_rate", bcLearningRate, 0, 1, false);
+        range("start_state_fraction", startStateFraction, 0, 1, true);
+        boolean bcUsed = bcPretrainSteps > 0 || bcCoef > 0;
+        if (bcUsed && bcDataset.isEmpty()) {
+            throw new IllegalArgumentException((bcCoef > 0 ? "bc_coef=" + bcCoef : "bc_pretrain_steps=" + bcPretrainSteps)
+                    + " needs bc_dataset=FILE (the demonstrations)");
+        }
+        if (!bcDataset.isEmpty() && !bcUsed) {
+            throw new IllegalArgumentException("bc_dataset=" + bcDataset + " is used only with bc_pretrain_steps > 0 or "
+                    + "bc_coef > 0");
+        }
+        if (bcUsed && backend.equals("java")) {
+            throw new IllegalArgumentException("the BC terms run on backend=djl (or auto), not backend=java");
+        }
+        if (bcUsed && normalizeObservations) {
+            throw new IllegalArgumentException("bc_dataset with normalize_observations=true is not supported (the "
+                    + "demonstrations would need the running statistics); set normalize_observations=false");
+        }
         // (fields are not assigned yet in a compact constructor: use the parameters)
         if (normAdv && numEnvs * numSteps / numMinibatches < 2) {
             throw new IllegalArgumentException("norm_adv needs minibatches of at least 2 transitions; num_envs x num_steps / "
@@ -135,7 +186,7 @@ public record PpoConfig(
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
         return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
-                1e-5, "64,64", false, false, 10, 10, "gae", "auto");
+                1e-5, "64,64", false, false, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5);
     }
 
     /**
@@ -144,7 +195,7 @@ public record PpoConfig(
      */
     public static PpoConfig continuousDefaults() {
         return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
-                1e-5, "64,64", true, true, 10, 10, "gae", "auto");
+                1e-5, "64,64", true, true, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5);
     }
 
     private static void positive(String key, int v) {
@@ -181,9 +232,23 @@ public record PpoConfig(
         return (int) updates;
     }
 
-    /** Whether the gradient steps run in plain Java for a network of {@code parameters} weights. */
+    /**
+     * Whether the gradient steps run in plain Java for a network of {@code parameters} weights (never
+     * with a BC term, which runs on DJL).
+     */
     public boolean javaBackend(long parameters) {
-        return backend.equals("java") || backend.equals("auto") && parameters <= JAVA_BACKEND_MAX_PARAMETERS;
+        return !usesBc() && (backend.equals("java")
+                || backend.equals("auto") && parameters <= JAVA_BACKEND_MAX_PARAMETERS);
+    }
+
+    /** Whether behaviour cloning on {@code bc_dataset} is on (pre-training or the concurrent term). */
+    public boolean usesBc() {
+        return bcPretrainSteps > 0 || bcCoef > 0;
+    }
+
+    /** Whether episodes start from teacher states ({@code start_states}). */
+    public boolean usesStartStates() {
+        return !startStates.isEmpty();
     }
 
     /** Whether early stopping on KL is on. */
