@@ -41,7 +41,8 @@ public interface Algorithm {
     /**
      * {@link #validate(Record)}, then the checks that need the environment (data files the config
      * names, such as PPO's {@code bc_dataset} and {@code start_states}; settings this environment
-     * cannot train with, such as {@code backend=java} with a grid encoder); no work done.
+     * cannot train with, such as {@code backend=java} with a grid encoder, or a multi-turn estimator
+     * on a single-response task, naming both); no work done.
      */
     default void validate(Record config, EnvSpec env) {
         validate(config);
@@ -100,7 +101,7 @@ public interface Algorithm {
     default Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
             TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
         Record config = config(env).parse(settings);
-        validate(config);
+        validate(config, env);
         return train(config, env, seed, totalSteps, init, listener, checkpointDir, checkpointEvery);
     }
 

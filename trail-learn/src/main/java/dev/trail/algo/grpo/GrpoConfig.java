@@ -50,6 +50,10 @@ import java.util.Map;
  * @param model the transformer shape: required without {@code --init}; with one it must match the checkpoint (null: take it)
  * @param dapo whether the config started from DAPO's settings ({@link #withDapo()}); a preset of
  *        {@link #binder(String)}: keys set explicitly still win
+ * @param estimatorOptions the estimator's registry options, {@code key=value} pairs separated by
+ *        {@code ,} (checked against the estimator's declared options); empty for its defaults
+ * @param maxSampledTokens budget of sampled policy tokens over the run (0: none), for comparisons at
+ *        an equal sampled-token budget; the run stops after the update that reaches it
  */
 public record GrpoConfig(
         @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
@@ -83,7 +87,12 @@ public record GrpoConfig(
         @Param(value = "samples per problem for pass@k (0: greedy only)", min = 0, max = 1024) int evalK,
         @Param("transformer shape; none: take it from --init") TransformerConfig model,
         @Param("start from DAPO: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL; "
-                + "keys set explicitly still win") boolean dapo) {
+                + "keys set explicitly still win") boolean dapo,
+        @Param(value = "the estimator's own options as KEY=VALUE pairs separated by ',' (e.g. gamma=0.9,step_weight=0.5 "
+                + "for gigpo; see trail credit --list); empty: its defaults", name = "estimator_options")
+                String estimatorOptions,
+        @Param(value = "budget of sampled policy tokens (0: none); training stops after the update that reaches it",
+                min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
@@ -95,6 +104,8 @@ public record GrpoConfig(
 
     public GrpoConfig {
         AdvantageEstimators.entry(estimator); // unknown names: the registry's message listing all
+        estimatorOptions = estimatorOptions == null ? "" : estimatorOptions.trim();
+        AdvantageEstimators.entry(estimator).create(estimatorSettings(estimator, estimatorOptions));
         check("group_size", groupSize >= 1, groupSize);
         check("prompts_per_batch", promptsPerBatch >= 1, promptsPerBatch);
         new PolicyLoss.Clip(epsilonLow, epsilonHigh, dualClipC); // validates, naming the field
@@ -117,6 +128,33 @@ public record GrpoConfig(
         check("eval_every", evalEvery >= 0, evalEvery);
         check("eval_problems", evalProblems >= 1, evalProblems);
         check("eval_k", evalK >= 0, evalK);
+        check("max_sampled_tokens", maxSampledTokens >= 0, maxSampledTokens);
+    }
+
+    /**
+     * The estimator's settings from {@code estimator_options}.
+     *
+     * @throws IllegalArgumentException for a pair without {@code =}, naming it
+     */
+    static Map<String, String> estimatorSettings(String estimator, String options) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (options == null || options.isBlank()) {
+            return out;
+        }
+        for (String pair : options.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("grpo estimator_options: '" + pair.trim() + "' is not KEY=VALUE"
+                        + " (options of " + estimator + " are separated by ',')");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** The estimator's settings from {@link #estimatorOptions()}. */
+    public Map<String, String> estimatorSettings() {
+        return estimatorSettings(estimator, estimatorOptions);
     }
 
     private static void check(String key, boolean ok, Object value) {
@@ -135,7 +173,7 @@ public record GrpoConfig(
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null, false);
+                200, 4, null, false, "", 0);
     }
 
     /** This config with another estimator. */
@@ -143,7 +181,7 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -151,7 +189,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with other batch sizes. */
@@ -159,7 +197,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with another evaluation schedule. */
@@ -167,7 +205,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -175,7 +213,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -183,7 +221,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true);
+                evalEvery, evalProblems, evalK, model, true, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with another KL setting. */
@@ -191,7 +229,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -199,7 +237,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -207,7 +245,23 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+    }
+
+    /** This config with other estimator options ({@code key=value} pairs separated by {@code ,}). */
+    public GrpoConfig withEstimatorOptions(String options) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, maxSampledTokens);
+    }
+
+    /** This config with a budget of sampled policy tokens (0: none). */
+    public GrpoConfig withMaxSampledTokens(long budget) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, budget);
     }
 
     /** This config with another learning rate. */
@@ -215,7 +269,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
     }
 
     /**
