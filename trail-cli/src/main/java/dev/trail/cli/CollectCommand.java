@@ -257,7 +257,7 @@ final class CollectCommand implements Callable<Integer> {
             throw new UserError("--partitions must be >= 0, got " + partitions);
         }
         SparkBackend backend = SparkBackend.find().orElseThrow(() -> new UserError("--spark needs the trail-spark"
-                + " module on the class path: run `bin/trail-spark collect ...` or `trail` with TRAIL_SPARK=1"
+                + " module on the class path (the `trail` launcher adds it when --spark is given)"
                 + " (docs/SPARK.md)"));
         if (Files.exists(out)) {
             throw new UserError("--out " + out + " already exists; a Spark collection writes a new dataset folder"
