@@ -50,6 +50,9 @@ public interface SparkBackend {
      */
     Written credit(String master, String estimator, Map<String, String> settings, Path in, Path out, int partitions);
 
+    /** Rollout workers for training on the session of {@code master} (null: spark-submit's). */
+    RolloutWorkers rolloutWorkers(String master);
+
     /** The backend on the class path, if {@code trail-spark} is there. */
     static Optional<SparkBackend> find() {
         return ServiceLoader.load(SparkBackend.class).findFirst();

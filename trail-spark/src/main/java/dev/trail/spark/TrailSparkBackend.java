@@ -1,5 +1,6 @@
 package dev.trail.spark;
 
+import dev.trail.scale.RolloutWorkers;
 import dev.trail.scale.SparkBackend;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,6 +11,11 @@ public final class TrailSparkBackend implements SparkBackend {
     @Override
     public Written collect(CollectJob job) {
         return SparkCollect.run(Sessions.session(job.master(), "trail collect"), job);
+    }
+
+    @Override
+    public RolloutWorkers rolloutWorkers(String master) {
+        return new SparkRolloutWorkers(Sessions.session(master, "trail train"));
     }
 
     @Override
