@@ -179,6 +179,7 @@ final class CollectCommand implements Callable<Integer> {
         boolean bySteps = steps != null;
         List<Trajectory> data = new ArrayList<>();
         Path expertCheckpoint = null;
+        long started = System.nanoTime();
         switch (r) {
             case random -> data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target, 0));
             case expert, medium -> {
@@ -235,10 +236,13 @@ final class CollectCommand implements Callable<Integer> {
                 meta.put("expert_policy", expertCheckpoint.toString());
             }
         }
+        double collectSeconds = (System.nanoTime() - started) / 1e9;
         write(data, format, meta);
+        double seconds = (System.nanoTime() - started) / 1e9;
         long total = data.stream().mapToLong(Trajectory::length).sum();
-        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.2f to %s%n", data.size(), total,
-                meanReturn(data), out);
+        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.2f to %s (%.1f s, %.0f steps/s;"
+                + " collection %.1f s)%n", data.size(), total, meanReturn(data), out, seconds,
+                total / Math.max(seconds, 1e-9), collectSeconds);
         meta.forEach((k, v) -> w.println("  " + k + ": " + v));
         w.flush();
         return Trail.OK;

@@ -75,6 +75,7 @@ public final class SparkCollect {
         long steps = 0;
         double returns = 0;
         int rounds = 0;
+        long started = System.nanoTime();
         try {
             Files.createDirectories(tmp);
             for (SparkBackend.CollectPart part : job.parts()) {
@@ -145,8 +146,9 @@ public final class SparkCollect {
             throw e instanceof IllegalArgumentException iae ? iae : Jobs.failed(e);
         }
         return new SparkBackend.Written(trajectories, steps, trajectories == 0 ? Double.NaN : returns / trajectories,
-                String.format(Locale.ROOT, "Spark %s, %d tasks per round, %d rounds", spark.sparkContext().master(), p,
-                        rounds));
+                String.format(Locale.ROOT, "%.1f s, %.0f steps/s; Spark %s, %d tasks per round, %d rounds",
+                        (System.nanoTime() - started) / 1e9, steps / Math.max((System.nanoTime() - started) / 1e9, 1e-9),
+                        spark.sparkContext().master(), p, rounds));
     }
 
     /**
