@@ -13,6 +13,8 @@ import dev.trail.policy.BehaviourPolicy;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.rollout.EpisodeAssembler;
 import dev.trail.rollout.RolloutBuffer;
+import dev.trail.rollout.SeededEpisodes;
+import dev.trail.scale.SparkBackend;
 import dev.trail.rollout.StepCollector;
 import dev.trail.seed.Seeds;
 import dev.trail.space.Box;
@@ -99,8 +101,32 @@ final class CollectCommand implements Callable<Integer> {
             description = "Continuous actions: Gaussian noise of this std added (default: ${DEFAULT-VALUE}).")
     double actionNoise;
 
-    @Option(names = "--envs", defaultValue = "1", paramLabel = "K", description = "Environment copies (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--envs", defaultValue = "1", paramLabel = "K",
+            description = "Environment copies stepped together (--seeding vector only; default: ${DEFAULT-VALUE}).")
     int numEnvs;
+
+    /** How the episodes of a collection are seeded. */
+    enum Seeding {
+        /** Episode k of a part is a function of (seed, part, k) alone ({@link SeededEpisodes}): the default. */
+        episode,
+        /** Trail 0.1's scheme: K copies reset from one seed, actions from one stream, so episodes depend on --envs. */
+        vector
+    }
+
+    @Option(names = "--seeding", defaultValue = "episode", paramLabel = "SCHEME",
+            description = "episode (default: each episode seeded from (seed, part, episode index), the same whatever"
+                    + " the number of workers, locally or on Spark) or vector (datasets of Trail before the Spark"
+                    + " module: --envs copies share one seed and one action stream).")
+    Seeding seeding;
+
+    @Option(names = "--spark", paramLabel = "MASTER",
+            description = "Collect on Apache Spark: local[N], spark://HOST:PORT, or 'submit' for the master spark-submit"
+                    + " gives. --out is then a dataset folder (needs the trail-spark module: see docs/SPARK.md).")
+    String sparkMaster;
+
+    @Option(names = "--partitions", defaultValue = "0", paramLabel = "P",
+            description = "--spark: tasks per collection round (default: 0 = Spark's default parallelism).")
+    int partitions;
 
     @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Root seed (default: ${DEFAULT-VALUE}).")
     long seed;
@@ -138,6 +164,9 @@ final class CollectCommand implements Callable<Integer> {
         if (referenceEpisodes < 0) {
             throw new UserError("--reference-episodes must be >= 0, got " + referenceEpisodes);
         }
+        if (sparkMaster != null) {
+            return onSpark(r);
+        }
         Outputs.checkWritable(out, "--out");
         TrajectoryFiles.Format format = TrajectoryFiles.formatOf(out);
         if (format == TrajectoryFiles.Format.MINARI) {
@@ -163,6 +192,7 @@ final class CollectCommand implements Callable<Integer> {
         boolean bySteps = steps != null;
         List<Trajectory> data = new ArrayList<>();
         Path expertCheckpoint = null;
+        long started = System.nanoTime();
         switch (r) {
             case random -> data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target, 0));
             case expert, medium -> {
@@ -219,10 +249,117 @@ final class CollectCommand implements Callable<Integer> {
                 meta.put("expert_policy", expertCheckpoint.toString());
             }
         }
+        double collectSeconds = (System.nanoTime() - started) / 1e9;
         write(data, format, meta);
+        double seconds = (System.nanoTime() - started) / 1e9;
         long total = data.stream().mapToLong(Trajectory::length).sum();
-        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.2f to %s%n", data.size(), total,
-                meanReturn(data), out);
+        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.2f to %s (%.1f s, %.0f steps/s;"
+                + " collection %.1f s)%n", data.size(), total, meanReturn(data), out, seconds,
+                total / Math.max(seconds, 1e-9), collectSeconds);
+        meta.forEach((k, v) -> w.println("  " + k + ": " + v));
+        w.flush();
+        return Trail.OK;
+    }
+
+    /** The collection as a job for the Spark backend: the same parts, seeds and metadata as the local path. */
+    private Integer onSpark(Recipe r) throws IOException {
+        if (seeding != Seeding.episode) {
+            throw new UserError("--spark collects with --seeding episode (the scheme that does not depend on the workers)");
+        }
+        if (r == Recipe.medium_replay) {
+            throw new UserError("--recipe medium-replay copies a run's recorded trajectories; it has nothing to collect on"
+                    + " --spark");
+        }
+        if (partitions < 0) {
+            throw new UserError("--partitions must be >= 0, got " + partitions);
+        }
+        SparkBackend backend = SparkBackend.find().orElseThrow(() -> new UserError("--spark needs the trail-spark"
+                + " module on the class path (the `trail` launcher adds it when --spark is given)"
+                + " (docs/SPARK.md)"));
+        if (Files.exists(out)) {
+            throw new UserError("--out " + out + " already exists; a Spark collection writes a new dataset folder"
+                    + " (remove it or choose another name)");
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new UserError("cannot write --out " + out + ": folder " + parent + " does not exist");
+        }
+        EnvSpec env = TrainCommand.envSpec(envId);
+        Space<?> actions;
+        try (ArrayEnv<?> probe = env.makeArray()) {
+            actions = probe.actionSpace();
+        }
+        if (r != Recipe.random && policy == null) {
+            throw new UserError("--recipe " + recipe + " needs --policy (a trained run)");
+        }
+        // noise options are checked here (the executors would fail later, less clearly)
+        try {
+            BehaviourPolicy.of(null, actions, epsilon, actionNoise);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put("recipe", r.name().replace('_', '-'));
+        meta.put("env", envId);
+        meta.put("seed", Long.toString(seed));
+        meta.put("trail_version", Provenance.trailVersion());
+        long target = steps != null ? steps : episodes != null ? episodes : 100;
+        boolean bySteps = steps != null;
+        List<SparkBackend.CollectPart> parts = new ArrayList<>();
+        Path expertCheckpoint = null;
+        switch (r) {
+            case random -> parts.add(new SparkBackend.CollectPart("random", 0, null, target, bySteps));
+            case expert, medium -> {
+                Path checkpoint = r == Recipe.medium ? middleCheckpoint(policy) : checkpoint(policy);
+                fitting(load(checkpoint), checkpoint);
+                expertCheckpoint = lastCheckpointOfRun(policy);
+                meta.put("policy", checkpoint.toString());
+                parts.add(new SparkBackend.CollectPart(r.name(), 0, checkpoint, target, bySteps));
+            }
+            case mixed -> {
+                Path checkpoint = checkpoint(policy);
+                fitting(load(checkpoint), checkpoint);
+                expertCheckpoint = checkpoint;
+                meta.put("policy", checkpoint.toString());
+                meta.put("expert_fraction", Double.toString(expertFraction));
+                long expertPart = Math.round(target * expertFraction);
+                if (expertPart > 0) {
+                    parts.add(new SparkBackend.CollectPart("expert", 0, checkpoint, expertPart, bySteps));
+                }
+                if (target - expertPart > 0) {
+                    parts.add(new SparkBackend.CollectPart("random", 1, null, target - expertPart, bySteps));
+                }
+            }
+            case medium_replay -> throw new IllegalStateException("refused above");
+        }
+        if (epsilon > 0) {
+            meta.put("epsilon", Double.toString(epsilon));
+        }
+        if (actionNoise > 0) {
+            meta.put("action_noise", Double.toString(actionNoise));
+        }
+        // the reference returns are a few episodes: collected on the driver, as the local command does
+        if (referenceEpisodes > 0) {
+            meta.put("reference_return_random", Double.toString(meanReturn(collect(env,
+                    BehaviourPolicy.random(actions), "random", false, referenceEpisodes, 2))));
+            if (expertCheckpoint != null) {
+                meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
+                        BehaviourPolicy.of(fitting(load(expertCheckpoint), expertCheckpoint), actions, 0, 0), "expert",
+                        false, referenceEpisodes, 3))));
+                meta.put("expert_policy", expertCheckpoint.toString());
+            }
+        }
+        String master = "submit".equals(sparkMaster) ? null : sparkMaster;
+        SparkBackend.Written written;
+        try {
+            written = backend.collect(new SparkBackend.CollectJob(master, envId, seed, epsilon, actionNoise, parts, out,
+                    meta, partitions));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf(Locale.ROOT, "wrote %d trajectories, %d steps, mean return %.2f to %s (%s)%n", written.trajectories(),
+                written.steps(), written.meanReturn(), out, written.detail());
         meta.forEach((k, v) -> w.println("  " + k + ": " + v));
         w.flush();
         return Trail.OK;
@@ -305,6 +442,10 @@ final class CollectCommand implements Callable<Integer> {
     /** Whole episodes with {@code policy} until {@code target} episodes (or steps); streams from (seed, part). */
     private List<Trajectory> collect(EnvSpec env, BehaviourPolicy policy, String label, boolean bySteps, long target,
             int part) {
+        if (seeding == Seeding.episode) {
+            return SeededEpisodes.collect(env.makeArray(), seed, part, envId, label + "-", Map.of(Labels.POLICY, label),
+                    policy, policy.reportsLogProbs(), policy.reportsValues(), target, bySteps);
+        }
         List<Trajectory> out = new ArrayList<>();
         int horizon = 64;
         try (StepCollector c = new StepCollector(env::makeArray, numEnvs, horizon,

@@ -61,6 +61,15 @@ final class CreditCommand implements Callable<Integer> {
     @picocli.CommandLine.Option(names = "--list", description = "List the estimators with their options and exit.")
     boolean list;
 
+    @picocli.CommandLine.Option(names = "--spark", paramLabel = "MASTER",
+            description = "Run on Apache Spark (local[N], spark://HOST:PORT, or 'submit' for spark-submit's master):"
+                    + " --in a Parquet file or dataset folder, --out a new dataset folder (docs/SPARK.md).")
+    String sparkMaster;
+
+    @picocli.CommandLine.Option(names = "--partitions", defaultValue = "0", paramLabel = "P",
+            description = "--spark: tasks (default: 0 = Spark's default parallelism).")
+    int partitions;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter w = spec.commandLine().getOut();
@@ -72,7 +81,15 @@ final class CreditCommand implements Callable<Integer> {
             throw new UserError("--estimator, --in and --out are required (or use --list)");
         }
         AdvantageEstimator est = AdvantageEstimators.create(estimator, settings);
-        if (!Files.isRegularFile(in)) {
+        if (sparkMaster != null) {
+            return onSpark(w);
+        }
+        if (Files.isDirectory(in) && formatOf(in) == TrajectoryFiles.Format.PARQUET) {
+            if (!Files.isRegularFile(in.resolve(dev.trail.data.TrajectoryParquet.COMMITTED))) {
+                throw new UserError("--in " + in + " is a dataset folder without "
+                        + dev.trail.data.TrajectoryParquet.COMMITTED + " (the job that wrote it did not finish)");
+            }
+        } else if (!Files.isRegularFile(in)) {
             throw new UserError("--in " + in + " does not exist or is not a file");
         }
         Outputs.checkWritable(out, "--out");
@@ -132,6 +149,28 @@ final class CreditCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - start) / 1e9;
         w.printf("%s: %d trajectories in %d groups, %d steps -> %s (%.0f steps/s)%n", estimator,
                 trajectories.size(), groups.size(), steps, out, steps / Math.max(seconds, 1e-9));
+        w.flush();
+        return Trail.OK;
+    }
+
+    /** The same estimator on a Spark cluster (the trail-spark module): a dataset folder out. */
+    private Integer onSpark(PrintWriter w) {
+        if (formatOf(in) != TrajectoryFiles.Format.PARQUET || formatOf(out) != TrajectoryFiles.Format.PARQUET) {
+            throw new UserError("--spark reads and writes Parquet: give --in and --out names ending in .parquet");
+        }
+        if (partitions < 0) {
+            throw new UserError("--partitions must be >= 0, got " + partitions);
+        }
+        dev.trail.scale.SparkBackend backend = dev.trail.scale.SparkBackend.find().orElseThrow(() -> new UserError(
+                "--spark needs the trail-spark module on the class path (the `trail` launcher adds it when --spark"
+                        + " is given; docs/SPARK.md)"));
+        if (Files.exists(out)) {
+            throw new UserError("--out " + out + " already exists; credit on Spark writes a new dataset folder"
+                    + " (remove it or choose another name)");
+        }
+        dev.trail.scale.SparkBackend.Written r = backend.credit("submit".equals(sparkMaster) ? null : sparkMaster,
+                estimator, settings, in, out, partitions);
+        w.printf("%s: %d trajectories, %d steps -> %s (%s)%n", estimator, r.trajectories(), r.steps(), out, r.detail());
         w.flush();
         return Trail.OK;
     }

@@ -73,6 +73,12 @@ public final class TrajectoryParquet {
 
     static final int BATCH_ROWS = 1 << 16;
 
+    /**
+     * The marker file of a complete dataset folder (part files {@code *.parquet} read in name order),
+     * as Spark's committer writes it.
+     */
+    public static final String COMMITTED = "_SUCCESS";
+
     static {
         ArrowSettings.apply();
     }
@@ -660,6 +666,7 @@ public final class TrajectoryParquet {
 
     private static final class Reader implements TrajectorySource {
         private final Path file;
+        private String src;
         private final BufferAllocator allocator = new RootAllocator();
         private Connection conn;
         private Statement st;
@@ -704,12 +711,21 @@ public final class TrajectoryParquet {
 
         Reader(Path file) throws IOException {
             this.file = file;
-            if (!Files.isRegularFile(file)) {
+            if (Files.isDirectory(file)) {
+                // a dataset folder (Trail on Spark): part files in name order, complete only with its marker
+                if (!Files.isRegularFile(file.resolve(COMMITTED))) {
+                    allocator.close();
+                    throw new DatasetException(file + ": a dataset folder without " + COMMITTED
+                            + " (the job that wrote it did not finish)");
+                }
+            } else if (!Files.isRegularFile(file)) {
                 allocator.close();
                 throw new DatasetException(file + ": does not exist or is not a file");
             }
-            String path = literal(file.toAbsolutePath().toString());
-            String src = "read_parquet(" + path + ")";
+            String path = literal(Files.isDirectory(file) ? file.toAbsolutePath().resolve("*.parquet").toString()
+                    : file.toAbsolutePath().toString());
+            src = Files.isDirectory(file) ? "read_parquet(" + path + ", union_by_name = true)"
+                    : "read_parquet(" + path + ")";
             try {
                 // streamed results: DuckDB hands over chunks as it decodes them instead of materialising the file
                 java.util.Properties props = new java.util.Properties();
@@ -810,8 +826,8 @@ public final class TrajectoryParquet {
 
         /** The id of the trajectory at a row, looked up on the error path only. */
         private String idAt(long r) {
-            try (ResultSet q = conn.createStatement().executeQuery("SELECT trajectory_id::VARCHAR FROM read_parquet("
-                    + literal(file.toAbsolutePath().toString()) + ") LIMIT 1 OFFSET " + r)) {
+            try (ResultSet q = conn.createStatement().executeQuery("SELECT trajectory_id::VARCHAR FROM " + src
+                    + " LIMIT 1 OFFSET " + r)) {
                 return q.next() ? q.getString(1) : "?";
             } catch (SQLException e) {
                 return "?";

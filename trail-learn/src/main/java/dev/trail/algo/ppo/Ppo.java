@@ -400,7 +400,29 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         episodeCount = 0;
         episodeReturnSum = 0;
         episodeLengthSum = 0;
+        if (config.rolloutWorkers().equals("spark")) {
+            return remoteWorkers().collect(collectorSpec(), collector, policy.parameters(), update, this::onEpisode);
+        }
         return collector.collect(policy);
+    }
+
+    // ---- rollout workers on Spark (rollout_workers=spark) ----------------------------------------------
+
+    private dev.trail.scale.RolloutWorkers remote;
+
+    private dev.trail.scale.RolloutWorkers remoteWorkers() {
+        if (remote == null) {
+            remote = dev.trail.scale.SparkBackend.find().orElseThrow(() -> new IllegalArgumentException(
+                    "rollout_workers=spark needs the trail-spark module on the class path (the trail launcher adds it;"
+                            + " docs/SPARK.md)")).rolloutWorkers(config.sparkMaster());
+        }
+        return remote;
+    }
+
+    private dev.trail.scale.RolloutWorkers.CollectorSpec collectorSpec() {
+        return new dev.trail.scale.RolloutWorkers.CollectorSpec(env.id(), config.numEnvs(), config.numSteps(),
+                config.normalizeObservations(), config.clipObservations(), config.normalizeRewards(), config.gamma(),
+                config.clipRewards(), config.hiddenLayers());
     }
 
     @Override
@@ -747,6 +769,9 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
     @Override
     public void close() {
         collector.close();
+        if (remote != null) {
+            remote.close();
+        }
         if (manager != null) {
             manager.close();
         }

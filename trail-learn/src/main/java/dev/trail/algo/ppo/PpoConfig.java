@@ -41,6 +41,9 @@ import java.util.Map;
  * @param clipRewards bound after reward normalisation (10)
  * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; PPO takes
  *     any that uses the critic's values ("gae")
+ * @param rolloutWorkers {@code rollout_workers}: {@code local} (default) or {@code spark}: each batch collected
+ *     by a Spark executor task from the collector's exact state (the same metrics as local)
+ * @param sparkMaster {@code spark_master}: the master for {@code rollout_workers=spark}, or null for spark-submit's
  * @param backend {@code backend}: where the gradient steps run: {@code java} (the plain-Java MLP step of
  *     {@code dev.trail.nn.fast}, no native calls, libtorch not loaded), {@code djl} (libtorch through DJL),
  *     or {@code auto} (java up to {@link #JAVA_BACKEND_MAX_PARAMETERS} parameters, else djl). Each is
@@ -99,7 +102,11 @@ public record PpoConfig(
         @Param("SnapshotRL: teacher trajectories (.jsonl/.parquet, seeds and actions) whose states episodes start "
                 + "from; empty for none") String startStates,
         @Param(value = "probability that an episode starts from a start_states state", min = 0, max = 1)
-                double startStateFraction) {
+                double startStateFraction,
+        @Param("who collects the batches: local (the learner's thread) or spark (an executor task per batch, from"
+                + " the collector's exact state; same metrics; docs/SPARK.md)") String rolloutWorkers,
+        @Param("rollout_workers=spark: the Spark master, local[N] or spark://HOST:PORT (empty: spark-submit's)")
+                String sparkMaster) {
 
     /**
      * Networks up to this many parameters train on the plain-Java backend under {@code backend=auto}:
@@ -138,6 +145,11 @@ public record PpoConfig(
         advantageEstimator = advantageEstimator == null || advantageEstimator.isBlank() ? "gae"
                 : advantageEstimator.trim();
         backend = backend == null || backend.isBlank() ? "auto" : backend.trim();
+        rolloutWorkers = rolloutWorkers == null || rolloutWorkers.isBlank() ? "local" : rolloutWorkers.trim();
+        if (!rolloutWorkers.equals("local") && !rolloutWorkers.equals("spark")) {
+            throw new IllegalArgumentException("rollout_workers=" + rolloutWorkers + " must be local or spark");
+        }
+        sparkMaster = sparkMaster == null || sparkMaster.isBlank() ? null : sparkMaster.trim();
         if (!backend.equals("djl") && !backend.equals("java") && !backend.equals("auto")) {
             throw new IllegalArgumentException("backend=" + backend + " must be java, djl or auto");
         }
@@ -186,7 +198,7 @@ public record PpoConfig(
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
         return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
-                1e-5, "64,64", false, false, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5);
+                1e-5, "64,64", false, false, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5, "local", null);
     }
 
     /**
@@ -195,7 +207,7 @@ public record PpoConfig(
      */
     public static PpoConfig continuousDefaults() {
         return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
-                1e-5, "64,64", true, true, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5);
+                1e-5, "64,64", true, true, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5, "local", null);
     }
 
     private static void positive(String key, int v) {
