@@ -74,4 +74,22 @@ class TokenRlCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--init"), r.err());
     }
+
+    /** A multi-turn estimator on a single-response task is refused before any work, naming both; no run folder. */
+    @Test
+    void multiTurnEstimatorOnASingleResponseTaskIsRefusedBeforeAnyWork() {
+        Path runs = dir.resolve("mt-runs");
+        CliRunner r = CliRunner.run("train", "--env", "Countdown-v0", "--algo", "grpo", "--set", "estimator=gigpo",
+                "--set", "model.vocab_size=53", "--set", "model.layers=1", "--set", "model.width=32", "--set",
+                "model.heads=2", "--set", "model.context_length=64", "--set", "model.mlp_ratio=2", "--set",
+                "model.tied_embeddings=false", "--set", "model.init_std=0.02", "--out", runs.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("gigpo") && r.err().contains("Countdown-v0") && r.err().contains("multi-turn"),
+                r.err());
+        assertTrue(!java.nio.file.Files.exists(runs), "no run folder for a refused config");
+        r = CliRunner.run("train", "--env", "GridNav-v0", "--algo", "grpo", "--set", "estimator=gigpo",
+                "--set", "estimator_options=gama=0.5", "--out", runs.toString());
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("gama") && r.err().contains("gamma"), r.err());
+    }
 }
