@@ -5,8 +5,10 @@ import static dev.trail.advantage.Capability.NEEDS_GREEDY_BASELINE;
 import static dev.trail.advantage.Capability.NEEDS_GROUPS;
 import static dev.trail.advantage.Capability.NEEDS_LOG_PROBS;
 import static dev.trail.advantage.Capability.NEEDS_TREE;
+import static dev.trail.advantage.Capability.NEEDS_TURNS;
 import static dev.trail.advantage.Capability.NEEDS_VALUES;
 import static dev.trail.advantage.Capability.SHAPES_KL_INTO_REWARDS;
+import static dev.trail.advantage.Capability.TURN_STEPS;
 
 import java.util.Map;
 import java.util.Set;
@@ -32,9 +34,10 @@ final class BuiltinEstimators {
             Map.entry("gae", Set.of(NEEDS_VALUES)),
             Map.entry("spo-chain", Set.of(NEEDS_LOG_PROBS, NEEDS_EXTRAS)),
             Map.entry("spo-tree", Set.of(NEEDS_TREE)),
-            Map.entry("salt", Set.of(NEEDS_GROUPS)),
-            Map.entry("ui-s1", Set.of(NEEDS_GROUPS)),
-            Map.entry("spa", Set.of(NEEDS_VALUES, NEEDS_EXTRAS)),
+            Map.entry("salt", Set.of(NEEDS_GROUPS, TURN_STEPS)),
+            Map.entry("ui-s1", Set.of(NEEDS_GROUPS, TURN_STEPS)),
+            Map.entry("spa", Set.of(NEEDS_VALUES, NEEDS_EXTRAS, TURN_STEPS)),
+            Map.entry("gigpo", Set.of(NEEDS_GROUPS, NEEDS_TURNS, TURN_STEPS)),
             Map.entry("noisy-grpo", Set.of(NEEDS_GROUPS, NEEDS_EXTRAS)),
             Map.entry("arena-rl", Set.of(NEEDS_GROUPS, NEEDS_EXTRAS)),
             Map.entry("oprl", Set.of(NEEDS_GROUPS, NEEDS_EXTRAS)));

@@ -20,6 +20,18 @@ public enum Capability {
     /** Reads named per-step extras columns that only special rollouts produce (progress, ranks, ...). */
     NEEDS_EXTRAS("estimator-specific extras columns"),
     /**
+     * Reads one step per agent turn with the state each turn was taken in (its observation): only
+     * multi-turn episodes have them, so a trainer on single-response tasks cannot feed it.
+     */
+    NEEDS_TURNS("multi-turn episodes (one step per agent turn, with the state each turn saw)"),
+    /**
+     * Its steps are agent turns where the episodes have them: a trainer on multi-turn episodes gives
+     * it one step per turn (the turn's state as observation, its text as action, its reward) and
+     * spreads each step's advantage over the turn's policy tokens; on single responses its steps
+     * are tokens, as any estimator's.
+     */
+    TURN_STEPS("agent turns as steps"),
+    /**
      * Shapes a KL penalty into the rewards itself (its {@code kl_coef} option, from the
      * {@code refLogProb} column), so the trainer must not also put the KL into the rewards.
      */
@@ -29,6 +41,14 @@ public enum Capability {
 
     Capability(String description) {
         this.description = description;
+    }
+
+    /**
+     * Whether a trainer must supply it to use the estimator. {@link #TURN_STEPS} is a preference
+     * only: a trainer without turns feeds token steps.
+     */
+    public boolean required() {
+        return this != TURN_STEPS;
     }
 
     /** What it means, for messages ("needs critic values"). */

@@ -19,9 +19,9 @@ import java.util.Map;
 /**
  * Registers the step-, segment- and graph-level estimators ({@code ALGORITHMS.md} §3, §4, §7, §8,
  * §9): {@code spo-chain}, {@code spo-tree}, {@code salt}, {@code ui-s1}, {@code spa},
- * {@code noisy-grpo}, {@code arena-rl}, {@code oprl}. Each is a thin adapter from trajectory
+ * {@code gigpo}, {@code noisy-grpo}, {@code arena-rl}, {@code oprl}. Each is a thin adapter from trajectory
  * records to the math in {@link SpoChain}, {@link SpoTree}, {@link Salt}, {@link UiS1},
- * {@link Spa}, {@link NoisyGrpo}, {@link ArenaRl} and {@link Oprl}. PACS ({@link Pacs}) is math
+ * {@link Spa}, {@link Gigpo}, {@link NoisyGrpo}, {@link ArenaRl} and {@link Oprl}. PACS ({@link Pacs}) is math
  * only: its logit depends on the current policy, so it belongs in the learner's loss.
  *
  * <p>Extras columns read (each of length T; "per trajectory" columns hold one value repeated on every step and are
@@ -46,7 +46,9 @@ import java.util.Map;
  *       tokens of step t's action.</li>
  * </ul>
  *
- * <p>Returns: {@code ui-s1} gives the discounted return {@code G_t}, {@code spa} the GAE target
+ * <p>{@code gigpo} reads the observations: a step's anchor state is its observation row.
+ *
+ * <p>Returns: {@code ui-s1} and {@code gigpo} give the discounted return {@code G_t}, {@code spa} the GAE target
  * {@code A + V}; the others define no return of their own and return the advantages.
  *
  * <p>{@code spo-tree} gives one row per complete trajectory (root-to-leaf path), so the steps of
@@ -141,6 +143,21 @@ final class StepLevelEstimators {
                         Option.real("gamma", 1.0, 0.0, 1.0, "discount over turns"),
                         Option.real("gae_lambda", 1.0, 0.0, 1.0, "GAE lambda over turns")),
                 o -> batch -> spa(batch, o));
+
+        register("gigpo",
+                "GiGPO: episode group advantage + step advantage over identical anchor states of the group (arXiv 2505.10978, verl-agent)",
+                List.of(
+                        Option.real("gamma", Gigpo.DEFAULT_GAMMA, 0.0, 1.0, "discount of the step returns"),
+                        Option.real("step_weight", 1.0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY,
+                                "omega, weight of the step-level advantage"),
+                        Option.choice("mode", "mean_std_norm", List.of("mean_std_norm", "mean_norm"),
+                                "normalisation of both advantages: (x - mean)/(std + eps) or x - mean"),
+                        Option.choice("episode_form", "paper", List.of("paper", "code"),
+                                "episode statistics over trajectories (paper) or over all step rows (verl-agent)"),
+                        Option.integer("std_ddof", 1, 0, 1, "std degrees of freedom: 1 unbiased, 0 population"),
+                        Option.real("epsilon", StepCreditSupport.VERL_EPSILON, 0.0, 1.0,
+                                "added to the std in mean_std_norm")),
+                o -> batch -> gigpo(batch, o));
 
         register("noisy-grpo",
                 "NoisyGRPO: Kalman fusion of a noise-level prior and the reward z-score (ALGORITHMS.md §9.1)",
@@ -370,6 +387,46 @@ final class StepLevelEstimators {
             }
         }
         return new AdvantageResult(adv.toArray(new double[0][]), ret.toArray(new double[0][]));
+    }
+
+    private static AdvantageResult gigpo(List<TrajectoryGroup> batch, Options o) {
+        UiS1.Mode mode = o.getString("mode").equals("mean_norm") ? UiS1.Mode.MEAN_NORM : UiS1.Mode.MEAN_STD_NORM;
+        UiS1.EpisodeForm form = o.getString("episode_form").equals("code") ? UiS1.EpisodeForm.CODE
+                : UiS1.EpisodeForm.PAPER;
+        List<double[]> adv = new ArrayList<>();
+        List<double[]> ret = new ArrayList<>();
+        for (TrajectoryGroup g : batch) {
+            int n = g.size();
+            Object[][] anchors = new Object[n][];
+            double[][] rewards = new double[n][];
+            boolean[][] valid = new boolean[n][];
+            for (int i = 0; i < n; i++) {
+                Trajectory t = g.get(i);
+                anchors[i] = anchorKeys(t);
+                rewards[i] = t.rewards();
+                valid[i] = validSteps(t);
+            }
+            Gigpo.Result r = Gigpo.advantages(anchors, rewards, valid, o.getDouble("gamma"), o.getDouble("step_weight"),
+                    mode, form, o.getInt("std_ddof"), o.getDouble("epsilon"));
+            for (int i = 0; i < n; i++) {
+                adv.add(r.advantages()[i]);
+                ret.add(StepCreditSupport.zeroMasked(g.get(i), r.returns()[i]));
+            }
+        }
+        return new AdvantageResult(adv.toArray(new double[0][]), ret.toArray(new double[0][]));
+    }
+
+    /** GiGPO's anchor of each step: the observation the step saw, in canonical text form. */
+    private static Object[] anchorKeys(Trajectory t) {
+        if (t.observationSize() == 0 || t.observations().length == 0) {
+            throw new IllegalArgumentException("gigpo: trajectory " + t.id() + " has no observations; GiGPO groups"
+                    + " steps by the observation (anchor state) each step saw, so every step needs one");
+        }
+        Object[] keys = new Object[t.length()];
+        for (int s = 0; s < keys.length; s++) {
+            keys[s] = Salt.canonicalFloats(t.observations(), s * t.observationSize(), t.observationSize());
+        }
+        return keys;
     }
 
     private static AdvantageResult spa(List<TrajectoryGroup> batch, Options o) {

@@ -145,8 +145,9 @@ public record GroupRollout(List<Group> kept, Stats stats, Budget budget) impleme
 
     /**
      * The kept groups as trajectory records: one step per response token, tool outputs masked,
-     * the group's reward of each response on its last policy token, the sampling log-probs, and
-     * the greedy reward on the group. A tree rollout's members carry their lineage
+     * the group's reward of each response on its last policy token (multi-turn episodes: each
+     * turn's reward on its last policy token, the shaping, if any, on the last one), the sampling
+     * log-probs, and the greedy reward on the group. A tree rollout's members carry their lineage
      * ({@link Trajectory#parentId()}, {@link Trajectory#branchStep()}) and the group its
      * {@link TrajectoryTree} ({@link TrajectoryTree#fromBranches}).
      */
@@ -159,8 +160,14 @@ public record GroupRollout(List<Group> kept, Stats stats, Budget budget) impleme
                 ResponseSampler.Response r = g.responses().get(j);
                 Transcript t = r.transcript();
                 Trajectory base = t.toTrajectory(g.memberId(j), g.id(), 0, r.logProbs());
-                double[] rewards = new double[t.responseLength()];
-                rewards[t.lastTrainedIndex()] = g.rewards()[j];
+                double[] rewards;
+                if (t.multiTurn()) {
+                    rewards = t.rewards();
+                    rewards[t.lastTrainedIndex()] += g.rewards()[j] - t.reward();
+                } else {
+                    rewards = new double[t.responseLength()];
+                    rewards[t.lastTrainedIndex()] = g.rewards()[j];
+                }
                 String parent = g.isTree() && g.parents()[j] >= 0 ? g.memberId(g.parents()[j]) : null;
                 members.add(new Trajectory(base.id(), base.groupId(), base.seed(), null, 0, base.actions(),
                         base.actionSize(), rewards, base.logProbs(), null, base.mask(), base.terminated(),
@@ -169,6 +176,54 @@ public record GroupRollout(List<Group> kept, Stats stats, Budget budget) impleme
             }
             TrajectoryTree tree = g.isTree() ? TrajectoryTree.fromBranches(g.id(), members) : null;
             out.add(new TrajectoryGroup(g.id(), members, g.greedyReward(), tree));
+        }
+        return out;
+    }
+
+    /**
+     * The kept groups of multi-turn episodes as turn-level trajectory records, for step-level
+     * credit whose steps are agent turns: step {@code k} of a trajectory is its turn {@code k}.
+     * <ul>
+     *   <li>observation {@code k} (one float) is the id of the state the turn was taken in, numbered
+     *       in first-seen order over the group (equal ids = equal {@link Transcript.Turn#stateKey()}),
+     *       so identical states across the group are recognisable (GiGPO anchors, SALT's
+     *       state-action key); the last row, after the final turn, is -1;</li>
+     *   <li>text action {@code k} is the turn's text; reward {@code k} the turn's reward (the group's
+     *       shaping, if any, added to the last turn);</li>
+     *   <li>every turn is trained on; {@code terminated}/{@code truncated} as the episode ended.</li>
+     * </ul>
+     * Ids and order match {@link #groups()}; {@link Transcript#spreadOverTurns} takes the per-turn
+     * advantages back to tokens.
+     *
+     * @throws IllegalArgumentException if a response is not a multi-turn episode, naming it
+     */
+    public List<TrajectoryGroup> turnGroups() {
+        List<TrajectoryGroup> out = new ArrayList<>(kept.size());
+        for (Group g : kept) {
+            java.util.Map<String, Integer> ids = new java.util.HashMap<>();
+            List<Trajectory> members = new ArrayList<>();
+            for (int j = 0; j < g.responses().size(); j++) {
+                Transcript t = g.responses().get(j).transcript();
+                String id = g.id() + "." + j;
+                if (!t.multiTurn()) {
+                    throw new IllegalArgumentException("response " + id + " to " + t.problemKey()
+                            + " is not a multi-turn episode (it has no turns); turn-level credit needs one");
+                }
+                List<Transcript.Turn> turns = t.turns();
+                int n = turns.size();
+                float[] observations = new float[n + 1];
+                double[] rewards = new double[n];
+                for (int k = 0; k < n; k++) {
+                    observations[k] = ids.computeIfAbsent(turns.get(k).stateKey(), key -> ids.size());
+                    rewards[k] = turns.get(k).reward();
+                }
+                observations[n] = -1;
+                rewards[n - 1] += g.rewards()[j] - t.reward();
+                members.add(new Trajectory(id, g.id(), 0, observations, 1, null, 0, rewards, null, null, null,
+                        t.terminated(), t.truncated(), Double.NaN, null, t.problemKey(), t.turnTexts(), null, 0,
+                        null));
+            }
+            out.add(new TrajectoryGroup(g.id(), members, g.greedyReward(), null));
         }
         return out;
     }

@@ -1,6 +1,8 @@
 package dev.trail.token;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Builds one response to one problem, a policy token at a time, running the task's tool calls:
@@ -20,6 +22,13 @@ import java.util.Arrays;
  * </ul>
  * {@link #transcript()} then verifies the response text (tool outputs included, EOS excluded)
  * and returns the token ids, loss mask and verdict.
+ *
+ * <p><b>Multi-turn tasks</b> ({@link MultiTurnTask}): the policy's end-of-turn token closes a
+ * turn; the environment's reply is asked for then, and its observation is appended right after
+ * the end-of-turn token as tokens not trained on (and returned, like a tool output). The response
+ * is terminated when a reply ends the task, truncated after the task's turn budget or at the
+ * token budget. {@link #transcript()} then carries the turns (token spans, rewards, the state each
+ * turn saw) and a verdict whose reward is the sum of the turn rewards.
  *
  * <p>Not thread-safe; {@link #copy()} gives an independent builder at the same point (tree
  * rollouts branch this way).
@@ -42,6 +51,15 @@ public final class ResponseBuilder {
     private int searchFrom;
     private boolean terminated;
     private boolean truncated;
+    // multi-turn episodes (multi == null for a single response)
+    private final MultiTurnTask multi;
+    private MultiTurnTask.State state;
+    private int turnStart;
+    private StringBuilder turnText;
+    private List<Transcript.Turn> turns;
+    private double rewardSum;
+    private boolean wellFormed = true;
+    private double lastReward;
 
     /**
      * Starts a response to {@code problem}.
@@ -74,6 +92,16 @@ public final class ResponseBuilder {
         System.arraycopy(prompt, 0, context, 1, prompt.length);
         this.length = promptLength;
         this.text = new StringBuilder();
+        this.multi = task instanceof MultiTurnTask m ? m : null;
+        if (multi != null) {
+            if (tool != null) {
+                throw new IllegalArgumentException(task.id() + " is a multi-turn task with a tool; its environment"
+                        + " turns take the tool's place");
+            }
+            this.state = multi.start(problem);
+            this.turnText = new StringBuilder();
+            this.turns = new ArrayList<>();
+        }
     }
 
     private ResponseBuilder(ResponseBuilder o) {
@@ -90,6 +118,14 @@ public final class ResponseBuilder {
         this.searchFrom = o.searchFrom;
         this.terminated = o.terminated;
         this.truncated = o.truncated;
+        this.multi = o.multi;
+        this.state = o.state;
+        this.turnStart = o.turnStart;
+        this.turnText = o.turnText == null ? null : new StringBuilder(o.turnText);
+        this.turns = o.turns == null ? null : new ArrayList<>(o.turns);
+        this.rewardSum = o.rewardSum;
+        this.wellFormed = o.wellFormed;
+        this.lastReward = o.lastReward;
     }
 
     /** An independent builder in the same state. */
@@ -114,6 +150,10 @@ public final class ResponseBuilder {
                     + Vocabulary.SIZE + ")");
         }
         put(token, true);
+        lastReward = 0;
+        if (multi != null) {
+            return appendTurnToken(token);
+        }
         if (token == Vocabulary.EOS) {
             terminated = true;
             return NONE;
@@ -137,6 +177,39 @@ public final class ResponseBuilder {
             append(tokens[used++]);
         }
         return used;
+    }
+
+    private int[] appendTurnToken(int token) {
+        if (token != multi.endOfTurn()) {
+            Vocabulary.appendToken(text, token);
+            Vocabulary.appendToken(turnText, token);
+            if (responseLength() >= budget) {
+                truncated = true;
+            }
+            return NONE;
+        }
+        Vocabulary.appendToken(text, token);
+        MultiTurnTask.Reply reply = multi.reply(problem, state, turnText.toString());
+        int end = responseLength();
+        int[] ids = Vocabulary.encode(reply.observation());
+        int fit = Math.min(ids.length, budget - responseLength());
+        for (int i = 0; i < fit; i++) {
+            put(ids[i], false);
+            Vocabulary.appendToken(text, ids[i]);
+        }
+        turns.add(new Transcript.Turn(turnStart, end, responseLength(), reply.reward(), state.key(), true));
+        rewardSum += reply.reward();
+        lastReward = reply.reward();
+        wellFormed &= reply.wellFormed();
+        state = reply.next();
+        turnStart = responseLength();
+        turnText.setLength(0);
+        if (reply.done()) {
+            terminated = true;
+        } else if (turns.size() >= multi.maxTurns() || responseLength() >= budget) {
+            truncated = true;
+        }
+        return fit == ids.length ? ids : Arrays.copyOf(ids, fit);
     }
 
     private int[] runTool() {
@@ -193,7 +266,7 @@ public final class ResponseBuilder {
         return terminated || truncated;
     }
 
-    /** Whether the policy ended the response with EOS. */
+    /** Whether the policy ended the response with EOS (multi-turn: whether the environment ended the task). */
     public boolean terminated() {
         return terminated;
     }
@@ -246,6 +319,26 @@ public final class ResponseBuilder {
         return text.toString();
     }
 
+    /** Whether the task is a {@link MultiTurnTask}. */
+    public boolean multiTurn() {
+        return multi != null;
+    }
+
+    /** Policy turns finished so far (0 for a single response). */
+    public int turnsTaken() {
+        return multi == null ? 0 : turns.size();
+    }
+
+    /** The environment's current state (null for a single response). */
+    public MultiTurnTask.State state() {
+        return state;
+    }
+
+    /** The reward earned by the last {@link #append} (a multi-turn turn's reward; 0 otherwise). */
+    public double lastReward() {
+        return lastReward;
+    }
+
     /** Closing tags written so far (calls run, refused for the budget, or unopened). */
     public int toolCalls() {
         return toolCalls;
@@ -256,21 +349,48 @@ public final class ResponseBuilder {
      * here (truncated), for samplers that stop on their own length limit.
      */
     public Transcript transcript() {
-        Verdict verdict = task.verify(problem, text.toString());
         boolean cut = !terminated;
+        if (multi != null) {
+            List<Transcript.Turn> all = new ArrayList<>(turns);
+            if (turnStart < responseLength()) {
+                all.add(new Transcript.Turn(turnStart, responseLength(), responseLength(), 0.0, state.key(), false));
+            }
+            Verdict o = multi.outcome(problem, state);
+            Verdict verdict = new Verdict(rewardSum, o.correct(), o.formatOk() && (wellFormed || o.correct()),
+                    o.note());
+            return new Transcript(problem.key(), Arrays.copyOfRange(context, 0, promptLength),
+                    Arrays.copyOfRange(context, promptLength, length), Arrays.copyOfRange(trained, promptLength, length),
+                    text.toString(), verdict, terminated, cut, toolCalls, all);
+        }
+        Verdict verdict = task.verify(problem, text.toString());
         return new Transcript(problem.key(), Arrays.copyOfRange(context, 0, promptLength),
                 Arrays.copyOfRange(context, promptLength, length), Arrays.copyOfRange(trained, promptLength, length),
                 text.toString(), verdict, terminated, cut, toolCalls);
     }
 
     /**
-     * Runs a whole response: appends {@code policyText} then EOS, resolving tool calls, and
+     * Runs a whole response: appends {@code policyText} then EOS, resolving tool calls (for a
+     * {@link MultiTurnTask}: each of its turns, separated by {@value MultiTurnTask#TURN_SEPARATOR},
+     * then the end-of-turn token, the environment replying in between), and
      * returns the transcript (truncated if it ran out of budget). Suited to demonstrations:
      * {@code ResponseBuilder.respond(task, p, task.demonstration(p), ctx, max)}.
      */
     public static Transcript respond(TokenTask task, Problem problem, String policyText, int contextLength,
             int maxResponseTokens) {
         ResponseBuilder b = new ResponseBuilder(task, problem, contextLength, maxResponseTokens);
+        if (task instanceof MultiTurnTask m) {
+            for (String turn : policyText.split(MultiTurnTask.TURN_SEPARATOR, -1)) {
+                b.appendAll(Vocabulary.encode(turn));
+                if (b.done()) {
+                    break;
+                }
+                b.append(m.endOfTurn());
+                if (b.done()) {
+                    break;
+                }
+            }
+            return b.transcript();
+        }
         int[] ids = Vocabulary.encode(policyText);
         b.appendAll(ids);
         if (!b.done()) {

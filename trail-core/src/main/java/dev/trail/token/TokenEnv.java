@@ -27,6 +27,9 @@ import java.util.Map;
  * 0 on every step but the last, which carries the verifier's reward for the response text
  * (outcome reward), also when the response was cut.
  *
+ * <p>A {@link MultiTurnTask} pays each turn's reward on the step of its end-of-turn token instead
+ * (the environment's observation is appended in that step, like a tool output).
+ *
  * <h2>Episode end</h2>
  * Terminated when the policy emits EOS. Truncated when the response (policy tokens and tool
  * outputs) reaches {@code min(maxResponseTokens, contextLength - promptLength)} tokens without EOS.
@@ -137,10 +140,12 @@ public final class TokenEnv implements Env<int[], Integer>, Snapshottable<TokenE
         if (toolTokens.length > 0) {
             info.put("toolOutput", Vocabulary.decode(toolTokens));
         }
-        double reward = 0;
+        double reward = builder.multiTurn() ? builder.lastReward() : 0;
         if (builder.done()) {
-            Verdict v = task.verify(builder.problem(), builder.responseText());
-            reward = v.reward();
+            Verdict v = builder.transcript().verdict();
+            if (!builder.multiTurn()) {
+                reward = v.reward();
+            }
             info.put("correct", v.correct());
             info.put("formatOk", v.formatOk());
             info.put("note", v.note());

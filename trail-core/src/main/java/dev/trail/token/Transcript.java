@@ -2,6 +2,7 @@ package dev.trail.token;
 
 import dev.trail.trajectory.Trajectory;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A finished, verified response: what a trainer needs to compute a loss on it.
@@ -20,9 +21,43 @@ import java.util.Arrays;
  * @param terminated whether the response ended with EOS
  * @param truncated whether it was cut at the length budget
  * @param toolCalls closing tool tags the policy wrote
+ * @param turns the policy turns of a {@link MultiTurnTask} episode, in order; empty for a single response
  */
 public record Transcript(String problemKey, int[] promptTokens, int[] responseTokens, boolean[] trained,
-        String responseText, Verdict verdict, boolean terminated, boolean truncated, int toolCalls) {
+        String responseText, Verdict verdict, boolean terminated, boolean truncated, int toolCalls,
+        List<Turn> turns) {
+
+    /**
+     * One policy turn of a multi-turn episode and the environment's reply: response tokens
+     * {@code [start, end)} are the policy's (the last one the end-of-turn token, unless the budget
+     * cut the turn), {@code [end, observationEnd)} the observation after it.
+     *
+     * @param start first response token of the turn
+     * @param end one past its last policy token
+     * @param observationEnd one past the last observation token ({@code end} when there is none)
+     * @param reward the turn's reward (0 for a turn the budget cut)
+     * @param stateKey {@link MultiTurnTask.State#key()} of the state the turn was taken in
+     * @param complete whether the policy finished the turn (wrote the end-of-turn token)
+     */
+    public record Turn(int start, int end, int observationEnd, double reward, String stateKey, boolean complete) {
+        public Turn {
+            if (start < 0 || end <= start || observationEnd < end) {
+                throw new IllegalArgumentException("a turn spans response tokens [start, end) then the observation up to "
+                        + "observationEnd, with start < end <= observationEnd; got " + start + ", " + end + ", "
+                        + observationEnd);
+            }
+            if (stateKey == null) {
+                throw new IllegalArgumentException("turn at token " + start + " has no state key");
+            }
+        }
+    }
+
+    /** A single response (no turns). */
+    public Transcript(String problemKey, int[] promptTokens, int[] responseTokens, boolean[] trained,
+            String responseText, Verdict verdict, boolean terminated, boolean truncated, int toolCalls) {
+        this(problemKey, promptTokens, responseTokens, trained, responseText, verdict, terminated, truncated,
+                toolCalls, List.of());
+    }
 
     public Transcript {
         if (responseTokens.length != trained.length) {
@@ -32,6 +67,16 @@ public record Transcript(String problemKey, int[] promptTokens, int[] responseTo
         if (terminated == truncated) {
             throw new IllegalArgumentException("a transcript is either terminated (EOS) or truncated, got terminated="
                     + terminated + ", truncated=" + truncated);
+        }
+        turns = turns == null ? List.of() : List.copyOf(turns);
+        int previous = 0;
+        for (Turn turn : turns) {
+            if (turn.start() < previous || turn.observationEnd() > responseTokens.length) {
+                throw new IllegalArgumentException("transcript of " + problemKey + ": turn [" + turn.start() + ", "
+                        + turn.observationEnd() + ") overlaps the previous turn or runs past the "
+                        + responseTokens.length + " response tokens");
+            }
+            previous = turn.observationEnd();
         }
         promptTokens = promptTokens.clone();
         responseTokens = responseTokens.clone();
@@ -90,10 +135,70 @@ public record Transcript(String problemKey, int[] promptTokens, int[] responseTo
         return -1;
     }
 
+    /** Whether this is a multi-turn episode (it has turns). */
+    public boolean multiTurn() {
+        return !turns.isEmpty();
+    }
+
+    /**
+     * The per-token rewards {@code [T]}: for a single response the outcome reward on the last
+     * trained token; for a multi-turn episode each turn's reward on its last policy token (the sum
+     * is the verdict's reward). 0 elsewhere.
+     */
+    public double[] rewards() {
+        double[] rewards = new double[responseTokens.length];
+        if (turns.isEmpty()) {
+            int last = lastTrainedIndex();
+            if (last >= 0) {
+                rewards[last] = verdict.reward();
+            }
+        } else {
+            for (Turn turn : turns) {
+                rewards[turn.end() - 1] += turn.reward();
+            }
+        }
+        return rewards;
+    }
+
+    /**
+     * Per-token values {@code [T]} from per-turn values {@code [turns]}: each turn's value on its
+     * policy tokens, 0 on the observations (which are never trained on).
+     *
+     * @throws IllegalArgumentException if {@code perTurn} does not have one value per turn
+     */
+    public double[] spreadOverTurns(double[] perTurn) {
+        if (perTurn.length != turns.size()) {
+            throw new IllegalArgumentException("transcript of " + problemKey + " has " + turns.size()
+                    + " turns but " + perTurn.length + " per-turn values were given");
+        }
+        double[] out = new double[responseTokens.length];
+        for (int k = 0; k < perTurn.length; k++) {
+            Turn turn = turns.get(k);
+            for (int i = turn.start(); i < turn.end(); i++) {
+                if (trained[i]) {
+                    out[i] = perTurn[k];
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The text of each turn's policy tokens (end-of-turn token excluded), in order. */
+    public String[] turnTexts() {
+        String[] out = new String[turns.size()];
+        for (int k = 0; k < out.length; k++) {
+            Turn turn = turns.get(k);
+            int end = turn.complete() ? turn.end() - 1 : turn.end();
+            out[k] = Vocabulary.decode(responseTokens, turn.start(), end);
+        }
+        return out;
+    }
+
     /**
      * The response as a trajectory of {@code T} steps, one per response token: actions are the
      * token ids as floats ({@code actionSize} 1), {@code mask} is {@link #trained()}, the outcome
-     * reward sits on the last trained token and 0 elsewhere (tool outputs carry no reward),
+     * reward sits on the last trained token and 0 elsewhere (tool outputs carry no reward; a
+     * multi-turn episode has each turn's reward on its last policy token, see {@link #rewards()}),
      * {@code terminated}/{@code truncated} as the response ended. Observations are not stored:
      * the prompt is in {@link #promptTokens()}.
      */
@@ -115,8 +220,7 @@ public record Transcript(String problemKey, int[] promptTokens, int[] responseTo
         for (int i = 0; i < t; i++) {
             actions[i] = responseTokens[i];
         }
-        double[] rewards = new double[t];
-        rewards[last] = verdict.reward();
+        double[] rewards = rewards();
         return new Trajectory(id, groupId, seed, null, 0, actions, 1, rewards,
                 logProbs == null ? null : logProbs.clone(), null, trained.clone(), terminated, truncated, Double.NaN,
                 null);
@@ -127,7 +231,8 @@ public record Transcript(String problemKey, int[] promptTokens, int[] responseTo
         return o instanceof Transcript x && problemKey.equals(x.problemKey) && Arrays.equals(promptTokens, x.promptTokens)
                 && Arrays.equals(responseTokens, x.responseTokens) && Arrays.equals(trained, x.trained)
                 && responseText.equals(x.responseText) && verdict.equals(x.verdict) && terminated == x.terminated
-                && truncated == x.truncated && toolCalls == x.toolCalls;
+                && truncated == x.truncated && toolCalls == x.toolCalls
+                && turns.equals(x.turns);
     }
 
     @Override

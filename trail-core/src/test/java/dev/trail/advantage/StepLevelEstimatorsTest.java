@@ -33,7 +33,8 @@ class StepLevelEstimatorsTest {
             "spa", Set.of("variant", "alpha", "beta", "gamma", "gae_lambda"),
             "noisy-grpo", Set.of("p_alpha", "r_value"),
             "arena-rl", Set.of("rank_source"),
-            "oprl", Set.of("beta", "alpha", "base", "step_normalisation"));
+            "oprl", Set.of("beta", "alpha", "base", "step_normalisation"),
+            "gigpo", Set.of("gamma", "step_weight", "mode", "episode_form", "std_ddof", "epsilon"));
 
     @Test
     void everyEstimatorIsRegisteredWithItsOptions() {
@@ -58,6 +59,8 @@ class StepLevelEstimatorsTest {
         assertEquals("paper", defaultOf("spa", "variant"));
         assertEquals("0.01", defaultOf("noisy-grpo", "p_alpha"));
         assertEquals("0.05", defaultOf("oprl", "beta"));
+        assertEquals("0.95", defaultOf("gigpo", "gamma"));
+        assertEquals("1.0", defaultOf("gigpo", "step_weight"));
     }
 
     private static String defaultOf(String estimator, String option) {
@@ -156,7 +159,8 @@ class StepLevelEstimatorsTest {
         {"ui-s1"}, {"ui-s1", "episode_form", "code", "episode_score", "extras"},
         {"spa"}, {"spa", "variant", "code"},
         {"noisy-grpo"}, {"arena-rl"}, {"arena-rl", "rank_source", "score-tournament"},
-        {"oprl"}, {"oprl", "step_normalisation", "group", "base", "rloo"}};
+        {"oprl"}, {"oprl", "step_normalisation", "group", "base", "rloo"},
+        {"gigpo"}, {"gigpo", "mode", "mean_norm", "episode_form", "code"}};
 
     static AdvantageEstimator create(String[] config) {
         Map<String, String> settings = new LinkedHashMap<>();
@@ -245,7 +249,7 @@ class StepLevelEstimatorsTest {
     @ParameterizedTest
     @CsvSource({
         "spo-chain, logProbs", "salt, actions", "spa, grounding", "noisy-grpo, noiseLevel",
-        "arena-rl, arenaRank", "oprl, prmLogRatio", "spo-tree, tree"})
+        "arena-rl, arenaRank", "oprl, prmLogRatio", "spo-tree, tree", "gigpo, observations"})
     void missingInputErrorsNameTheTrajectoryAndField(String estimator, String field) {
         TrajectoryGroup bare = new TrajectoryGroup("g", List.of(Trajectory.ofOutcome("bare-1", "g", 1, 3)));
         IllegalArgumentException ex = assertThrows(IllegalArgumentException.class,
@@ -255,7 +259,7 @@ class StepLevelEstimatorsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spo-chain", "salt", "ui-s1", "spa", "noisy-grpo", "arena-rl", "oprl"})
+    @ValueSource(strings = {"spo-chain", "salt", "ui-s1", "spa", "noisy-grpo", "arena-rl", "oprl", "gigpo"})
     void inputsAreNotMutated(String estimator) {
         List<TrajectoryGroup> batch = batch();
         List<TrajectoryGroup> copy = batch();

@@ -148,6 +148,49 @@ class SamplerTest {
         assertFalse(task.tool() == null);
     }
 
+    /**
+     * Multi-turn episodes are token-exact: the environment's observations are fed as they were
+     * appended (never re-tokenised), masked, with log-prob 0; the sampling-time log-probs of the
+     * policy tokens equal the learner's recomputed ones, and replaying the tokens gives the same transcript.
+     */
+    @Test
+    void multiTurnEpisodesAreTokenExact() {
+        Transformer model = Transformer.initialize(TransformerConfig.tiny().withContextLength(128), new Rng(21));
+        for (String id : new String[] {dev.trail.envs.token.GridNavTask.ID, dev.trail.envs.token.GuessTask.ID}) {
+            TokenTask task = TokenTasks.task(id);
+            List<Problem> ps = problems(task, 6, 4);
+            try (NDManager manager = Torch.newManager()) {
+                int max = task.defaultMaxResponseTokens();
+                List<Sampler.Sample> samples = new Sampler(model).sample(manager, task, ps, streams(6, 5),
+                        SamplingConfig.sampled(1.0, max));
+                List<Transcript> ts = samples.stream().map(Sampler.Sample::transcript).toList();
+                TokenBatch batch = TokenBatch.of(ts);
+                Parameters.Bound w = model.parameters().constant(manager);
+                double[][] recomputed = batch.gather(toDouble(model.tokenLogProbs(w, batch.inputsTensor(manager),
+                        batch.targetsTensor(manager), 1.0, false).logProbs().toFloatArray()));
+                int turns = 0, observations = 0;
+                for (int i = 0; i < samples.size(); i++) {
+                    Transcript t = ts.get(i);
+                    assertTrue(t.multiTurn());
+                    turns += t.turns().size();
+                    assertEquals(t, dev.trail.token.ResponseBuilder.replay(task, ps.get(i), t.responseTokens(), 128, max));
+                    boolean[] trained = t.trained();
+                    double[] sampled = samples.get(i).logProbs();
+                    for (int j = 0; j < sampled.length; j++) {
+                        if (trained[j]) {
+                            assertEquals(recomputed[i][j], sampled[j], 1e-5, id + " row " + i + " token " + j);
+                        } else {
+                            assertEquals(0.0, sampled[j]);
+                            observations++;
+                        }
+                    }
+                }
+                assertTrue(turns > samples.size(), id + ": a random policy should take several turns, took " + turns);
+                assertTrue(observations > 0);
+            }
+        }
+    }
+
     static double[] toDouble(float[] f) {
         double[] d = new double[f.length];
         for (int i = 0; i < f.length; i++) {

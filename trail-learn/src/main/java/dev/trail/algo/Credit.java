@@ -52,7 +52,7 @@ public final class Credit {
             Set<Capability> required) {
         List<String> missing = new ArrayList<>();
         for (Capability c : entry.capabilities()) {
-            if (!supplied.contains(c)) {
+            if (c.required() && !supplied.contains(c)) {
                 missing.add("it needs " + c.description() + ", which the trainer does not supply");
             }
         }

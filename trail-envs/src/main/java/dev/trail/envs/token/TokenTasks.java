@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * The token tasks by id, ready for the environment registry: {@code Arithmetic-v0},
- * {@code Countdown-v0}, {@code Calculator-v0}.
+ * {@code Countdown-v0}, {@code Calculator-v0}, and the multi-turn tasks ({@link dev.trail.token.MultiTurnTask})
+ * {@code GridNav-v0}, {@code Guess-v0}, {@code Calculator-MultiTurn-v0}.
  *
  * <p>Each id has declared options ({@link #options(String)}), set as strings like
  * {@code --set key=value}: the task's own (see {@link #task(String, Map)}) plus
@@ -28,7 +29,8 @@ public final class TokenTasks {
     /** The default context length of every token task, in tokens. */
     public static final int DEFAULT_CONTEXT_LENGTH = 128;
 
-    private static final List<String> IDS = List.of(ArithmeticTask.ID, CountdownTask.ID, CalculatorTask.ID);
+    private static final List<String> IDS = List.of(ArithmeticTask.ID, CountdownTask.ID, CalculatorTask.ID,
+            GridNavTask.ID, GuessTask.ID, CalculatorMultiTurnTask.ID);
 
     private TokenTasks() {
     }
@@ -106,6 +108,14 @@ public final class TokenTasks {
                     Option.integer("max_target", 999, 1, Integer.MAX_VALUE, "largest target"),
                     Option.integer("min_used", 3, 2, 6, "fewest numbers the generating expression combines (capped at numbers)"),
                     Option.flag("integer_division", true, "whether every division must be exact"));
+            case GridNavTask.ID -> List.of(
+                    Option.integer("size", 4, 2, 9, "grid side"),
+                    Option.real("wall_probability", 0.25, 0, 0.6, "chance that a cell is a wall"),
+                    Option.integer("min_distance", 2, 1, 16, "fewest moves from start to goal"),
+                    Option.integer("max_turns", 8, 1, 1000, "moves per episode"));
+            case GuessTask.ID -> List.of(
+                    Option.integer("max", 99, 1, 9999, "largest hidden number"),
+                    Option.integer("max_turns", 8, 1, 1000, "guesses per episode"));
             default -> List.of(
                     Option.integer("left_digits", 3, 1, 9, "digits of the left factor"),
                     Option.integer("right_digits", 2, 1, 9, "digits of the right factor"),
@@ -145,6 +155,19 @@ public final class TokenTasks {
                 int defaultMax = Math.max(CountdownTask.Config.defaults().maxResponseTokens(), c.longestDemonstration());
                 yield new CountdownTask(new CountdownTask.Config(c.numbers(), c.maxNumber(), c.minTarget(),
                         c.maxTarget(), c.minUsed(), c.integerDivision(), formatReward, heldOut,
+                        maxResponse == 0 ? defaultMax : maxResponse));
+            }
+            case GridNavTask.ID -> new GridNavTask(new GridNavTask.Config(o.getInt("size"),
+                    o.getDouble("wall_probability"), o.getInt("min_distance"), o.getInt("max_turns"), heldOut));
+            case GuessTask.ID -> new GuessTask(new GuessTask.Config(o.getInt("max"), o.getInt("max_turns"), heldOut));
+            case CalculatorMultiTurnTask.ID -> {
+                CalculatorTask.Config c = new CalculatorTask.Config(o.getInt("left_digits"), o.getInt("right_digits"),
+                        o.getInt("addend_digits"), o.getInt("max_tool_calls"), formatReward, heldOut, Integer.MAX_VALUE);
+                // one end-of-turn token per turn: one more than the single response's EOS
+                int defaultMax = Math.max(CalculatorTask.Config.defaults().maxResponseTokens(),
+                        c.longestDemonstration() + 1);
+                yield new CalculatorMultiTurnTask(new CalculatorTask.Config(c.leftDigits(), c.rightDigits(),
+                        c.addendDigits(), c.maxToolCalls(), formatReward, heldOut,
                         maxResponse == 0 ? defaultMax : maxResponse));
             }
             default -> {

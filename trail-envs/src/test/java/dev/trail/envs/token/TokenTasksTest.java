@@ -21,7 +21,8 @@ class TokenTasksTest {
 
     @Test
     void idsAndSpecs() {
-        assertEquals(List.of("Arithmetic-v0", "Countdown-v0", "Calculator-v0"), TokenTasks.ids());
+        assertEquals(List.of("Arithmetic-v0", "Countdown-v0", "Calculator-v0", "GridNav-v0", "Guess-v0",
+                "Calculator-MultiTurn-v0"), TokenTasks.ids());
         for (EnvSpec spec : TokenTasks.specs()) {
             assertTrue(Double.isNaN(spec.rewardThreshold()));
             try (Env<?, ?> env = spec.make()) {
@@ -33,6 +34,8 @@ class TokenTasksTest {
         assertEquals(16, TokenTasks.spec("Arithmetic-v0").maxEpisodeSteps());
         assertEquals(32, TokenTasks.spec("Countdown-v0").maxEpisodeSteps());
         assertEquals(64, TokenTasks.spec("Calculator-v0").maxEpisodeSteps());
+        assertEquals(72, TokenTasks.spec("GridNav-v0").maxEpisodeSteps());
+        assertEquals(32, TokenTasks.spec("Guess-v0").maxEpisodeSteps());
     }
 
     @Test
