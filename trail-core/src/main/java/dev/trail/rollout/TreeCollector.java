@@ -60,7 +60,8 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
     }
 
     private final TokenTask task;
-    private final TreeStrategy strategy;
+    private final java.util.function.IntFunction<TreeStrategy> strategies;
+    private TreeStrategy strategy;
     private final Settings settings;
     private final ToDoubleFunction<Transcript> reward;
     private Rng problems;
@@ -74,21 +75,32 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
      */
     public TreeCollector(TokenTask task, TreeStrategy strategy, Settings settings, ToDoubleFunction<Transcript> reward,
             Rng problems, Rng sampling) {
+        this(task, batch -> strategy, settings, reward, problems, sampling);
+    }
+
+    /**
+     * A collector whose strategy depends on the batch (LATR's η schedule): {@code strategies}
+     * maps the number of batches collected before this one to the strategy of this one.
+     */
+    public TreeCollector(TokenTask task, java.util.function.IntFunction<TreeStrategy> strategies, Settings settings,
+            ToDoubleFunction<Transcript> reward, Rng problems, Rng sampling) {
         this.task = task;
-        this.strategy = strategy;
+        this.strategies = strategies;
+        this.strategy = strategies.apply(0);
         this.settings = settings;
         this.reward = reward;
         this.problems = problems;
         this.sampling = sampling;
     }
 
-    /** The strategy. */
+    /** The strategy of the last (or next, before any) batch. */
     public TreeStrategy strategy() {
         return strategy;
     }
 
     @Override
     public GroupRollout collect(ForkableDecoder.Factory decoders) {
+        strategy = strategies.apply(collections);
         collections++;
         List<Problem> batch = new ArrayList<>(settings.tasksPerBatch());
         for (int i = 0; i < settings.tasksPerBatch(); i++) {

@@ -52,8 +52,12 @@ public final class Sampler {
     public record Sample(Problem problem, Transcript transcript, double[] logProbs) {
     }
 
-    /** What a call produced besides the samples, for throughput figures. */
-    public record Stats(long tokensGenerated, long decodingSteps, long nanos) {
+    /**
+     * What a call produced besides the samples, for throughput figures.
+     *
+     * @param positionsEvaluated (row, position) pairs the model evaluated, padding included
+     */
+    public record Stats(long tokensGenerated, long decodingSteps, long nanos, long positionsEvaluated) {
         /** Response tokens (all rows) per second of wall time. */
         public double tokensPerSecond() {
             return nanos == 0 ? 0 : tokensGenerated * 1e9 / nanos;
@@ -61,7 +65,7 @@ public final class Sampler {
     }
 
     private final Transformer model;
-    private Stats lastStats = new Stats(0, 0, 0);
+    private Stats lastStats = new Stats(0, 0, 0, 0);
 
     /** A sampler reading {@code model}'s current weights at every call. */
     public Sampler(Transformer model) {
@@ -182,7 +186,11 @@ public final class Sampler {
             }
             out.add(new Sample(problems.get(r), t, lp));
         }
-        lastStats = new Stats(generated, steps, System.nanoTime() - start);
+        // the prefill evaluates every row's promptWidth columns; each decoding step one column per row
+        // (without the cache, every step re-evaluates all columns fed so far)
+        long positions = config.useCache() ? (long) rows * (promptWidth + steps)
+                : (long) rows * promptWidth + (long) rows * (steps * (2L * promptWidth + steps + 1) / 2);
+        lastStats = new Stats(generated, steps, System.nanoTime() - start, positions);
         return out;
     }
 

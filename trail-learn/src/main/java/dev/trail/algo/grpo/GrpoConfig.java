@@ -50,6 +50,9 @@ import java.util.Map;
  * @param model the transformer shape: required without {@code --init}; with one it must match the checkpoint (null: take it)
  * @param dapo whether the config started from DAPO's settings ({@link #withDapo()}); a preset of
  *        {@link #binder(String)}: keys set explicitly still win
+ * @param rollout how the G responses per prompt are sampled: {@code iid} (independently), or as a tree
+ *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout})
+ * @param tree the tree strategies' settings (section {@code tree})
  */
 public record GrpoConfig(
         @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
@@ -83,7 +86,9 @@ public record GrpoConfig(
         @Param(value = "samples per problem for pass@k (0: greedy only)", min = 0, max = 1024) int evalK,
         @Param("transformer shape; none: take it from --init") TransformerConfig model,
         @Param("start from DAPO: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL; "
-                + "keys set explicitly still win") boolean dapo) {
+                + "keys set explicitly still win") boolean dapo,
+        @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo") TreeRolloutConfig.Kind rollout,
+        @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
@@ -117,6 +122,9 @@ public record GrpoConfig(
         check("eval_every", evalEvery >= 0, evalEvery);
         check("eval_problems", evalProblems >= 1, evalProblems);
         check("eval_k", evalK >= 0, evalK);
+        if (rollout == null || tree == null) {
+            throw new IllegalArgumentException("grpo rollout and tree must not be null");
+        }
     }
 
     private static void check(String key, boolean ok, Object value) {
@@ -135,7 +143,7 @@ public record GrpoConfig(
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null, false);
+                200, 4, null, false, TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults());
     }
 
     /** This config with another estimator. */
@@ -143,7 +151,7 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -151,7 +159,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with other batch sizes. */
@@ -159,7 +167,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with another evaluation schedule. */
@@ -167,7 +175,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -175,7 +183,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -183,7 +191,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true);
+                evalEvery, evalProblems, evalK, model, true, rollout, tree);
     }
 
     /** This config with another KL setting. */
@@ -191,7 +199,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -199,7 +207,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -207,7 +215,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /** This config with another learning rate. */
@@ -215,7 +223,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
     }
 
     /**
