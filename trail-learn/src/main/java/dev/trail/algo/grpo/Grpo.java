@@ -260,7 +260,8 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     @Override
     public boolean done() {
-        return update >= config.iterations() || (config.maxMinutes() > 0 && minutes() >= config.maxMinutes());
+        return update >= config.iterations() || (config.maxMinutes() > 0 && minutes() >= config.maxMinutes())
+                || (config.maxSampledTokens() > 0 && generatedTokens >= config.maxSampledTokens());
     }
 
     /** Minutes of training so far, over every process of the run (the budget {@code max_minutes} counts). */

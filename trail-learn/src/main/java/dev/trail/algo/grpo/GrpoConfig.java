@@ -53,6 +53,8 @@ import java.util.Map;
  * @param rollout how the G responses per prompt are sampled: {@code iid} (independently), or as a tree
  *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout})
  * @param tree the tree strategies' settings (section {@code tree})
+ * @param maxSampledTokens token budget: training stops after the update that reaches this many sampled
+ *        policy tokens (0: none), for comparisons at equal sampled-token budget
  */
 public record GrpoConfig(
         @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
@@ -88,7 +90,9 @@ public record GrpoConfig(
         @Param("start from DAPO: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL; "
                 + "keys set explicitly still win") boolean dapo,
         @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo") TreeRolloutConfig.Kind rollout,
-        @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree) {
+        @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree,
+        @Param(value = "stop after the update that reaches this many sampled policy tokens (0: none)", min = 0,
+                max = Long.MAX_VALUE) long maxSampledTokens) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
@@ -122,6 +126,7 @@ public record GrpoConfig(
         check("eval_every", evalEvery >= 0, evalEvery);
         check("eval_problems", evalProblems >= 1, evalProblems);
         check("eval_k", evalK >= 0, evalK);
+        check("max_sampled_tokens", maxSampledTokens >= 0, maxSampledTokens);
         if (rollout == null || tree == null) {
             throw new IllegalArgumentException("grpo rollout and tree must not be null");
         }
@@ -143,7 +148,7 @@ public record GrpoConfig(
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null, false, TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults());
+                200, 4, null, false, TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0);
     }
 
     /** This config with another estimator. */
@@ -151,7 +156,7 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -159,7 +164,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other batch sizes. */
@@ -167,7 +172,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another evaluation schedule. */
@@ -175,7 +180,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -183,7 +188,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -191,7 +196,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true, rollout, tree);
+                evalEvery, evalProblems, evalK, model, true, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another KL setting. */
@@ -199,7 +204,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -207,7 +212,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -215,7 +220,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another learning rate. */
@@ -223,7 +228,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
     }
 
     /**
