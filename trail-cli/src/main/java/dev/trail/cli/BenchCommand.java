@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code trail bench}: end-to-end benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
-        subcommands = {BenchCommand.EnvBench.class, CreditBenchCommand.class, DataBenchCommand.class})
+        subcommands = {BenchCommand.EnvBench.class, CreditBenchCommand.class, DataBenchCommand.class,
+            TreeBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec
