@@ -30,8 +30,8 @@ import java.util.TreeMap;
  *       and every live tree branch is older than {@code max(r)}; or at {@code forceReturnStep}.
  *       Unfinished branches then continue by ordinary sampling.</li>
  * </ul>
- * An under-full root (fewer than {@code n_kt} tree branches at exit) gets ordinary samples from the
- * prompt for the missing slots; the code duplicates the root's first sequence instead
+ * An under-full root (fewer than {@code n_kt} tree branches at exit, or once none of its tree
+ * branches is live) gets ordinary samples from the prompt for the missing slots; the code duplicates the root's first sequence instead
  * ({@code fill_return_sequences}), which puts identical rewards into the group. Only the
  * edit-distance criterion is implemented (suffix-match and ROUGE-L, the math preset's, are not).
  *
@@ -180,6 +180,15 @@ public final class LatrStrategy implements TreeStrategy {
         return List.of(Draw.token(top[0]));
     }
 
+    private static boolean liveTreeBranch(List<TreeBranch> branches) {
+        for (TreeBranch b : branches) {
+            if (b.depth == 1 && b.live()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static int treeBranches(List<TreeBranch> branches) {
         int n = 0;
         for (TreeBranch b : branches) {
@@ -272,13 +281,15 @@ public final class LatrStrategy implements TreeStrategy {
 
     @Override
     public List<Start> refill(int p, Batch batch) {
-        if (treePhase || treeSlots == 0) {
+        if (treeSlots == 0) {
             return List.of();
         }
         if (filled == null) {
             filled = new boolean[batch.problems()];
         }
-        if (filled[p]) {
+        // a root is filled when the tree phase ends, or earlier once none of its tree branches is live
+        // (it cannot grow any more), so that its ordinary samples do not wait for the other roots
+        if (filled[p] || (treePhase && liveTreeBranch(batch.branches(p)))) {
             return List.of();
         }
         filled[p] = true;

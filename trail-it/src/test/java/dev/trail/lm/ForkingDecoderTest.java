@@ -142,12 +142,13 @@ class ForkingDecoderTest {
 
     /**
      * The tree engine without forks reproduces the batch sampler exactly (same streams, same
-     * tokens and log-probs), tool calls included; a branch forked with a copy of its stream then
+     * tokens and log-probs), tool calls and multi-turn environment replies included (the environment
+     * state is part of the forked response state); a branch forked with a copy of its stream then
      * continues exactly as the unforked run with that stream.
      */
     @Test
     void treeBranchesContinueExactlyAsTheBatchSamplerWithTheSameStreams() {
-        for (String id : new String[] {ArithmeticTask.ID, CalculatorTask.ID}) {
+        for (String id : new String[] {ArithmeticTask.ID, CalculatorTask.ID, "Guess-v0", "GridNav-v0"}) {
             TokenTask task = TokenTasks.task(id);
             Transformer model = Transformer.initialize(TransformerConfig.tiny(), new Rng(7));
             List<Problem> ps = problems(task, 3, 9);
