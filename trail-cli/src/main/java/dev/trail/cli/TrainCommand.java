@@ -378,7 +378,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Record algoConfig = bindSection(algorithm.config(envSpec), file, algorithm.name());
         try {
-            algorithm.validate(algoConfig);
+            algorithm.validate(algoConfig, envSpec);
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }

@@ -38,6 +38,14 @@ public interface Algorithm {
     default void validate(Record config) {
     }
 
+    /**
+     * {@link #validate(Record)} for training on {@code env}: also refuses option combinations that
+     * this environment cannot serve (a multi-turn estimator on a single-response task), naming both.
+     */
+    default void validate(Record config, EnvSpec env) {
+        validate(config);
+    }
+
     /** Refuses an environment this algorithm cannot train on, naming it and why. */
     void checkEnvironment(EnvSpec env);
 
@@ -91,7 +99,7 @@ public interface Algorithm {
     default Path train(Map<String, String> settings, EnvSpec env, long seed, long totalSteps, Path init,
             TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
         Record config = config(env).parse(settings);
-        validate(config);
+        validate(config, env);
         return train(config, env, seed, totalSteps, init, listener, checkpointDir, checkpointEvery);
     }
 

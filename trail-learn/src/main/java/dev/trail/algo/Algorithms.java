@@ -247,6 +247,12 @@ public final class Algorithms {
         }
 
         @Override
+        public void validate(Record config, EnvSpec env) {
+            validate(config);
+            Grpo.checkCredit((GrpoConfig) config, env);
+        }
+
+        @Override
         public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
                 Path checkpointDir, int checkpointEvery) throws IOException {
             return Grpo.train((GrpoConfig) config, env, seed, init, listener, checkpointDir, checkpointEvery)

@@ -41,6 +41,7 @@ import dev.trail.rollout.TreeCollector;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.seed.Shuffle;
+import dev.trail.token.MultiTurnTask;
 import dev.trail.token.Problem;
 import dev.trail.token.TokenEnv;
 import dev.trail.token.TokenTask;
@@ -90,13 +91,32 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     /** Non-finite gradient steps in a row after which training stops. */
     static final int MAX_CONSECUTIVE_SKIPS = 8;
 
-    /** What this trainer can feed an estimator with i.i.d. rollouts. */
+    /** What this trainer can feed an estimator with i.i.d. rollouts on any token task. */
     static final Set<Capability> SUPPLIED = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
             Capability.NEEDS_GREEDY_BASELINE, Capability.SHAPES_KL_INTO_REWARDS);
 
     /** What it can feed an estimator with tree rollouts: the trees, and no greedy baseline. */
     static final Set<Capability> SUPPLIED_WITH_TREES = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
             Capability.NEEDS_TREE, Capability.SHAPES_KL_INTO_REWARDS);
+
+    /** What this trainer can feed an estimator on {@code task}: also turns when the task is multi-turn. */
+    static Set<Capability> supplied(TokenTask task) {
+        return supplied(SUPPLIED, task instanceof MultiTurnTask);
+    }
+
+    /** What it can feed under {@code config}'s rollout strategy, on a multi-turn task or not. */
+    static Set<Capability> supplied(GrpoConfig config, boolean multiTurn) {
+        return supplied(config.rollout().isTree() ? SUPPLIED_WITH_TREES : SUPPLIED, multiTurn);
+    }
+
+    private static Set<Capability> supplied(Set<Capability> base, boolean multiTurn) {
+        if (!multiTurn) {
+            return base;
+        }
+        Set<Capability> s = java.util.EnumSet.copyOf(base);
+        s.add(Capability.NEEDS_TURNS);
+        return s;
+    }
 
     private final GrpoConfig config;
     private final EnvSpec env;
@@ -107,6 +127,8 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private final AdvantageEstimators.Entry estimatorEntry;
     private final AdvantageEstimator estimator;
     private final boolean klInReward;
+    /** Credit on agent turns (a multi-turn task and an estimator whose steps are turns). */
+    private final boolean turnLevel;
     private final boolean klInLoss;
     private final int maxNew;
     private final SamplingConfig sampling;
@@ -140,8 +162,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         this.policy = initial;
         this.reference = initial.copy();
         this.estimatorEntry = AdvantageEstimators.entry(config.estimator());
-        checkCredit(config);
-        this.estimator = Credit.estimator("grpo", config.estimator(), supplied(config), Set.of(), estimatorSettings());
+        checkRollout(config);
+        this.estimator = Credit.estimator("grpo on " + env.id(), config.estimator(),
+                supplied(config, task instanceof MultiTurnTask), Set.of(), estimatorSettings());
+        this.turnLevel = task instanceof MultiTurnTask && estimatorEntry.has(Capability.TURN_STEPS);
         this.klInReward = config.klCoef() > 0 && config.klInReward()
                 && !estimatorEntry.has(Capability.SHAPES_KL_INTO_REWARDS);
         this.klInLoss = config.klCoef() > 0 && !config.klInReward();
@@ -197,17 +221,13 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         return new Grpo(config, env, seed, policy);
     }
 
-    /** What this trainer supplies an estimator under {@code config}'s rollout strategy. */
-    static Set<Capability> supplied(GrpoConfig config) {
-        return config.rollout().isTree() ? SUPPLIED_WITH_TREES : SUPPLIED;
-    }
-
     /**
-     * Refuses, before any work, a config whose advantage estimator this trainer cannot feed under
-     * its rollout strategy (naming the estimator, the rollout and what is missing), tree rollouts
-     * with dynamic sampling, and a tree shape that does not fit the group size.
+     * Refuses, before any work, what does not fit the rollout strategy: an estimator that needs trees
+     * with {@code rollout=iid}, one that needs a greedy baseline with a tree rollout (naming the
+     * estimator and the rollout), tree rollouts with dynamic sampling, and a tree shape that does not
+     * fit the group size.
      */
-    public static void checkCredit(GrpoConfig config) {
+    static void checkRollout(GrpoConfig config) {
         String rollout = config.rollout().cliName();
         AdvantageEstimators.Entry entry = AdvantageEstimators.entry(config.estimator());
         if (!config.rollout().isTree() && entry.has(Capability.NEEDS_TREE)) {
@@ -225,7 +245,26 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         if (config.rollout().isTree()) {
             config.tree().strategy(config.rollout(), config.groupSize(), Math.max(1, config.maxNewTokens()), 0);
         }
-        Credit.estimator("grpo", config.estimator(), supplied(config), Set.of(), Map.of());
+    }
+
+    /**
+     * Refuses a config whose advantage estimator this trainer cannot feed on any task under its
+     * rollout strategy, naming what it lacks (no work done); {@link #checkCredit(GrpoConfig, EnvSpec)}
+     * also checks the task.
+     */
+    public static void checkCredit(GrpoConfig config) {
+        checkRollout(config);
+        Credit.estimator("grpo", config.estimator(), supplied(config, true), Set.of(), config.estimatorSettings());
+    }
+
+    /**
+     * Refuses a config whose estimator this trainer cannot feed on {@code env}, naming the estimator,
+     * the environment and what is missing (no work done).
+     */
+    public static void checkCredit(GrpoConfig config, EnvSpec env) {
+        checkRollout(config);
+        Credit.estimator("grpo on " + env.id(), config.estimator(),
+                supplied(config, TokenEnv.taskOf(env) instanceof MultiTurnTask), Set.of(), config.estimatorSettings());
     }
 
     /** Trains a fresh run to its end: {@code trail train --env ID --algo grpo --init DIR}. */
@@ -327,7 +366,54 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             return new AdvantageResult(new double[0][], new double[0][]);
         }
         refLogProbs = config.klCoef() > 0 ? referenceLogProbs(transcripts) : null;
-        return estimator.estimate(withReference(rollout.groups()));
+        List<TrajectoryGroup> tokenGroups = withReference(rollout.groups());
+        if (!turnLevel) {
+            return estimator.estimate(tokenGroups);
+        }
+        return spreadOverTurns(estimator.estimate(turnLevel(rollout.turnGroups(), tokenGroups)));
+    }
+
+    /**
+     * The turn-level groups with each turn's reward as in the token-level groups (the KL penalty, when
+     * it is in the reward, summed over the turn's tokens).
+     */
+    private List<TrajectoryGroup> turnLevel(List<TrajectoryGroup> turnGroups, List<TrajectoryGroup> tokenGroups) {
+        if (!klInReward) {
+            return turnGroups;
+        }
+        List<TrajectoryGroup> out = new ArrayList<>(turnGroups.size());
+        int row = 0;
+        for (int g = 0; g < turnGroups.size(); g++) {
+            List<Trajectory> members = new ArrayList<>();
+            for (int j = 0; j < turnGroups.get(g).size(); j++, row++) {
+                Trajectory turns = turnGroups.get(g).get(j);
+                double[] tokenRewards = tokenGroups.get(g).get(j).rewards();
+                List<Transcript.Turn> spans = transcripts.get(row).turns();
+                double[] rewards = new double[spans.size()];
+                for (int k = 0; k < rewards.length; k++) {
+                    for (int i = spans.get(k).start(); i < spans.get(k).observationEnd(); i++) {
+                        rewards[k] += tokenRewards[i];
+                    }
+                }
+                // the shaping of the outcome (tokenRewards' last policy token) is already in the token rewards
+                members.add(new Trajectory(turns.id(), turns.groupId(), turns.seed(), turns.observations(),
+                        turns.observationSize(), null, 0, rewards, null, null, null, turns.terminated(),
+                        turns.truncated(), Double.NaN, null, turns.taskId(), turns.textActions(), null, 0, null));
+            }
+            out.add(new TrajectoryGroup(turnGroups.get(g).groupId(), members, turnGroups.get(g).greedyReward(), null));
+        }
+        return out;
+    }
+
+    /** Turn-level advantages and returns spread over each turn's policy tokens. */
+    private AdvantageResult spreadOverTurns(AdvantageResult perTurn) {
+        double[][] adv = new double[transcripts.size()][];
+        double[][] ret = new double[transcripts.size()][];
+        for (int i = 0; i < adv.length; i++) {
+            adv[i] = transcripts.get(i).spreadOverTurns(perTurn.advantages()[i]);
+            ret[i] = transcripts.get(i).spreadOverTurns(perTurn.returns()[i]);
+        }
+        return new AdvantageResult(adv, ret);
     }
 
     /** The groups with the reference log-probs as an extra column, and KL-penalised rewards when the KL is in the reward. */
@@ -369,11 +455,12 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     /** Registry options this trainer sets: the KL coefficient of an estimator that shapes the KL itself. */
     private Map<String, String> estimatorSettings() {
+        Map<String, String> settings = new LinkedHashMap<>(config.estimatorSettings());
         if (estimatorEntry.has(Capability.SHAPES_KL_INTO_REWARDS)) {
             double beta = config.klInReward() ? config.klCoef() : 0.0;
-            return Map.of("kl_coef", Double.toString(beta));
+            settings.put("kl_coef", Double.toString(beta));
         }
-        return Map.of();
+        return settings;
     }
 
     @Override
@@ -487,6 +574,13 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         m.put("charts/truncation_rate", (double) s.truncated() / s.responses());
         m.put("charts/format_error_rate", (double) s.malformed() / s.responses());
         m.put("charts/kept_groups", (double) rollout.kept().size());
+        if (task instanceof MultiTurnTask) {
+            long turns = 0;
+            for (ResponseSampler.Response r : rollout.responses()) {
+                turns += r.transcript().turns().size();
+            }
+            m.put("charts/turns", rollout.responses().isEmpty() ? 0.0 : (double) turns / rollout.responses().size());
+        }
         m.put("charts/generation_rounds", (double) s.rounds());
         m.put("time/sample_tokens_per_second", s.tokens() / s.seconds());
         GroupRollout.Budget b = rollout.budget();

@@ -50,11 +50,13 @@ import java.util.Map;
  * @param model the transformer shape: required without {@code --init}; with one it must match the checkpoint (null: take it)
  * @param dapo whether the config started from DAPO's settings ({@link #withDapo()}); a preset of
  *        {@link #binder(String)}: keys set explicitly still win
+ * @param estimatorOptions the estimator's registry options, {@code key=value} pairs separated by
+ *        {@code ,} (checked against the estimator's declared options); empty for its defaults
  * @param rollout how the G responses per prompt are sampled: {@code iid} (independently), or as a tree
  *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout})
  * @param tree the tree strategies' settings (section {@code tree})
- * @param maxSampledTokens token budget: training stops after the update that reaches this many sampled
- *        policy tokens (0: none), for comparisons at equal sampled-token budget
+ * @param maxSampledTokens budget of sampled policy tokens over the run (0: none), for comparisons at
+ *        an equal sampled-token budget; the run stops after the update that reaches it
  */
 public record GrpoConfig(
         @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
@@ -89,10 +91,13 @@ public record GrpoConfig(
         @Param("transformer shape; none: take it from --init") TransformerConfig model,
         @Param("start from DAPO: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL; "
                 + "keys set explicitly still win") boolean dapo,
+        @Param(value = "the estimator's own options as KEY=VALUE pairs separated by ',' (e.g. gamma=0.9,step_weight=0.5 "
+                + "for gigpo; see trail credit --list); empty: its defaults", name = "estimator_options")
+                String estimatorOptions,
         @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo") TreeRolloutConfig.Kind rollout,
         @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree,
-        @Param(value = "stop after the update that reaches this many sampled policy tokens (0: none)", min = 0,
-                max = Long.MAX_VALUE) long maxSampledTokens) {
+        @Param(value = "budget of sampled policy tokens (0: none); training stops after the update that reaches it",
+                min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
@@ -104,6 +109,8 @@ public record GrpoConfig(
 
     public GrpoConfig {
         AdvantageEstimators.entry(estimator); // unknown names: the registry's message listing all
+        estimatorOptions = estimatorOptions == null ? "" : estimatorOptions.trim();
+        AdvantageEstimators.entry(estimator).create(estimatorSettings(estimator, estimatorOptions));
         check("group_size", groupSize >= 1, groupSize);
         check("prompts_per_batch", promptsPerBatch >= 1, promptsPerBatch);
         new PolicyLoss.Clip(epsilonLow, epsilonHigh, dualClipC); // validates, naming the field
@@ -132,6 +139,32 @@ public record GrpoConfig(
         }
     }
 
+    /**
+     * The estimator's settings from {@code estimator_options}.
+     *
+     * @throws IllegalArgumentException for a pair without {@code =}, naming it
+     */
+    static Map<String, String> estimatorSettings(String estimator, String options) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (options == null || options.isBlank()) {
+            return out;
+        }
+        for (String pair : options.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("grpo estimator_options: '" + pair.trim() + "' is not KEY=VALUE"
+                        + " (options of " + estimator + " are separated by ',')");
+            }
+            out.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
+        }
+        return out;
+    }
+
+    /** The estimator's settings from {@link #estimatorOptions()}. */
+    public Map<String, String> estimatorSettings() {
+        return estimatorSettings(estimator, estimatorOptions);
+    }
+
     private static void check(String key, boolean ok, Object value) {
         if (!ok) {
             throw new IllegalArgumentException("grpo " + key + " is invalid: " + value);
@@ -148,7 +181,7 @@ public record GrpoConfig(
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null, false, TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0);
+                200, 4, null, false, "", TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0);
     }
 
     /** This config with another estimator. */
@@ -156,7 +189,7 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -164,7 +197,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other batch sizes. */
@@ -172,7 +205,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another evaluation schedule. */
@@ -180,7 +213,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -188,7 +221,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -196,7 +229,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true, rollout, tree, maxSampledTokens);
+                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another KL setting. */
@@ -204,7 +237,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -212,7 +245,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -220,7 +253,23 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+    }
+
+    /** This config with other estimator options ({@code key=value} pairs separated by {@code ,}). */
+    public GrpoConfig withEstimatorOptions(String options) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens);
+    }
+
+    /** This config with a budget of sampled policy tokens (0: none). */
+    public GrpoConfig withMaxSampledTokens(long budget) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget);
     }
 
     /** This config with another learning rate. */
@@ -228,7 +277,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, rollout, tree, maxSampledTokens);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /**
