@@ -25,7 +25,8 @@ final class SftCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--env", paramLabel = "ID", description = "Token task: Arithmetic-v0, Countdown-v0, Calculator-v0.")
+    @Option(names = "--env", paramLabel = "ID", description = "Token task: Arithmetic-v0, Countdown-v0, Calculator-v0, or a multi-turn one: GridNav-v0, "
+            + "Guess-v0, Calculator-MultiTurn-v0.")
     String envId;
 
     @Option(names = "--seed", defaultValue = "1", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")

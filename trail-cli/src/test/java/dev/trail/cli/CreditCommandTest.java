@@ -184,6 +184,53 @@ class CreditCommandTest {
         assertTrue(r.err().contains("line 2") && r.err().contains("reward"), r.err());
     }
 
+    /** Multi-turn episodes, one step per agent turn (observation = the state the turn saw): GiGPO's worked example. */
+    private static final String[] TURNS = {
+        "{\"id\":\"t1\",\"group\":\"layout\",\"steps\":[{\"observation\":[0],\"action\":\"r\",\"reward\":0},"
+                + "{\"observation\":[1],\"action\":\"d\",\"reward\":1}]}",
+        "{\"id\":\"t2\",\"group\":\"layout\",\"steps\":[{\"observation\":[0],\"action\":\"d\",\"reward\":0},"
+                + "{\"observation\":[2],\"action\":\"r\",\"reward\":0},{\"observation\":[1],\"action\":\"d\",\"reward\":1}]}",
+        "{\"id\":\"t3\",\"group\":\"layout\",\"terminated\":false,\"truncated\":true,\"steps\":["
+                + "{\"observation\":[0],\"action\":\"d\",\"reward\":0},{\"observation\":[2],\"action\":\"l\",\"reward\":0},"
+                + "{\"observation\":[2],\"action\":\"l\",\"reward\":0}]}"};
+
+    @Test
+    void gigpoOnMultiTurnEpisodesMatchesItsWorkedExample() throws IOException {
+        Path in = write("turns.jsonl", TURNS);
+        Path out = dir.resolve("out.jsonl");
+        CliRunner r = CliRunner.run("credit", "--estimator", "gigpo", "--set", "gamma=0.5", "--in", in.toString(),
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        List<double[]> adv = column(out, "advantage");
+        // GigpoTest: τ1 [1.577345, 0.577349], τ2 [0.577349, 1.732046, 0.577349], τ3 [-2.154695, -1.732047, -1.732047]
+        assertArrayEquals(new double[] {1.577345, 0.577349}, adv.get(0), 1e-5);
+        assertArrayEquals(new double[] {0.577349, 1.732046, 0.577349}, adv.get(1), 1e-5);
+        assertArrayEquals(new double[] {-2.154695, -1.732047, -1.732047}, adv.get(2), 1e-5);
+        assertArrayEquals(new double[] {0.25, 0.5, 1.0}, column(out, "return").get(1), 1e-12);
+    }
+
+    @Test
+    void malformedMultiTurnEpisodesNameTheLineAndField() throws IOException {
+        Path out = dir.resolve("out.jsonl");
+        // a turn without the state it saw
+        Path missing = write("missing.jsonl", TURNS[0], TURNS[1],
+                TURNS[2].replace("{\"observation\":[2],\"action\":\"l\",\"reward\":0}]", "{\"action\":\"l\",\"reward\":0}]"));
+        CliRunner r = CliRunner.run("credit", "--estimator", "gigpo", "--in", missing.toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("line 3") && r.err().contains("'observation'"), r.err());
+        // no states at all: GiGPO cannot find its anchor states
+        Path none = write("none.jsonl", TURNS[0].replaceAll("\"observation\":\\[\\d\\],", ""));
+        r = CliRunner.run("credit", "--estimator", "gigpo", "--in", none.toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("line 1") && r.err().contains("observation"), r.err());
+        // a turn reward that is not a number
+        Path reward = write("reward.jsonl", TURNS[0], TURNS[1].replace("\"action\":\"r\",\"reward\":0", "\"action\":\"r\",\"reward\":\"x\""));
+        r = CliRunner.run("credit", "--estimator", "gigpo", "--in", reward.toString(), "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("line 2") && r.err().contains("step 1: reward"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
     @Test
     void missingValueForGaeNamesTheLineAndField() throws IOException {
         Path in = write("in.jsonl", "{\"id\":\"ok\",\"steps\":[{\"reward\":1,\"value\":0}]}",

@@ -8,7 +8,8 @@
  *       horizon of one step), acting with a {@link dev.trail.rollout.VectorPolicy};</li>
  *   <li>{@link dev.trail.rollout.GroupCollector}: G responses per task into a
  *       {@link dev.trail.rollout.GroupRollout} (the GRPO family), sampling with a
- *       {@link dev.trail.rollout.ResponseSampler}; dynamic sampling and greedy baselines.</li>
+ *       {@link dev.trail.rollout.ResponseSampler}; dynamic sampling and greedy baselines; multi-turn
+ *       episodes also as turn-level groups ({@link dev.trail.rollout.GroupRollout#turnGroups()}).</li>
  * </ul>
  * {@link dev.trail.rollout.EpisodeAssembler} turns consecutive buffers into whole episodes for datasets.
  */

@@ -83,7 +83,11 @@ public interface MultiTurnTask extends TokenTask {
     /** The most turns the policy may take. */
     int maxTurns();
 
-    /** The token that ends a policy turn ({@link Vocabulary#EOS} unless a task says otherwise). */
+    /**
+     * The token that ends a policy turn ({@link Vocabulary#EOS} unless a task says otherwise; the
+     * default {@link #verify} looks for EOS's rendering {@code [EOS]}, so a task with another
+     * end-of-turn token overrides it too).
+     */
     default int endOfTurn() {
         return Vocabulary.EOS;
     }

@@ -10,6 +10,9 @@
  * the task's {@link dev.trail.token.Tool}, and yields a {@link dev.trail.token.Transcript} (token
  * ids, loss mask, verdict) that converts to a {@link dev.trail.trajectory.Trajectory}.
  * {@link dev.trail.token.TokenEnv} serves any task as an {@link dev.trail.env.Env} with one token
- * per step.
+ * per step. A {@link dev.trail.token.MultiTurnTask} is played over several turns: the policy ends
+ * a turn with its end-of-turn token, the environment answers with observation tokens (masked) and
+ * a turn reward; the same builder keeps the episode as tokens end to end and its transcript
+ * carries the turns ({@link dev.trail.token.Transcript.Turn}).
  */
 package dev.trail.token;

@@ -34,7 +34,8 @@ import java.util.function.Supplier;
  * registered with their {@code max_steps} as time limit and no reward threshold.
  *
  * <p>The token tasks of {@link TokenTasks} ({@code Arithmetic-v0}, {@code Countdown-v0},
- * {@code Calculator-v0}) are registered too; they are object-API environments without the
+ * {@code Calculator-v0}, and the multi-turn {@code GridNav-v0}, {@code Guess-v0},
+ * {@code Calculator-MultiTurn-v0}) are registered too; they are object-API environments without the
  * primitive-array fast path ({@link #makeArray} refuses them).
  *
  * <p>{@code Envs.make("CartPole-v1")} returns a new, independent environment with the time limit

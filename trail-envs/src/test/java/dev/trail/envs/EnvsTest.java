@@ -33,8 +33,8 @@ class EnvsTest {
 
     @Test
     void idsAreSorted() {
-        assertEquals(List.of("Acrobot-v1", "Arithmetic-v0", "Calculator-v0", "CartPole-v1", "Countdown-v0",
-                "MiniGrid-DistShift1-v0", "MiniGrid-DoorKey-8x8-v0", "MiniGrid-Empty-8x8-v0",
+        assertEquals(List.of("Acrobot-v1", "Arithmetic-v0", "Calculator-MultiTurn-v0", "Calculator-v0", "CartPole-v1",
+                "Countdown-v0", "GridNav-v0", "Guess-v0", "MiniGrid-DistShift1-v0", "MiniGrid-DoorKey-8x8-v0", "MiniGrid-Empty-8x8-v0",
                 "MiniGrid-Empty-Random-6x6-v0", "MiniGrid-FourRooms-v0", "MiniGrid-KeyCorridorS3R2-v0",
                 "MiniGrid-LavaGapS7-v0", "MiniGrid-MultiRoom-N4-S5-v0", "MiniGrid-Unlock-v0",
                 "MountainCar-v0", "MountainCarContinuous-v0", "Pendulum-v1"), Envs.ids());
@@ -71,6 +71,8 @@ class EnvsTest {
                 "MountainCar-v0", MountainCar.class, "MountainCarContinuous-v0", MountainCarContinuous.class,
                 "Pendulum-v1", Pendulum.class, "Arithmetic-v0", TokenEnv.class, "Countdown-v0", TokenEnv.class,
                 "Calculator-v0", TokenEnv.class));
+        classes.putAll(Map.of("GridNav-v0", TokenEnv.class, "Guess-v0", TokenEnv.class, "Calculator-MultiTurn-v0",
+                TokenEnv.class));
         classes.putAll(Map.of("MiniGrid-Empty-8x8-v0", Empty.class, "MiniGrid-Empty-Random-6x6-v0", Empty.class,
                 "MiniGrid-DoorKey-8x8-v0", DoorKey.class, "MiniGrid-FourRooms-v0", FourRooms.class,
                 "MiniGrid-MultiRoom-N4-S5-v0", MultiRoom.class, "MiniGrid-KeyCorridorS3R2-v0", KeyCorridor.class,
