@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
 /** {@code trail bench}: end-to-end benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "End-to-end benchmarks.",
         subcommands = {BenchCommand.EnvBench.class, CreditBenchCommand.class, DataBenchCommand.class,
-            GrpoBenchCommand.class})
+            GrpoBenchCommand.class, TreeBenchCommand.class})
 final class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -113,6 +113,12 @@ final class CreditCommand implements Callable<Integer> {
             }
             groups = groups(in, trajectories);
         }
+        if (AdvantageEstimators.entry(estimator).has(dev.trail.advantage.Capability.NEEDS_TREE)
+                && groups.stream().allMatch(g -> g.tree() == null)) {
+            throw new UserError("--estimator " + estimator + " needs tree rollouts, but --in " + in
+                    + " holds independent (i.i.d.) rollouts: no trajectory has `parent` and `branch_step`; write trees"
+                    + " with `trail rollout --tree spo|latr|arpo` (docs/TRAJECTORIES.md)");
+        }
         AdvantageResult result;
         try {
             result = est.estimate(groups);

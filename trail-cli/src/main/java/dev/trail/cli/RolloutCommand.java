@@ -1,5 +1,6 @@
 package dev.trail.cli;
 
+import dev.trail.algo.grpo.TreeRolloutConfig;
 import dev.trail.data.Labels;
 import dev.trail.data.TrajectoryFiles;
 import dev.trail.data.TrajectorySink;
@@ -76,12 +77,39 @@ final class RolloutCommand implements Callable<Integer> {
                     + " returns to --out (--episodes, --seed and --policy are not used).")
     Path replay;
 
+    @Option(names = "--tree", paramLabel = "iid|spo|latr|arpo",
+            description = "Token tasks with a language-model --policy (an SFT or GRPO run; `random`: fresh weights):"
+                    + " --episodes problems, --group-size responses each, sampled independently (iid) or as one rollout"
+                    + " tree per problem (SPO-tree, LATR, ARPO); tree members carry parent and branch_step"
+                    + " (docs/TRAJECTORIES.md).")
+    String tree;
+
+    @Option(names = "--group-size", defaultValue = "8", paramLabel = "G",
+            description = "With --tree: responses per problem (default: ${DEFAULT-VALUE}; spo: the product of tree.branching).")
+    int groupSize;
+
+    @Option(names = "--temperature", defaultValue = "1.0", paramLabel = "T",
+            description = "With --tree: sampling temperature (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--max-new-tokens", defaultValue = "0", paramLabel = "N",
+            description = "With --tree: response budget in tokens (default: the task's).")
+    int maxNewTokens;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "With --tree: a tree strategy setting, the keys of `trail train --algo grpo --list` under"
+                    + " tree. without the prefix (branching=2x2x2, segment_tokens=4, latr_tau_abs=0.25, ...).")
+    Map<String, String> treeSettings = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws IOException {
         if (replay != null) {
             return replay();
         }
         UserError.requirePositive("--episodes", episodes);
+        if (tree == null && !treeSettings.isEmpty()) {
+            throw new UserError("--set " + treeSettings.keySet() + " configures tree rollouts; it needs --tree");
+        }
         if (out != null) {
             Outputs.checkWritable(out, "--out");
             TrajectoryFiles.Format f = TrajectoryFiles.formatOf(out);
@@ -93,6 +121,9 @@ final class RolloutCommand implements Callable<Integer> {
             }
         }
         PrintWriter w = out == null ? spec.commandLine().getOut() : Outputs.summary(spec, out);
+        if (tree != null) {
+            return treeRollouts(w);
+        }
         long[] seeds = Seeds.split(seed, episodes);
         List<Trajectory> done = new ArrayList<>();
         long steps = 0;
@@ -293,6 +324,35 @@ final class RolloutCommand implements Callable<Integer> {
                     + recorded.truncated() + ", now terminated=" + now.terminated() + " truncated=" + now.truncated();
         }
         return null;
+    }
+
+    /** {@code --tree}: groups of G responses per problem from a language model, i.i.d. or as trees. */
+    private int treeRollouts(PrintWriter w) throws IOException {
+        TreeRolloutConfig.Kind kind = TokenTreeRollouts.kind(tree);
+        TreeRolloutConfig settings = TokenTreeRollouts.settings(treeSettings);
+        UserError.requirePositive("--group-size", groupSize);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new UserError("--temperature must be positive and finite, got " + temperature);
+        }
+        dev.trail.token.TokenTask task = TokenTreeRollouts.task(envId);
+        dev.trail.lm.Transformer model = TokenTreeRollouts.policy(policy, seed);
+        TokenTreeRollouts.Result r = TokenTreeRollouts.run(envId, task, model, kind, settings, episodes, groupSize,
+                temperature, maxNewTokens, seed, policy);
+        w.println(TokenTreeRollouts.summary(r));
+        if (out != null) {
+            try (TrajectorySink sink = TrajectoryFiles.create(out, null, Map.of("env", envId, "rollout", kind.cliName()),
+                    append)) {
+                for (Trajectory t : r.trajectories()) {
+                    sink.write(t);
+                }
+                sink.commit();
+            } catch (IOException ex) {
+                throw new UserError("cannot write --out " + out + ": " + ex.getMessage(), ex);
+            }
+            w.println((append ? "appended " : "wrote ") + r.trajectories().size() + " trajectories to " + out);
+        }
+        w.flush();
+        return Trail.OK;
     }
 
     private PolicyCheckpoint.Loaded loadPolicy() throws IOException {

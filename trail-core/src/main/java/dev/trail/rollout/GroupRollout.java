@@ -4,6 +4,7 @@ import dev.trail.token.Problem;
 import dev.trail.token.Transcript;
 import dev.trail.trajectory.Trajectory;
 import dev.trail.trajectory.TrajectoryGroup;
+import dev.trail.trajectory.TrajectoryTree;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -15,10 +16,49 @@ import java.util.List;
  * @param kept the kept groups, in sampling order
  * @param stats statistics over every sampled response
  */
-public record GroupRollout(List<Group> kept, Stats stats) implements Rollout {
+public record GroupRollout(List<Group> kept, Stats stats, Budget budget) implements Rollout {
 
     public GroupRollout {
         kept = List.copyOf(kept);
+    }
+
+    /** A batch of i.i.d. groups, its budget counted from the responses (every row computes its own prompt). */
+    public GroupRollout(List<Group> kept, Stats stats) {
+        this(kept, stats, Budget.independent(kept, stats.tokens()));
+    }
+
+    /**
+     * What a batch cost, for comparing rollout strategies at equal budget.
+     *
+     * @param tokensSampled policy tokens drawn from the model (pruned tree branches included)
+     * @param tokensComputed tokens fed through the model: BOS, prompt and response tokens except each
+     *        response's last, a prefix shared by several responses counted once (tree rollouts)
+     * @param positionsEvaluated (row, position) pairs the model evaluated, padding included, or -1 when
+     *        unknown
+     * @param trajectories complete trajectories kept
+     */
+    public record Budget(long tokensSampled, long tokensComputed, long positionsEvaluated, int trajectories) {
+
+        /** Tokens computed per complete trajectory. */
+        public double tokensComputedPerTrajectory() {
+            return trajectories == 0 ? 0 : (double) tokensComputed / trajectories;
+        }
+
+        /**
+         * The budget of independent responses: each computes {@code promptLength + responseLength - 1}
+         * tokens (the greedy baselines and dropped groups are not counted).
+         */
+        static Budget independent(List<Group> kept, long tokensSampled) {
+            long computed = 0;
+            int n = 0;
+            for (Group g : kept) {
+                for (ResponseSampler.Response r : g.responses()) {
+                    computed += r.transcript().promptTokens().length + r.transcript().responseLength() - 1;
+                    n++;
+                }
+            }
+            return new Budget(tokensSampled, computed, -1, n);
+        }
     }
 
     /**
@@ -29,9 +69,13 @@ public record GroupRollout(List<Group> kept, Stats stats) implements Rollout {
      * @param responses the G responses
      * @param rewards the reward of each response (the verifier's, plus any shaping)
      * @param greedyReward the greedy response's reward, or NaN when none was collected
+     * @param parents for a tree rollout, the index (in this group) of the response each one branched
+     *        from, -1 for one started at the prompt; null for independent responses
+     * @param branchSteps for a tree rollout, the response tokens each one shares with its parent (0
+     *        without one); null for independent responses
      */
     public record Group(String id, Problem problem, List<ResponseSampler.Response> responses, double[] rewards,
-            double greedyReward) {
+            double greedyReward, int[] parents, int[] branchSteps) {
 
         public Group {
             responses = List.copyOf(responses);
@@ -39,6 +83,35 @@ public record GroupRollout(List<Group> kept, Stats stats) implements Rollout {
                 throw new IllegalArgumentException("group " + id + " has " + responses.size() + " responses but "
                         + rewards.length + " rewards");
             }
+            if ((parents == null) != (branchSteps == null)
+                    || parents != null && (parents.length != responses.size() || branchSteps.length != parents.length)) {
+                throw new IllegalArgumentException("group " + id + ": parents and branchSteps must both be null or"
+                        + " have one entry per response (" + responses.size() + ")");
+            }
+            if (parents != null) {
+                for (int j = 0; j < parents.length; j++) {
+                    if (parents[j] >= j || parents[j] < -1) {
+                        throw new IllegalArgumentException("group " + id + ": response " + j + " has parent "
+                                + parents[j] + "; a parent must be an earlier response or -1");
+                    }
+                }
+            }
+        }
+
+        /** A group of independent responses (no tree). */
+        public Group(String id, Problem problem, List<ResponseSampler.Response> responses, double[] rewards,
+                double greedyReward) {
+            this(id, problem, responses, rewards, greedyReward, null, null);
+        }
+
+        /** Whether the responses come from a tree rollout. */
+        public boolean isTree() {
+            return parents != null;
+        }
+
+        /** The id of response {@code j}'s trajectory. */
+        public String memberId(int j) {
+            return id + "." + j;
         }
     }
 
@@ -74,7 +147,9 @@ public record GroupRollout(List<Group> kept, Stats stats) implements Rollout {
      * The kept groups as trajectory records: one step per response token, tool outputs masked,
      * the group's reward of each response on its last policy token (multi-turn episodes: each
      * turn's reward on its last policy token, the shaping, if any, on the last one), the sampling
-     * log-probs, and the greedy reward on the group.
+     * log-probs, and the greedy reward on the group. A tree rollout's members carry their lineage
+     * ({@link Trajectory#parentId()}, {@link Trajectory#branchStep()}) and the group its
+     * {@link TrajectoryTree} ({@link TrajectoryTree#fromBranches}).
      */
     @Override
     public List<TrajectoryGroup> groups() {
@@ -84,7 +159,7 @@ public record GroupRollout(List<Group> kept, Stats stats) implements Rollout {
             for (int j = 0; j < g.responses().size(); j++) {
                 ResponseSampler.Response r = g.responses().get(j);
                 Transcript t = r.transcript();
-                Trajectory base = t.toTrajectory(g.id() + "." + j, g.id(), 0, r.logProbs());
+                Trajectory base = t.toTrajectory(g.memberId(j), g.id(), 0, r.logProbs());
                 double[] rewards;
                 if (t.multiTurn()) {
                     rewards = t.rewards();
@@ -93,11 +168,14 @@ public record GroupRollout(List<Group> kept, Stats stats) implements Rollout {
                     rewards = new double[t.responseLength()];
                     rewards[t.lastTrainedIndex()] = g.rewards()[j];
                 }
+                String parent = g.isTree() && g.parents()[j] >= 0 ? g.memberId(g.parents()[j]) : null;
                 members.add(new Trajectory(base.id(), base.groupId(), base.seed(), null, 0, base.actions(),
                         base.actionSize(), rewards, base.logProbs(), null, base.mask(), base.terminated(),
-                        base.truncated(), Double.NaN, null));
+                        base.truncated(), Double.NaN, null, null, null, parent, parent == null ? 0 : g.branchSteps()[j],
+                        null));
             }
-            out.add(new TrajectoryGroup(g.id(), members, g.greedyReward(), null));
+            TrajectoryTree tree = g.isTree() ? TrajectoryTree.fromBranches(g.id(), members) : null;
+            out.add(new TrajectoryGroup(g.id(), members, g.greedyReward(), tree));
         }
         return out;
     }

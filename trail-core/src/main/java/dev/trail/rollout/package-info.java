@@ -9,8 +9,16 @@
  *   <li>{@link dev.trail.rollout.GroupCollector}: G responses per task into a
  *       {@link dev.trail.rollout.GroupRollout} (the GRPO family), sampling with a
  *       {@link dev.trail.rollout.ResponseSampler}; dynamic sampling and greedy baselines; multi-turn
- *       episodes also as turn-level groups ({@link dev.trail.rollout.GroupRollout#turnGroups()}).</li>
+ *       episodes also as turn-level groups ({@link dev.trail.rollout.GroupRollout#turnGroups()});</li>
+ *   <li>{@link dev.trail.rollout.TreeCollector}: one rollout tree per task into a
+ *       {@link dev.trail.rollout.GroupRollout} whose groups carry their lineage and
+ *       {@link dev.trail.trajectory.TrajectoryTree}, decoding with a forkable model state
+ *       ({@link dev.trail.rollout.ForkableDecoder}: forks copy KV-cache rows, response and environment
+ *       state, and take a stream) under a {@link dev.trail.rollout.TreeStrategy}:
+ *       {@link dev.trail.rollout.SpoTreeStrategy}, {@link dev.trail.rollout.LatrStrategy},
+ *       {@link dev.trail.rollout.ArpoStrategy}; budget in {@link dev.trail.rollout.GroupRollout.Budget}.</li>
  * </ul>
+ * {@link dev.trail.rollout.TokenSampling} is the one token-drawing math (batch sampler and trees).
  * {@link dev.trail.rollout.EpisodeAssembler} turns consecutive buffers into whole episodes for datasets.
  */
 package dev.trail.rollout;

@@ -301,6 +301,14 @@ public final class ResponseBuilder {
         return length - promptLength;
     }
 
+    /** Response token {@code j}, {@code 0 <= j < responseLength()} (no copy). */
+    public int responseToken(int j) {
+        if (j < 0 || j >= responseLength()) {
+            throw new IndexOutOfBoundsException("response token " + j + " of " + responseLength());
+        }
+        return context[promptLength + j];
+    }
+
     /** The response budget in tokens: {@code min(maxResponseTokens, contextLength - promptLength)}. */
     public int budget() {
         return budget;

@@ -9,6 +9,7 @@ import dev.trail.token.Transcript;
 import dev.trail.token.Vocabulary;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
+import dev.trail.rollout.TokenSampling;
 import dev.trail.seed.Rng;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -51,8 +52,12 @@ public final class Sampler {
     public record Sample(Problem problem, Transcript transcript, double[] logProbs) {
     }
 
-    /** What a call produced besides the samples, for throughput figures. */
-    public record Stats(long tokensGenerated, long decodingSteps, long nanos) {
+    /**
+     * What a call produced besides the samples, for throughput figures.
+     *
+     * @param positionsEvaluated (row, position) pairs the model evaluated, padding included
+     */
+    public record Stats(long tokensGenerated, long decodingSteps, long nanos, long positionsEvaluated) {
         /** Response tokens (all rows) per second of wall time. */
         public double tokensPerSecond() {
             return nanos == 0 ? 0 : tokensGenerated * 1e9 / nanos;
@@ -60,7 +65,7 @@ public final class Sampler {
     }
 
     private final Transformer model;
-    private Stats lastStats = new Stats(0, 0, 0);
+    private Stats lastStats = new Stats(0, 0, 0, 0);
 
     /** A sampler reading {@code model}'s current weights at every call. */
     public Sampler(Transformer model) {
@@ -181,7 +186,11 @@ public final class Sampler {
             }
             out.add(new Sample(problems.get(r), t, lp));
         }
-        lastStats = new Stats(generated, steps, System.nanoTime() - start);
+        // the prefill evaluates every row's promptWidth columns; each decoding step one column per row
+        // (without the cache, every step re-evaluates all columns fed so far)
+        long positions = config.useCache() ? (long) rows * (promptWidth + steps)
+                : (long) rows * promptWidth + (long) rows * (steps * (2L * promptWidth + steps + 1) / 2);
+        lastStats = new Stats(generated, steps, System.nanoTime() - start, positions);
         return out;
     }
 
@@ -219,74 +228,11 @@ public final class Sampler {
     }
 
     private static int choose(float[] logits, int offset, int vocab, SamplingConfig config, Rng rng) {
-        if (config.greedy()) {
-            int best = 0;
-            for (int i = 1; i < vocab; i++) {
-                if (logits[offset + i] > logits[offset + best]) {
-                    best = i;
-                }
-            }
-            return best;
-        }
-        double[] p = probabilities(logits, offset, vocab, config.temperature());
-        if (config.topP() < 1.0) {
-            Integer[] order = new Integer[vocab];
-            for (int i = 0; i < vocab; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> p[b] != p[a] ? Double.compare(p[b], p[a]) : Integer.compare(a, b));
-            double mass = 0;
-            boolean[] keep = new boolean[vocab];
-            for (int i = 0; i < vocab && mass < config.topP(); i++) {
-                keep[order[i]] = true;
-                mass += p[order[i]];
-            }
-            for (int i = 0; i < vocab; i++) {
-                p[i] = keep[i] ? p[i] / mass : 0;
-            }
-        }
-        double u = rng.nextDouble();
-        double c = 0;
-        int last = 0;
-        for (int i = 0; i < vocab; i++) {
-            if (p[i] > 0) {
-                c += p[i];
-                last = i;
-                if (u < c) {
-                    return i;
-                }
-            }
-        }
-        return last;
-    }
-
-    private static double[] probabilities(float[] logits, int offset, int vocab, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[offset + i] / temperature);
-        }
-        double[] p = new double[vocab];
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            p[i] = Math.exp(logits[offset + i] / temperature - max);
-            sum += p[i];
-        }
-        for (int i = 0; i < vocab; i++) {
-            p[i] /= sum;
-        }
-        return p;
+        return TokenSampling.choose(logits, offset, vocab, config.temperature(), config.topP(), config.greedy(), rng);
     }
 
     /** {@code log softmax(logits / τ)[token]} in double. */
     static double logProb(float[] logits, int offset, int vocab, int token, double temperature) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[offset + i] / temperature);
-        }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            sum += Math.exp(logits[offset + i] / temperature - max);
-        }
-        return logits[offset + token] / temperature - max - Math.log(sum);
+        return TokenSampling.logProb(logits, offset, vocab, token, temperature);
     }
 }

@@ -3,6 +3,7 @@ package dev.trail.lm;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
@@ -143,6 +144,37 @@ public final class Transformer {
         /** Number of cached positions S (0 when empty). */
         public long length() {
             return keys[0] == null ? 0 : keys[0].getShape().get(2);
+        }
+
+        /**
+         * Keeps the rows {@code rows} (int64 {@code [R']}, repeats allowed: a repeated row is a fork,
+         * a copy of that row's keys and values) of every layer, in that order.
+         */
+        public void selectRows(NDArray rows) {
+            select(rows, 0);
+        }
+
+        /** Keeps the key columns {@code columns} (int64 {@code [S']}) of every layer, in that order. */
+        public void selectColumns(NDArray columns) {
+            select(columns, 2);
+        }
+
+        private void select(NDArray index, int axis) {
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l] == null) {
+                    continue;
+                }
+                keys[l] = replace(keys[l], keys[l].get(axis == 0 ? new NDIndex("{}", index)
+                        : new NDIndex(":, :, {}", index)));
+                values[l] = replace(values[l], values[l].get(axis == 0 ? new NDIndex("{}", index)
+                        : new NDIndex(":, :, {}", index)));
+            }
+        }
+
+        private NDArray replace(NDArray old, NDArray fresh) {
+            fresh.attach(manager);
+            old.close();
+            return fresh;
         }
 
         NDArray append(NDArray[] slots, int layer, NDArray fresh) {

@@ -18,6 +18,7 @@ import dev.trail.algo.TrainingLoop;
 import dev.trail.checkpoint.Checkpoint;
 import dev.trail.checkpoint.CollectorState;
 import dev.trail.env.EnvSpec;
+import dev.trail.lm.ForkingDecoder;
 import dev.trail.lm.LmCheckpoint;
 import dev.trail.lm.LmEvaluation;
 import dev.trail.lm.Sampler;
@@ -36,6 +37,7 @@ import dev.trail.optim.GradientClipping;
 import dev.trail.rollout.GroupCollector;
 import dev.trail.rollout.GroupRollout;
 import dev.trail.rollout.ResponseSampler;
+import dev.trail.rollout.TreeCollector;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.seed.Shuffle;
@@ -61,8 +63,10 @@ import java.util.Set;
  *   <li><b>Collect</b> B training prompts × G responses with the current policy through a
  *       {@link GroupCollector} (temperature τ, KV cache, tool calls resolved, sampling log-probs
  *       recorded; a greedy response per prompt when the estimator needs a greedy baseline; DAPO's
- *       dynamic sampling drops equal-reward groups and refills). Rewards are the verifier's, plus
- *       DAPO's overlong penalty if on.</li>
+ *       dynamic sampling drops equal-reward groups and refills). With {@code rollout=tree-spo|tree-latr|
+ *       tree-arpo} a {@link TreeCollector} grows one rollout tree per prompt instead (forked KV-cache rows,
+ *       shared prefixes computed once; {@link TreeRolloutConfig}), and the groups carry their trees, so
+ *       {@code spo-tree} credit applies. Rewards are the verifier's, plus DAPO's overlong penalty if on.</li>
  *   <li><b>Credit</b>: the groups as trajectories (one step per response token, tool outputs masked,
  *       reward on the last policy token; minus β·k(t) per token when the KL is in the reward and the
  *       estimator does not shape it itself) go to the registry estimator; any estimator whose inputs
@@ -87,16 +91,29 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     /** Non-finite gradient steps in a row after which training stops. */
     static final int MAX_CONSECUTIVE_SKIPS = 8;
 
-    /** What this trainer can feed an estimator on any token task. */
+    /** What this trainer can feed an estimator with i.i.d. rollouts on any token task. */
     static final Set<Capability> SUPPLIED = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
             Capability.NEEDS_GREEDY_BASELINE, Capability.SHAPES_KL_INTO_REWARDS);
 
+    /** What it can feed an estimator with tree rollouts: the trees, and no greedy baseline. */
+    static final Set<Capability> SUPPLIED_WITH_TREES = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
+            Capability.NEEDS_TREE, Capability.SHAPES_KL_INTO_REWARDS);
+
     /** What this trainer can feed an estimator on {@code task}: also turns when the task is multi-turn. */
     static Set<Capability> supplied(TokenTask task) {
-        if (!(task instanceof MultiTurnTask)) {
-            return SUPPLIED;
+        return supplied(SUPPLIED, task instanceof MultiTurnTask);
+    }
+
+    /** What it can feed under {@code config}'s rollout strategy, on a multi-turn task or not. */
+    static Set<Capability> supplied(GrpoConfig config, boolean multiTurn) {
+        return supplied(config.rollout().isTree() ? SUPPLIED_WITH_TREES : SUPPLIED, multiTurn);
+    }
+
+    private static Set<Capability> supplied(Set<Capability> base, boolean multiTurn) {
+        if (!multiTurn) {
+            return base;
         }
-        Set<Capability> s = java.util.EnumSet.copyOf(SUPPLIED);
+        Set<Capability> s = java.util.EnumSet.copyOf(base);
         s.add(Capability.NEEDS_TURNS);
         return s;
     }
@@ -117,6 +134,8 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private final SamplingConfig sampling;
     private final Adam adam;
     private final GroupCollector collector;
+    /** The tree collector when {@code rollout} is a tree strategy, else null. */
+    private final TreeCollector trees;
     private Rng shuffle;
     private final NDManager manager;
     private final Sampler sampler;
@@ -145,8 +164,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         this.policy = initial;
         this.reference = initial.copy();
         this.estimatorEntry = AdvantageEstimators.entry(config.estimator());
-        this.estimator = Credit.estimator("grpo on " + env.id(), config.estimator(), supplied(task), Set.of(),
-                estimatorSettings());
+        checkRollout(config);
+        this.estimator = Credit.estimator("grpo on " + env.id(), config.estimator(),
+                supplied(config, task instanceof MultiTurnTask), Set.of(), estimatorSettings());
         this.turnLevel = task instanceof MultiTurnTask && estimatorEntry.has(Capability.TURN_STEPS);
         this.klInReward = config.klCoef() > 0 && config.klInReward()
                 && !estimatorEntry.has(Capability.SHAPES_KL_INTO_REWARDS);
@@ -158,6 +178,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                 config.promptsPerBatch(), estimatorEntry.has(Capability.NEEDS_GREEDY_BASELINE),
                 config.dynamicSampling(), config.maxGenBatches()), this::reward, Seeds.stream(seed, "prompts"),
                 Seeds.stream(seed, "sampling"));
+        this.trees = !config.rollout().isTree() ? null : new TreeCollector(task,
+                batch -> config.tree().strategy(config.rollout(), config.groupSize(), maxNew, batch),
+                new TreeCollector.Settings(config.temperature(), config.topP(), maxNew,
+                        initial.config().contextLength(), config.promptsPerBatch()), this::reward,
+                Seeds.stream(seed, "prompts"), Seeds.stream(seed, "sampling"));
         this.shuffle = Seeds.stream(seed, "minibatches");
         this.manager = Torch.newManager();
         this.sampler = new Sampler(policy);
@@ -199,13 +224,39 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     }
 
     /**
-     * Refuses a config whose advantage estimator this trainer cannot feed on any task, naming what it
-     * lacks (no work done); {@link #checkCredit(GrpoConfig, EnvSpec)} also checks the task.
+     * Refuses, before any work, what does not fit the rollout strategy: an estimator that needs trees
+     * with {@code rollout=iid}, one that needs a greedy baseline with a tree rollout (naming the
+     * estimator and the rollout), tree rollouts with dynamic sampling, and a tree shape that does not
+     * fit the group size.
+     */
+    static void checkRollout(GrpoConfig config) {
+        String rollout = config.rollout().cliName();
+        AdvantageEstimators.Entry entry = AdvantageEstimators.entry(config.estimator());
+        if (!config.rollout().isTree() && entry.has(Capability.NEEDS_TREE)) {
+            throw new IllegalArgumentException("grpo estimator=" + config.estimator() + " needs tree rollouts but rollout="
+                    + rollout + " samples independent responses; use rollout=tree-spo, tree-latr or tree-arpo");
+        }
+        if (config.rollout().isTree() && entry.has(Capability.NEEDS_GREEDY_BASELINE)) {
+            throw new IllegalArgumentException("grpo estimator=" + config.estimator() + " needs a greedy rollout per task,"
+                    + " which rollout=" + rollout + " does not sample; use rollout=iid");
+        }
+        if (config.rollout().isTree() && config.dynamicSampling()) {
+            throw new IllegalArgumentException("grpo dynamic_sampling=true does not work with rollout=" + rollout
+                    + " (a tree is not refilled group by group); use rollout=iid or dynamic_sampling=false");
+        }
+        if (config.rollout().isTree()) {
+            config.tree().strategy(config.rollout(), config.groupSize(), Math.max(1, config.maxNewTokens()), 0);
+        }
+    }
+
+    /**
+     * Refuses a config whose advantage estimator this trainer cannot feed on any task under its
+     * rollout strategy, naming what it lacks (no work done); {@link #checkCredit(GrpoConfig, EnvSpec)}
+     * also checks the task.
      */
     public static void checkCredit(GrpoConfig config) {
-        Set<Capability> any = java.util.EnumSet.copyOf(SUPPLIED);
-        any.add(Capability.NEEDS_TURNS);
-        Credit.estimator("grpo", config.estimator(), any, Set.of(), config.estimatorSettings());
+        checkRollout(config);
+        Credit.estimator("grpo", config.estimator(), supplied(config, true), Set.of(), config.estimatorSettings());
     }
 
     /**
@@ -213,8 +264,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
      * the environment and what is missing (no work done).
      */
     public static void checkCredit(GrpoConfig config, EnvSpec env) {
-        Credit.estimator("grpo on " + env.id(), config.estimator(), supplied(TokenEnv.taskOf(env)), Set.of(),
-                config.estimatorSettings());
+        checkRollout(config);
+        Credit.estimator("grpo on " + env.id(), config.estimator(),
+                supplied(config, TokenEnv.taskOf(env) instanceof MultiTurnTask), Set.of(), config.estimatorSettings());
     }
 
     /** Trains a fresh run to its end: {@code trail train --env ID --algo grpo --init DIR}. */
@@ -295,7 +347,8 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     @Override
     protected GroupRollout collect(TrainingListener listener) {
-        GroupRollout rollout = collector.collect(responses);
+        GroupRollout rollout = trees != null ? trees.collect(ForkingDecoder.factory(manager, policy))
+                : collector.collect(responses);
         generatedTokens += rollout.stats().tokens();
         return rollout;
     }
@@ -536,6 +589,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         m.put("time/sample_tokens_per_second", s.tokens() / s.seconds());
         m.put("time/sample_seconds", s.seconds());
         m.put("time/reference_seconds", referenceSeconds);
+        GroupRollout.Budget b = rollout.budget();
+        m.put("charts/tokens_sampled", (double) b.tokensSampled());
+        m.put("charts/tokens_computed", (double) b.tokensComputed());
+        m.put("charts/tokens_computed_per_trajectory", b.tokensComputedPerTrajectory());
+        m.put("charts/trajectories", (double) b.trajectories());
         return m;
     }
 
@@ -593,10 +651,12 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         meta.putPOJO("config", config.toMap());
         ObjectNode rng = meta.putObject("rng");
-        CollectorState.putLongs(rng.putArray("prompts"), collector.problemRng().state());
-        CollectorState.putLongs(rng.putArray("sampling"), collector.samplingRng().state());
+        CollectorState.putLongs(rng.putArray("prompts"),
+                (trees != null ? trees.problemRng() : collector.problemRng()).state());
+        CollectorState.putLongs(rng.putArray("sampling"),
+                (trees != null ? trees.samplingRng() : collector.samplingRng()).state());
         CollectorState.putLongs(rng.putArray("minibatches"), shuffle.state());
-        meta.put("collections", collector.collections());
+        meta.put("collections", trees != null ? trees.collections() : collector.collections());
         meta.put("adamStep", adam.stepCount());
         Parameters moments = new Parameters();
         Parameters params = policy.parameters();
@@ -638,8 +698,13 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             }
             grpo.adam.restore(m, v, meta.path("adamStep").asLong());
             JsonNode rng = meta.path("rng");
-            grpo.collector.restore(Rng.fromState(CollectorState.longs(rng.path("prompts"))),
-                    Rng.fromState(CollectorState.longs(rng.path("sampling"))), meta.path("collections").asInt());
+            Rng prompts = Rng.fromState(CollectorState.longs(rng.path("prompts")));
+            Rng samplingRng = Rng.fromState(CollectorState.longs(rng.path("sampling")));
+            if (grpo.trees != null) {
+                grpo.trees.restore(prompts, samplingRng, meta.path("collections").asInt());
+            } else {
+                grpo.collector.restore(prompts, samplingRng, meta.path("collections").asInt());
+            }
             grpo.shuffle = Rng.fromState(CollectorState.longs(rng.path("minibatches")));
             grpo.update = meta.path("updates").asInt();
             grpo.generatedTokens = meta.path("generatedTokens").asLong();

@@ -52,6 +52,9 @@ import java.util.Map;
  *        {@link #binder(String)}: keys set explicitly still win
  * @param estimatorOptions the estimator's registry options, {@code key=value} pairs separated by
  *        {@code ,} (checked against the estimator's declared options); empty for its defaults
+ * @param rollout how the G responses per prompt are sampled: {@code iid} (independently), or as a tree
+ *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout})
+ * @param tree the tree strategies' settings (section {@code tree})
  * @param maxSampledTokens budget of sampled policy tokens over the run (0: none), for comparisons at
  *        an equal sampled-token budget; the run stops after the update that reaches it
  */
@@ -91,6 +94,8 @@ public record GrpoConfig(
         @Param(value = "the estimator's own options as KEY=VALUE pairs separated by ',' (e.g. gamma=0.9,step_weight=0.5 "
                 + "for gigpo; see trail credit --list); empty: its defaults", name = "estimator_options")
                 String estimatorOptions,
+        @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo") TreeRolloutConfig.Kind rollout,
+        @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree,
         @Param(value = "budget of sampled policy tokens (0: none); training stops after the update that reaches it",
                 min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens) {
 
@@ -129,6 +134,9 @@ public record GrpoConfig(
         check("eval_problems", evalProblems >= 1, evalProblems);
         check("eval_k", evalK >= 0, evalK);
         check("max_sampled_tokens", maxSampledTokens >= 0, maxSampledTokens);
+        if (rollout == null || tree == null) {
+            throw new IllegalArgumentException("grpo rollout and tree must not be null");
+        }
     }
 
     /**
@@ -173,7 +181,7 @@ public record GrpoConfig(
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null, false, "", 0);
+                200, 4, null, false, "", TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0);
     }
 
     /** This config with another estimator. */
@@ -181,7 +189,7 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -189,7 +197,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other batch sizes. */
@@ -197,7 +205,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another evaluation schedule. */
@@ -205,7 +213,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -213,7 +221,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -221,7 +229,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true, estimatorOptions, maxSampledTokens);
+                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another KL setting. */
@@ -229,7 +237,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -237,7 +245,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -245,7 +253,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /** This config with other estimator options ({@code key=value} pairs separated by {@code ,}). */
@@ -253,7 +261,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens);
     }
 
     /** This config with a budget of sampled policy tokens (0: none). */
@@ -261,7 +269,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, budget);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget);
     }
 
     /** This config with another learning rate. */
@@ -269,7 +277,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, maxSampledTokens);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
     }
 
     /**

@@ -1,0 +1,446 @@
+package dev.trail.rollout;
+
+import dev.trail.seed.Rng;
+import dev.trail.token.Problem;
+import dev.trail.token.ResponseBuilder;
+import dev.trail.token.Split;
+import dev.trail.token.TokenTask;
+import dev.trail.token.Transcript;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Tree rollouts for token tasks: each batch draws B training problems and grows one rollout tree
+ * per problem with a {@link TreeStrategy} (SPO-tree, LATR, ARPO), decoding every live branch of
+ * every tree in one batch of a {@link ForkableDecoder}. A fork copies the branch's decoder row
+ * (the key/value cache of its prefix), its response state (tool calls included) and hands it a
+ * stream, so a prefix shared by several trajectories is computed once.
+ *
+ * <p>One decoding step: every live branch with a tool output still to feed feeds its next
+ * tool-output token; every other live branch asks the strategy what to take (and whether to
+ * fork), draws its token ({@link TokenSampling}, log-probability {@code log softmax(logits/τ)}
+ * recorded as the batch sampler does), and the new forks draw theirs; then all of them are fed in
+ * one batch, except a response's final token, which nothing reads. A branch ends at EOS or at
+ * its length budget; the strategy may prune live branches (their tokens stay counted as
+ * sampled) and start fresh ones from the prompt.
+ *
+ * <p>The result is a {@link GroupRollout} whose groups hold every finished, unpruned branch as a
+ * complete response, in creation order, with its lineage: the nearest unpruned ancestor and the
+ * response tokens shared with it. {@link GroupRollout#groups()} turns that into trajectories with
+ * {@code parentId}/{@code branchStep} and a {@link dev.trail.trajectory.TrajectoryTree}.
+ *
+ * <p>Determinism: problems come from the problem stream, each initial branch gets a stream split
+ * off the sampling stream (problem by problem, in order), forks get streams from their parents
+ * ({@link TreeStrategy#childStream}); with one-threaded model evaluation the same weights and
+ * streams give the same trees.
+ *
+ * <p>State (checkpointed by the trainer): the problem stream, the sampling stream and the batch
+ * counter.
+ */
+public final class TreeCollector implements Collector<ForkableDecoder.Factory, GroupRollout> {
+
+    /**
+     * How tokens are drawn.
+     *
+     * @param temperature τ of the sampling distribution and of the recorded log-probabilities
+     * @param topP nucleus mass
+     * @param maxNewTokens response budget in tokens
+     * @param contextLength the model's context (prompt and response must fit)
+     * @param tasksPerBatch B, problems (trees) per batch
+     */
+    public record Settings(double temperature, double topP, int maxNewTokens, int contextLength, int tasksPerBatch) {
+        public Settings {
+            if (!(temperature > 0) || !(topP > 0 && topP <= 1) || maxNewTokens < 1 || tasksPerBatch < 1) {
+                throw new IllegalArgumentException("tree rollouts need temperature > 0, topP in (0, 1], maxNewTokens"
+                        + " >= 1 and tasksPerBatch >= 1, got " + temperature + ", " + topP + ", " + maxNewTokens + ", "
+                        + tasksPerBatch);
+            }
+        }
+    }
+
+    private final TokenTask task;
+    private final java.util.function.IntFunction<TreeStrategy> strategies;
+    private TreeStrategy strategy;
+    private final Settings settings;
+    private final ToDoubleFunction<Transcript> reward;
+    private Rng problems;
+    private Rng sampling;
+    private int collections;
+
+    /**
+     * @param reward the reward of a response
+     * @param problems the stream training problems are drawn from
+     * @param sampling the stream the branches' streams are split from
+     */
+    public TreeCollector(TokenTask task, TreeStrategy strategy, Settings settings, ToDoubleFunction<Transcript> reward,
+            Rng problems, Rng sampling) {
+        this(task, batch -> strategy, settings, reward, problems, sampling);
+    }
+
+    /**
+     * A collector whose strategy depends on the batch (LATR's η schedule): {@code strategies}
+     * maps the number of batches collected before this one to the strategy of this one.
+     */
+    public TreeCollector(TokenTask task, java.util.function.IntFunction<TreeStrategy> strategies, Settings settings,
+            ToDoubleFunction<Transcript> reward, Rng problems, Rng sampling) {
+        this.task = task;
+        this.strategies = strategies;
+        this.strategy = strategies.apply(0);
+        this.settings = settings;
+        this.reward = reward;
+        this.problems = problems;
+        this.sampling = sampling;
+    }
+
+    /** The strategy of the last (or next, before any) batch. */
+    public TreeStrategy strategy() {
+        return strategy;
+    }
+
+    @Override
+    public GroupRollout collect(ForkableDecoder.Factory decoders) {
+        strategy = strategies.apply(collections);
+        collections++;
+        List<Problem> batch = new ArrayList<>(settings.tasksPerBatch());
+        for (int i = 0; i < settings.tasksPerBatch(); i++) {
+            batch.add(task.sample(problems, Split.TRAIN));
+        }
+        return grow(decoders, batch, collections + ".1.");
+    }
+
+    /**
+     * Grows one tree per problem (no problem drawn; for {@code trail rollout} and tests).
+     *
+     * @param groupPrefix group ids are this prefix plus the problem's index
+     */
+    public GroupRollout grow(ForkableDecoder.Factory decoders, List<Problem> batch, String groupPrefix) {
+        long start = System.nanoTime();
+        Run run = new Run(batch);
+        try (ForkableDecoder decoder = decoders.open(run.contexts())) {
+            run.decode(decoder);
+            return run.result(decoder, groupPrefix, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The state of one batch of trees. */
+    private final class Run implements TreeStrategy.Batch {
+        private final List<Problem> batch;
+        private final List<List<TreeBranch>> trees = new ArrayList<>();
+        private final List<TreeBranch> all = new ArrayList<>();
+        private final ResponseBuilder[] prompts;
+        private final int[] promptRows;
+        private ForkableDecoder decoder;
+        private int step;
+        private long sampled;
+        private int prunedCount;
+
+        Run(List<Problem> batch) {
+            this.batch = batch;
+            this.prompts = new ResponseBuilder[batch.size()];
+            this.promptRows = new int[batch.size()];
+            for (int p = 0; p < batch.size(); p++) {
+                prompts[p] = new ResponseBuilder(task, batch.get(p), settings.contextLength(), settings.maxNewTokens());
+                trees.add(new ArrayList<>());
+            }
+        }
+
+        List<int[]> contexts() {
+            List<int[]> c = new ArrayList<>();
+            for (ResponseBuilder b : prompts) {
+                c.add(b.context());
+            }
+            return c;
+        }
+
+        @Override
+        public int step() {
+            return step;
+        }
+
+        @Override
+        public List<TreeBranch> branches(int p) {
+            return trees.get(p);
+        }
+
+        @Override
+        public int problems() {
+            return batch.size();
+        }
+
+        @Override
+        public int vocabSize() {
+            return decoder.vocabSize();
+        }
+
+        void decode(ForkableDecoder d) {
+            this.decoder = d;
+            // initial branches: forks of the prompt rows; without refills the prompt row itself is the first branch
+            List<TreeBranch> fresh = new ArrayList<>();
+            List<Integer> parents = new ArrayList<>();
+            for (int p = 0; p < batch.size(); p++) {
+                promptRows[p] = p;
+                List<TreeStrategy.Start> starts = strategy.start(p);
+                Rng[] streams = sampling.split(starts.size());
+                for (int k = 0; k < starts.size(); k++) {
+                    boolean reuse = k == 0 && !strategy.refills();
+                    TreeBranch b = newBranch(p, prompts[p].copy(), streams[k], reuse ? p : -1, starts.get(k).depth());
+                    if (!reuse) {
+                        fresh.add(b);
+                        parents.add(p);
+                    }
+                }
+            }
+            assignRows(fresh, parents);
+            if (!strategy.refills()) {
+                releaseUnusedPrompts();
+            }
+            while (true) {
+                List<TreeBranch> live = new ArrayList<>();
+                for (TreeBranch b : all) {
+                    if (b.live()) {
+                        live.add(b);
+                    }
+                }
+                if (live.isEmpty()) {
+                    break;
+                }
+                stepOnce(live);
+                step++;
+                for (TreeBranch b : strategy.prune(this)) {
+                    if (b.live()) {
+                        b.pruned = true;
+                        prunedCount++;
+                        decoder.release(new int[] {b.row});
+                    }
+                }
+                if (strategy.refills()) {
+                    refill();
+                }
+            }
+            if (strategy.refills()) {
+                decoder.release(promptRows);
+            }
+        }
+
+        private void releaseUnusedPrompts() {
+            List<Integer> unused = new ArrayList<>();
+            for (int p = 0; p < batch.size(); p++) {
+                if (trees.get(p).isEmpty()) {
+                    unused.add(p);
+                }
+            }
+            if (!unused.isEmpty()) {
+                decoder.release(unused.stream().mapToInt(Integer::intValue).toArray());
+            }
+        }
+
+        private void refill() {
+            List<TreeBranch> fresh = new ArrayList<>();
+            List<Integer> parents = new ArrayList<>();
+            for (int p = 0; p < batch.size(); p++) {
+                List<TreeStrategy.Start> starts = strategy.refill(p, this);
+                if (starts.isEmpty()) {
+                    continue;
+                }
+                Rng[] streams = sampling.split(starts.size());
+                for (int k = 0; k < starts.size(); k++) {
+                    fresh.add(newBranch(p, prompts[p].copy(), streams[k], -1, starts.get(k).depth()));
+                    parents.add(promptRows[p]);
+                }
+            }
+            assignRows(fresh, parents);
+        }
+
+        private TreeBranch newBranch(int p, ResponseBuilder builder, Rng rng, int row, int depth) {
+            TreeBranch b = new TreeBranch(all.size(), p, null, 0, builder, rng, row);
+            b.depth = depth;
+            all.add(b);
+            trees.get(p).add(b);
+            return b;
+        }
+
+        private void assignRows(List<TreeBranch> branches, List<Integer> parentRows) {
+            if (branches.isEmpty()) {
+                return;
+            }
+            int[] rows = decoder.fork(parentRows.stream().mapToInt(Integer::intValue).toArray());
+            for (int i = 0; i < rows.length; i++) {
+                branches.get(i).row = rows[i];
+            }
+        }
+
+        private void stepOnce(List<TreeBranch> live) {
+            int vocab = decoder.vocabSize();
+            List<TreeBranch> fed = new ArrayList<>();
+            List<Integer> tokens = new ArrayList<>();
+            List<TreeBranch> children = new ArrayList<>();
+            List<Integer> childParents = new ArrayList<>();
+            List<Integer> childTokens = new ArrayList<>();
+            List<float[]> childLogits = new ArrayList<>();
+            List<TreeBranch> ended = new ArrayList<>();
+            for (TreeBranch b : live) {
+                if (!b.pending.isEmpty()) {
+                    int t = b.pending.poll();
+                    b.record(0.0);
+                    if (b.pending.isEmpty()) {
+                        b.afterToolReply = true;
+                    }
+                    feed(b, t, fed, tokens, ended);
+                    continue;
+                }
+                float[] logits = decoder.logits(b.row);
+                List<TreeStrategy.Draw> draws = strategy.decide(b, logits, this);
+                b.afterToolReply = false;
+                // forks copy the branch before its own token is appended
+                for (int k = 1; k < draws.size(); k++) {
+                    TreeBranch c = b.fork(all.size(), strategy.childStream(b), -1);
+                    c.afterToolReply = false;
+                    c.depth = strategy.childDepth(b, k);
+                    all.add(c);
+                    trees.get(b.problem()).add(c);
+                    children.add(c);
+                    childParents.add(b.row);
+                    childTokens.add(draw(draws.get(k), logits, vocab, c.rng));
+                    childLogits.add(logits);
+                }
+                int t = draw(draws.get(0), logits, vocab, b.rng);
+                appendPolicyToken(b, t, logits, vocab);
+                feed(b, t, fed, tokens, ended);
+            }
+            // forks first: a parent whose own token just ended its response still lends its row
+            if (!children.isEmpty()) {
+                int[] rows = decoder.fork(childParents.stream().mapToInt(Integer::intValue).toArray());
+                for (int i = 0; i < rows.length; i++) {
+                    TreeBranch c = children.get(i);
+                    c.row = rows[i];
+                    int t = childTokens.get(i);
+                    // the fork's next-token distribution is its parent's at the fork point
+                    appendPolicyToken(c, t, childLogits.get(i), vocab);
+                    feed(c, t, fed, tokens, ended);
+                }
+            }
+            if (!ended.isEmpty()) {
+                int[] rows = new int[ended.size()];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = ended.get(i).row;
+                }
+                decoder.release(rows);
+            }
+            if (!fed.isEmpty()) {
+                int[] rows = new int[fed.size()];
+                int[] toks = new int[fed.size()];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = fed.get(i).row;
+                    toks[i] = tokens.get(i);
+                }
+                decoder.step(rows, toks);
+            }
+        }
+
+        private int draw(TreeStrategy.Draw d, float[] logits, int vocab, Rng rng) {
+            if (d.token() >= 0) {
+                return d.token();
+            }
+            return TokenSampling.choose(logits, 0, vocab, settings.temperature(), settings.topP(), d.greedy(), rng);
+        }
+
+        private void appendPolicyToken(TreeBranch b, int token, float[] logits, int vocab) {
+            b.record(TokenSampling.logProb(logits, 0, vocab, token, settings.temperature()));
+            sampled++;
+            for (int toolToken : b.builder.append(token)) {
+                b.pending.add(toolToken);
+            }
+        }
+
+        /** Queues {@code token} to be fed to {@code b}'s row, unless it ends the response (nothing reads its output). */
+        private void feed(TreeBranch b, int token, List<TreeBranch> fed, List<Integer> tokens,
+                List<TreeBranch> ended) {
+            if (b.builder.done() && b.pending.isEmpty()) {
+                b.finished = true;
+                ended.add(b);
+                return;
+            }
+            fed.add(b);
+            tokens.add(token);
+        }
+
+        GroupRollout result(ForkableDecoder d, String groupPrefix, double seconds) {
+            List<GroupRollout.Group> kept = new ArrayList<>();
+            int responses = 0, correct = 0, malformed = 0, toolUse = 0, truncated = 0;
+            long responseTokens = 0;
+            double rewardSum = 0;
+            for (int p = 0; p < batch.size(); p++) {
+                List<TreeBranch> members = new ArrayList<>();
+                for (TreeBranch b : trees.get(p)) {
+                    if (!b.pruned) {
+                        members.add(b);
+                    }
+                }
+                if (members.isEmpty()) {
+                    continue;
+                }
+                List<ResponseSampler.Response> rs = new ArrayList<>();
+                double[] rewards = new double[members.size()];
+                int[] parents = new int[members.size()];
+                int[] branchSteps = new int[members.size()];
+                for (int j = 0; j < members.size(); j++) {
+                    TreeBranch b = members.get(j);
+                    Transcript t = b.builder.transcript();
+                    rs.add(new ResponseSampler.Response(t, b.logProbs.clone()));
+                    rewards[j] = reward.applyAsDouble(t);
+                    // the nearest unpruned ancestor shares min(birth) tokens along the chain
+                    TreeBranch a = b.parent();
+                    int shared = b.birth();
+                    while (a != null && a.pruned) {
+                        shared = Math.min(shared, a.birth());
+                        a = a.parent();
+                    }
+                    parents[j] = a == null ? -1 : members.indexOf(a);
+                    branchSteps[j] = a == null ? 0 : shared;
+                    rewardSum += rewards[j];
+                    correct += t.verdict().correct() ? 1 : 0;
+                    malformed += t.verdict().formatOk() ? 0 : 1;
+                    responseTokens += t.responseLength();
+                    toolUse += t.toolCalls() > 0 ? 1 : 0;
+                    truncated += t.truncated() ? 1 : 0;
+                    responses++;
+                }
+                kept.add(new GroupRollout.Group(groupPrefix + p, batch.get(p), rs, rewards, Double.NaN, parents,
+                        branchSteps));
+            }
+            GroupRollout.Stats stats = new GroupRollout.Stats(responses, rewardSum, correct, malformed, sampled,
+                    responseTokens, toolUse, truncated, batch.size(), 1, seconds);
+            return new GroupRollout(kept, stats, new GroupRollout.Budget(sampled, d.tokensComputed(),
+                    d.positionsEvaluated(), responses));
+        }
+
+        int pruned() {
+            return prunedCount;
+        }
+    }
+
+    // ---- state, for checkpoints ----------------------------------------------------------------
+
+    /** The stream problems are drawn from. */
+    public Rng problemRng() {
+        return problems;
+    }
+
+    /** The stream branches' streams are split from. */
+    public Rng samplingRng() {
+        return sampling;
+    }
+
+    /** Batches collected so far. */
+    public int collections() {
+        return collections;
+    }
+
+    /** Restores the streams and the batch counter from a checkpoint. */
+    public void restore(Rng problemRng, Rng samplingRng, int collectionsDone) {
+        this.problems = problemRng;
+        this.sampling = samplingRng;
+        this.collections = collectionsDone;
+    }
+}
