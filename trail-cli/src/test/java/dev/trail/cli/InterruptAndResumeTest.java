@@ -141,4 +141,19 @@ class InterruptAndResumeTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--total-steps"), r.err());
     }
+
+    @Test
+    void resumingAnSftRunSaysWhatItIsNotUnknownAlgorithm() throws Exception {
+        Path runs = dir.resolve("sft");
+        CliRunner sft = CliRunner.run("sft", "--env", "Arithmetic-v0", "--seed", "3", "--out", runs.toString(),
+                "--set", "steps=2", "--set", "eval_problems=2", "--set", "eval_every=0", "--set", "model.layers=1",
+                "--set", "model.width=16", "--set", "model.heads=2");
+        assertEquals(0, sft.code(), sft.err());
+        Path run = onlyRun(runs);
+        Path summary = run.resolve("summary.json");
+        Files.writeString(summary, Files.readString(summary).replace("\"finished\"", "\"interrupted\""));
+        CliRunner r = CliRunner.run("train", "--resume", run.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("SFT run") && !r.err().contains("unknown algorithm"), r.err());
+    }
 }

@@ -150,7 +150,6 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new IOException("cannot write " + target + ": folder " + dir + " is not writable", e);
         }
-        copyPermissions(abs, tmp);
         return new Output(target, abs, tmp, null);
     }
 
@@ -262,6 +261,7 @@ public final class AtomicFiles {
                 } else {
                     stream().close();
                     fsync(tmp);
+                    copyPermissions(file, tmp); // at the end: a read-only mode would have stopped the writing
                     moveIntoPlace(tmp, file);
                 }
                 committed = true;
@@ -286,6 +286,7 @@ public final class AtomicFiles {
                     if (stream != null) {
                         stream.close();
                     }
+                    copyPermissions(file, scratchFile);
                     moveIntoPlace(scratchFile, file);
                     scratch.remove(scratchFile);
                 }

@@ -68,7 +68,9 @@ public record Checkpoint(ObjectNode metadata, Map<String, Parameters> tensors) {
         Path absolute = dir.toAbsolutePath();
         Path parent = absolute.getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempDirectory(parent, "." + absolute.getFileName() + ".tmp-");
+        // not createTempDirectory (0700): a checkpoint gets the user's umask, as every output does
+        Path tmp = Files.createDirectory(parent.resolve("." + absolute.getFileName() + ".tmp-"
+                + Long.toUnsignedString(new java.security.SecureRandom().nextLong(), 36)));
         try {
             ObjectNode meta = metadata.deepCopy();
             meta.put("format", FORMAT);
