@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} of a real {@code trail train} process in the middle of its run, then
  * {@code trail train --resume}: the run continues in the same folder, and its metrics from start
  * to end equal those of a run that was never interrupted (wall-clock values aside). One test per
- * algorithm family: PPO, SAC, GRPO.
+ * algorithm family: PPO, SAC, DQN, GRPO.
  */
 class ResumeAfterKillTest {
 
@@ -137,6 +137,13 @@ class ResumeAfterKillTest {
         killAndResume(3, "train", "--env", "Pendulum-v1", "--algo", "sac", "--total-steps", "800", "--seed", "4",
                 "--set", "learning_starts=100", "--set", "batch_size=32", "--set", "hidden_sizes=32,32",
                 "--checkpoint-every", "100", "--eval-episodes", "1");
+    }
+
+    @Test
+    void dqn() throws Exception {
+        killAndResume(3, "train", "--env", "CartPole-v1", "--algo", "dqn", "--total-steps", "2000", "--seed", "4",
+                "--set", "learning_starts=200", "--set", "batch_size=32", "--set", "train_frequency=2",
+                "--set", "target_network_frequency=100", "--checkpoint-every", "200", "--eval-episodes", "1");
     }
 
     @Test

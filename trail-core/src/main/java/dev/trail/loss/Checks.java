@@ -13,6 +13,12 @@ final class Checks {
         }
     }
 
+    static void sameLength(String aName, int a, String bName, int b) {
+        if (a != b) {
+            throw new IllegalArgumentException(aName + " has length " + a + " but " + bName + " has length " + b);
+        }
+    }
+
     static void notNull(String name, Object array) {
         if (array == null) {
             throw new IllegalArgumentException(name + " must not be null");

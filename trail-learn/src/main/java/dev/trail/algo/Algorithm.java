@@ -40,7 +40,8 @@ public interface Algorithm {
 
     /**
      * {@link #validate(Record)}, then the checks that need the environment (data files the config
-     * names, such as PPO's {@code bc_dataset} and {@code start_states}); no work done.
+     * names, such as PPO's {@code bc_dataset} and {@code start_states}; settings this environment
+     * cannot train with, such as {@code backend=java} with a grid encoder); no work done.
      */
     default void validate(Record config, EnvSpec env) {
         validate(config);

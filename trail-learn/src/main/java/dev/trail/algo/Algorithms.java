@@ -1,5 +1,7 @@
 package dev.trail.algo;
 
+import dev.trail.algo.dqn.Dqn;
+import dev.trail.algo.dqn.DqnConfig;
 import dev.trail.algo.grpo.Grpo;
 import dev.trail.algo.grpo.GrpoConfig;
 import dev.trail.algo.ppo.Ppo;
@@ -22,7 +24,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The registry of training algorithms by name: {@code ppo}, {@code sac}, and the GRPO family
+ * The registry of training algorithms by name: {@code ppo}, {@code sac}, {@code dqn}, and the GRPO family
  * ({@code grpo}, {@code dr-grpo}, {@code rloo}, {@code remax}, {@code reinforce++},
  * {@code reinforce++-baseline}, {@code lite-ppo}: one trainer, the name presets its advantage
  * estimator).
@@ -34,6 +36,7 @@ public final class Algorithms {
     static {
         register(new PpoAlgorithm());
         register(new SacAlgorithm());
+        register(new DqnAlgorithm());
         for (String estimator : GrpoConfig.ESTIMATORS) {
             register(new GrpoAlgorithm(estimator));
         }
@@ -129,6 +132,7 @@ public final class Algorithms {
         public void validate(Record config, EnvSpec env) {
             validate(config);
             Ppo.checkData((PpoConfig) config, env);
+            Ppo.checkBackend((PpoConfig) config, env);
         }
 
         @Override
@@ -185,6 +189,50 @@ public final class Algorithms {
             try (Sac sac = Sac.load(checkpoint, env)) {
                 return sac.run(listener, checkpointDir, checkpointEvery);
             }
+        }
+
+        @Override
+        public Map<String, Double> evaluate(Path checkpoint, EnvSpec env, int episodes, long seed) throws IOException {
+            return evaluatePolicy(checkpoint, env, episodes, seed);
+        }
+    }
+
+    private static final class DqnAlgorithm implements Algorithm {
+        @Override
+        public String name() {
+            return Dqn.ALGORITHM;
+        }
+
+        @Override
+        public String description() {
+            return "DQN (Mnih et al. 2015), CleanRL dqn.py defaults; MLP or grid CNN Q-network; exact resume";
+        }
+
+        @Override
+        public ConfigBinder<DqnConfig> config(EnvSpec env) {
+            return DqnConfig.binder();
+        }
+
+        @Override
+        public void validate(Record config, EnvSpec env) {
+            Dqn.checkBackend((DqnConfig) config, env);
+        }
+
+        @Override
+        public void checkEnvironment(EnvSpec env) {
+            checkActions(name(), env, true, false);
+        }
+
+        @Override
+        public Path train(Record config, EnvSpec env, long seed, long totalSteps, Path init, TrainingListener listener,
+                Path checkpointDir, int checkpointEvery) throws IOException {
+            return Dqn.train((DqnConfig) config, env, seed, totalSteps, listener, checkpointDir, checkpointEvery);
+        }
+
+        @Override
+        public Path resume(Path checkpoint, EnvSpec env, TrainingListener listener, Path checkpointDir,
+                int checkpointEvery) throws IOException {
+            return Dqn.resume(checkpoint, env, listener, checkpointDir, checkpointEvery);
         }
 
         @Override

@@ -241,4 +241,19 @@ public final class Losses {
     public static NDArray behaviourCloningLoss(NDArray logProbs) {
         return logProbs.mean().neg();
     }
+
+    /**
+     * DQN's TD regression on tensors ({@link dev.trail.loss.TdLoss}, its reference): the mean of
+     * {@code (q − y)²} (MSE) or of the Huber loss with δ = 1 over the batch; {@code q} and
+     * {@code targets} are {@code [B]}, the targets carry no gradient.
+     */
+    public static NDArray tdLoss(NDArray q, NDArray targets, dev.trail.loss.TdLoss.Kind kind) {
+        NDArray d = q.sub(targets);
+        if (kind == dev.trail.loss.TdLoss.Kind.MSE) {
+            return d.square().mean();
+        }
+        NDArray abs = d.abs();
+        NDArray quadratic = abs.minimum(1f);
+        return quadratic.square().mul(0.5f).add(abs.sub(quadratic)).mean();
+    }
 }

@@ -31,6 +31,8 @@ public final class PolicyCheckpoint {
     public static final String ACTOR_CRITIC = "actor-critic";
     /** {@code policy.type} of a {@link SquashedGaussianActor} (SAC). */
     public static final String SQUASHED_GAUSSIAN = "squashed-gaussian";
+    /** {@code policy.type} of a {@link QNetwork} (DQN; greedy actions). */
+    public static final String Q_NETWORK = "q-network";
 
     private PolicyCheckpoint() {
     }
@@ -170,12 +172,14 @@ public final class PolicyCheckpoint {
         Actor policy;
         if (ACTOR_CRITIC.equals(type)) {
             policy = ActorCritic.attach(spec, params);
+        } else if (Q_NETWORK.equals(type)) {
+            policy = QNetwork.attach(spec, params);
         } else if (SQUASHED_GAUSSIAN.equals(type)) {
             policy = SquashedGaussianActor.attach(spec.observationSize(), spec.actionLow(), spec.actionHigh(),
                     spec.hidden(), params);
         } else {
             throw new IllegalArgumentException(dir + " holds a policy of unknown type '" + type + "'; known: "
-                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN);
+                    + ACTOR_CRITIC + ", " + SQUASHED_GAUSSIAN + ", " + Q_NETWORK);
         }
         RunningMeanStd.State stats = observationStatistics(meta);
         ObservationNormalizer normalizer = null;

@@ -145,10 +145,7 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
                 spec = spec.withEncoder(PolicySpec.Encoder.GRID_CNN);
             }
         }
-        if (spec.encoder() != PolicySpec.Encoder.NONE && config.backend().equals("java")) {
-            throw new IllegalArgumentException("backend=java trains MLP policies only; " + env.id()
-                    + " has grid observations, which PPO encodes with a CNN: use backend=djl or auto");
-        }
+        checkBackend(config, env);
         this.estimator = PpoCredit.estimator(config);
         this.clip = PolicyLoss.Clip.ppo(config.clipCoef());
         this.policy = ActorCritic.create(spec, Seeds.stream(seed, "init"));
@@ -210,6 +207,18 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
             int checkpointEvery) throws IOException {
         try (Ppo ppo = load(checkpoint, env)) {
             return ppo.run(listener, checkpointDir, checkpointEvery);
+        }
+    }
+
+    /** Refuses {@code backend=java} on grid worlds (their CNN encoder trains on DJL only), naming both. */
+    public static void checkBackend(PpoConfig config, EnvSpec env) {
+        if (config.backend().equals("java")) {
+            try (ArrayEnv<?> probe = env.makeArray()) {
+                if (probe instanceof GridObservation) {
+                    throw new IllegalArgumentException("backend=java trains MLP policies only; " + env.id()
+                            + " has grid observations, which PPO encodes with a CNN: use backend=djl or auto");
+                }
+            }
         }
     }
 
