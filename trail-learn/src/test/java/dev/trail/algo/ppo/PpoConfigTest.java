@@ -41,6 +41,13 @@ class PpoConfigTest {
         expected.put("clip_rewards", 10.0);
         expected.put("advantage_estimator", "gae");
         expected.put("backend", "auto");
+        expected.put("bc_dataset", "");
+        expected.put("bc_pretrain_steps", 0);
+        expected.put("bc_coef", 0.0);
+        expected.put("bc_batch_size", 256);
+        expected.put("bc_learning_rate", 1e-3);
+        expected.put("start_states", "");
+        expected.put("start_state_fraction", 0.5);
         assertEquals(expected, c.toMap());
         assertEquals(512, c.batchSize());
         assertEquals(128, c.minibatchSize());
@@ -88,5 +95,26 @@ class PpoConfigTest {
         e = assertThrows(IllegalArgumentException.class,
                 () -> PpoConfig.fromSettings(Map.of("num_envs", "1", "num_steps", "2", "num_minibatches", "3")));
         assertTrue(e.getMessage().contains("num_minibatches=3"), e.getMessage());
+    }
+
+    /** The offline-data keys: BC needs its dataset and the dataset needs a use; BC runs on DJL. */
+    @Test
+    void offlineDataKeysAreCheckedTogether() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PpoConfig.fromSettings(Map.of("bc_pretrain_steps", "10")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bc_pretrain_steps=10 needs bc_dataset=FILE"),
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PpoConfig.fromSettings(Map.of("bc_dataset", "d.parquet")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("bc_dataset=d.parquet is used only with"),
+                e.getMessage());
+        e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> PpoConfig.fromSettings(Map.of("bc_dataset", "d.parquet", "bc_coef", "1", "backend", "java")));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("backend=djl"), e.getMessage());
+        PpoConfig bc = PpoConfig.fromSettings(Map.of("bc_dataset", "d.parquet", "bc_coef", "0.5"));
+        org.junit.jupiter.api.Assertions.assertTrue(bc.usesBc());
+        assertFalse(bc.javaBackend(100), "the BC term runs on DJL");
+        assertFalse(PpoConfig.defaults().usesStartStates());
+        org.junit.jupiter.api.Assertions.assertTrue(PpoConfig.fromSettings(Map.of("start_states", "t.jsonl")).usesStartStates());
     }
 }
