@@ -28,6 +28,12 @@ public final class Sessions {
         if (System.getProperty("spark.sql.shuffle.partitions") == null) {
             b.config("spark.sql.shuffle.partitions", "8");
         }
-        return b.getOrCreate();
+        try {
+            return b.getOrCreate();
+        } catch (RuntimeException e) {
+            // an unreachable or refusing master: Spark gives up after its registration retries
+            throw new IllegalStateException("cannot start a Spark session on master "
+                    + (master == null ? System.getProperty("spark.master") : master) + ": " + e.getMessage(), e);
+        }
     }
 }
