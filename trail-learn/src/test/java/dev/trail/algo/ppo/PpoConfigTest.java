@@ -48,6 +48,8 @@ class PpoConfigTest {
         expected.put("bc_learning_rate", 1e-3);
         expected.put("start_states", "");
         expected.put("start_state_fraction", 0.5);
+        expected.put("rollout_workers", "local");
+        expected.put("spark_master", null);
         assertEquals(expected, c.toMap());
         assertEquals(512, c.batchSize());
         assertEquals(128, c.minibatchSize());
