@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code kill -9} of a real {@code trail train} process in the middle of its run, then
  * {@code trail train --resume}: the run continues in the same folder, and its metrics from start
  * to end equal those of a run that was never interrupted (wall-clock values aside). One test per
- * algorithm family: PPO, SAC, GRPO.
+ * algorithm family: PPO, SAC, GRPO, the offline learners (IQL).
  */
 class ResumeAfterKillTest {
 
@@ -137,6 +137,18 @@ class ResumeAfterKillTest {
         killAndResume(3, "train", "--env", "Pendulum-v1", "--algo", "sac", "--total-steps", "800", "--seed", "4",
                 "--set", "learning_starts=100", "--set", "batch_size=32", "--set", "hidden_sizes=32,32",
                 "--checkpoint-every", "100", "--eval-episodes", "1");
+    }
+
+    @Test
+    void offlineIql() throws Exception {
+        Path data = dir.resolve("pendulum-random.jsonl");
+        CliRunner collect = CliRunner.run("collect", "--env", "Pendulum-v1", "--recipe", "random", "--episodes", "3",
+                "--reference-episodes", "2", "--out", data.toString());
+        assertEquals(0, collect.code(), collect.err());
+        killAndResume(3, "train", "--env", "Pendulum-v1", "--algo", "iql", "--dataset", data.toString(),
+                "--total-steps", "400", "--seed", "4", "--set", "batch_size=32", "--set", "hidden_sizes=32,32",
+                "--set", "log_every=20", "--set", "eval_every=100", "--set", "eval_episodes=1",
+                "--set", "sampler=advantage-weighted", "--checkpoint-every", "40");
     }
 
     @Test

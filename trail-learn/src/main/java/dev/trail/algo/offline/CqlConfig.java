@@ -104,6 +104,11 @@ public record CqlConfig(
         }
     }
 
+    /** A config from {@code key=value} settings over the defaults for {@code env}'s action space. */
+    public static CqlConfig fromSettingsFor(EnvSpec env, Map<String, String> settings) {
+        return binderFor(env).parse(settings);
+    }
+
     /** The snake_case settings. */
     public Map<String, Object> toMap() {
         return binder().toMap(this);

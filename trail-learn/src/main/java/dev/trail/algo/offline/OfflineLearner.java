@@ -47,7 +47,7 @@ import java.util.Map;
  * bootstrap.
  *
  * <p><b>One iteration</b> is one gradient update on one batch of {@code batch_size} transitions.
- * Metrics go to the listener every {@code log_every} updates; with {@code eval_episodes > 0} the
+ * Metrics go to the listener after the first update and every {@code log_every} updates; with {@code eval_episodes > 0} the
  * policy is run deterministically every {@code eval_every} updates and after the last one on the
  * same evaluation episodes ({@code eval/mean_return}, {@code eval/normalized_score},
  * {@code eval/best_normalized_score}, {@code eval/best_mean_return}).
@@ -262,7 +262,7 @@ public abstract class OfflineLearner implements Trainer {
         drawBatch();
         boolean last = updates + 1 >= totalUpdates;
         boolean evaluating = common.evalEpisodes() > 0 && ((updates + 1) % common.evalEvery() == 0 || last);
-        boolean reporting = (updates + 1) % common.logEvery() == 0 || last || evaluating;
+        boolean reporting = updates == 0 || (updates + 1) % common.logEvery() == 0 || last || evaluating;
         Map<String, Double> losses = update(reporting);
         updates++;
         if (!reporting) {

@@ -99,7 +99,9 @@ public final class Td3Bc extends OfflineLearner {
         }
         Map<String, Double> m = new LinkedHashMap<>();
         m.put("losses/critic_loss", criticLoss);
-        m.put("losses/actor_loss", actorLoss);
+        if (Double.isFinite(actorLoss)) {
+            m.put("losses/actor_loss", actorLoss); // none before the first actor update
+        }
         m.put("losses/q_values", qValues);
         return m;
     }
