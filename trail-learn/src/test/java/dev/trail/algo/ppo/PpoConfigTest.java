@@ -41,6 +41,8 @@ class PpoConfigTest {
         expected.put("clip_rewards", 10.0);
         expected.put("advantage_estimator", "gae");
         expected.put("backend", "auto");
+        expected.put("rollout_workers", "local");
+        expected.put("spark_master", null);
         assertEquals(expected, c.toMap());
         assertEquals(512, c.batchSize());
         assertEquals(128, c.minibatchSize());
