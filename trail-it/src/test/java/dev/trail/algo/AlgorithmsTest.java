@@ -15,9 +15,9 @@ class AlgorithmsTest {
 
     @Test
     void registryListsAndRefuses() {
-        assertEquals(java.util.List.of("dr-grpo", "grpo", "lite-ppo", "ppo", "reinforce++", "reinforce++-baseline",
-                "remax", "rloo", "sac"), Algorithms.names());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.get("dqn"));
+        assertEquals(java.util.List.of("bc", "cql", "dqn", "dr-grpo", "dt", "grpo", "iql", "lite-ppo", "ppo",
+                "reinforce++", "reinforce++-baseline", "remax", "rloo", "sac", "td3bc"), Algorithms.names());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.get("a2c"));
         assertTrue(e.getMessage().contains("ppo, reinforce++"), e.getMessage());
         assertEquals(SacConfig.defaults(), SacConfig.fromSettings(SacConfig.defaults().toMap().entrySet().stream()
                 .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, x -> String.valueOf(x.getValue())))));
