@@ -15,8 +15,8 @@ class AlgorithmsTest {
 
     @Test
     void registryListsAndRefuses() {
-        assertEquals(java.util.List.of("dr-grpo", "grpo", "lite-ppo", "ppo", "reinforce++", "reinforce++-baseline",
-                "remax", "rloo", "sac"), Algorithms.names());
+        assertEquals(java.util.List.of("bc", "cql", "dr-grpo", "grpo", "iql", "lite-ppo", "ppo", "reinforce++",
+                "reinforce++-baseline", "remax", "rloo", "sac", "td3bc"), Algorithms.names());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Algorithms.get("dqn"));
         assertTrue(e.getMessage().contains("ppo, reinforce++"), e.getMessage());
         assertEquals(SacConfig.defaults(), SacConfig.fromSettings(SacConfig.defaults().toMap().entrySet().stream()
