@@ -53,9 +53,11 @@ class InterruptAndResumeTest {
     void sigtermWritesACheckpointAtTheStopAndTheRunResumes() throws Exception {
         Path runs = dir.resolve("runs");
         Path log = dir.resolve("train.log");
-        // one checkpoint planned, at the end: every checkpoint the folder holds after the stop is the stop's
-        Process p = TrailProcess.start(log, "train", "--env", "CartPole-v1", "--algo", "ppo", "--total-steps", "24576",
-                "--seed", "5", "--set", "num_envs=2", "--set", "num_steps=64", "--checkpoint-every", "24576",
+        // one checkpoint planned, at the end: every checkpoint the folder holds after the stop is the stop's;
+        // libtorch steps and a budget of many seconds, so that an idle machine cannot finish before the signal
+        Process p = TrailProcess.start(log, "train", "--env", "CartPole-v1", "--algo", "ppo", "--total-steps", "131072",
+                "--seed", "5", "--set", "num_envs=2", "--set", "num_steps=64", "--set", "backend=djl",
+                "--checkpoint-every", "131072",
                 "--eval-episodes", "0", "--out", runs.toString());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (p.isAlive() && System.nanoTime() < deadline
@@ -74,7 +76,7 @@ class InterruptAndResumeTest {
         List<Path> cps = checkpoints(run);
         assertEquals(1, cps.size(), "the stop's checkpoint: " + cps);
         long stopStep = JSON.readTree(cps.get(0).resolve("checkpoint.json").toFile()).path("globalStep").asLong();
-        assertTrue(stopStep > 0 && stopStep < 24576, "stopped mid-run at " + stopStep);
+        assertTrue(stopStep > 0 && stopStep < 131072, "stopped mid-run at " + stopStep);
         assertEquals(summary.path("global_step").asLong(), stopStep, "nothing logged after the stop's checkpoint");
 
         // resume; a second resume while it runs is refused by the folder's lock
