@@ -63,4 +63,40 @@ public class GridStepBenchmark {
         }
         return sum + observation[0];
     }
+
+    /**
+     * Steps per second of thread CPU time, median of rounds, robust to other processes on the
+     * machine (JMH reports wall time): {@code java -cp 'trail-bench/target/classes:trail-bench/target/lib/*'
+     * dev.trail.bench.GridStepBenchmark [envId] [rounds] [stepsPerRound]}.
+     */
+    public static void main(String[] args) {
+        GridStepBenchmark b = new GridStepBenchmark();
+        b.envId = args.length > 0 ? args[0] : "MiniGrid-DoorKey-8x8-v0";
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 15;
+        int calls = (args.length > 2 ? Integer.parseInt(args[2]) : 2_000_000) / STEPS;
+        b.setup();
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        double sink = 0;
+        for (int warm = 0; warm < 3 * calls; warm++) {
+            sink += b.gridStep();
+        }
+        double[] cpu = new double[rounds];
+        double[] wall = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            long w0 = System.nanoTime();
+            long t0 = mx.getCurrentThreadCpuTime();
+            for (int i = 0; i < calls; i++) {
+                sink += b.gridStep();
+            }
+            long t1 = mx.getCurrentThreadCpuTime();
+            long w1 = System.nanoTime();
+            cpu[r] = (double) calls * STEPS / ((t1 - t0) / 1e9);
+            wall[r] = (double) calls * STEPS / ((w1 - w0) / 1e9);
+        }
+        java.util.Arrays.sort(cpu);
+        java.util.Arrays.sort(wall);
+        System.out.printf("%s, %d rounds of %d steps: %.2f M steps per CPU-second (median; min %.2f, max %.2f), "
+                + "wall %.2f M steps/s (median)  [%s]%n", b.envId, rounds, calls * STEPS, cpu[rounds / 2] / 1e6,
+                cpu[0] / 1e6, cpu[rounds - 1] / 1e6, wall[rounds / 2] / 1e6, Double.isNaN(sink) ? "NaN" : "ok");
+    }
 }
