@@ -280,7 +280,10 @@ final class TrainCommand implements Callable<Integer> {
                 // the stopped process wrote the checkpoint but was killed before its evaluation was on disk
                 run.log(plan.resumeStep(), evaluate(plan.resumeFrom(), plan));
             }
-            Path last = plan.dataset() != null
+            Path last = plan.dataset() != null && plan.init() != null && plan.resumeFrom() == null
+                    ? ((OfflineAlgorithm) plan.algorithm()).fineTune(Checkpoints.resolve(plan.init(), "--init"),
+                            plan.algoConfig(), plan.dataset(), plan.spec(), plan.seed(), listener, checkpointDir, every)
+                    : plan.dataset() != null
                     ? (plan.resumeFrom() != null
                             ? ((OfflineAlgorithm) plan.algorithm()).resume(plan.resumeFrom(), plan.dataset(), plan.spec(),
                                     listener, checkpointDir, every)
@@ -472,7 +475,12 @@ final class TrainCommand implements Callable<Integer> {
                 : algorithm.countsEnvironmentSteps() ? Math.max(1, total / 10) : 20;
         Path initPath = keys.init() == null || keys.init().equals("none") ? null : Path.of(keys.init());
         if (initPath != null && !algorithm.takesInit()) {
-            throw new UserError("--init is for the token-level algorithms; " + algorithm.name() + " starts fresh");
+            throw new UserError("--init is for the token-level algorithms and IQL's online fine-tuning; "
+                    + algorithm.name() + " starts fresh");
+        }
+        if (initPath != null && offline && keys.totalSteps() != null && resumeFrom == null) {
+            throw new UserError("--init " + initPath + ": the offline updates are the checkpoint's; --total-steps does"
+                    + " not apply (set online_steps for the fine-tuning)");
         }
         if (initPath != null && !Files.exists(initPath)) {
             throw new UserError("--init " + initPath + " does not exist");
@@ -484,6 +492,16 @@ final class TrainCommand implements Callable<Integer> {
             throw new UserError(e.getMessage(), e);
         }
         checkBudget(algorithm, algoConfig, total);
+        if (offline && initPath != null && resumeFrom == null) {
+            Path initCheckpoint = Checkpoints.resolve(initPath, "--init");
+            try {
+                ((OfflineAlgorithm) algorithm).checkFineTune(algoConfig, initCheckpoint);
+            } catch (IllegalArgumentException e) {
+                throw new UserError("--init: " + e.getMessage(), e);
+            }
+            // the run's offline updates are the checkpoint's (recorded as its total_steps)
+            total = dev.trail.checkpoint.Checkpoint.read(initCheckpoint).metadata().path("globalStep").asLong();
+        }
         TransitionDataset data = offline ? offlineDataset(Path.of(keys.dataset()), resumeFrom != null ? keys.datasetSha256() : null, envSpec,
                 (OfflineAlgorithm) algorithm, algoConfig) : null;
         String companionFile = offline ? null : algorithm.companionDataset(algoConfig);

@@ -61,6 +61,43 @@ class OfflineTrainCommandTest {
         assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("update-0000020")));
     }
 
+    /** Offline → online from the CLI: an offline IQL run, then {@code --init} it with {@code online_steps}. */
+    @Test
+    void iqlFineTunesOnlineFromAnOfflineRun() throws Exception {
+        Path offline = dir.resolve("iql-offline");
+        String[] small = {"--set", "batch_size=16", "--set", "hidden_sizes=16", "--set", "eval_every=1000",
+                "--set", "eval_episodes=1", "--set", "log_every=10"};
+        CliRunner r = CliRunner.run(Stream.concat(Stream.of("train", "--algo", "iql", "--dataset", cartPole.toString(),
+                "--env", "CartPole-v1", "--total-steps", "30", "--out", offline.toString()), Stream.of(small))
+                .toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        Path offlineRun;
+        try (Stream<Path> s = Files.list(offline)) {
+            offlineRun = s.findFirst().orElseThrow();
+        }
+        Path tuned = dir.resolve("iql-online");
+        r = CliRunner.run(Stream.concat(Stream.of("train", "--algo", "iql", "--dataset", cartPole.toString(), "--env",
+                "CartPole-v1", "--init", offlineRun.toString(), "--set", "online_steps=40", "--checkpoint-every", "50",
+                "--out", tuned.toString()), Stream.of(small)).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        Path run;
+        try (Stream<Path> s = Files.list(tuned)) {
+            run = s.findFirst().orElseThrow();
+        }
+        String metrics = Files.readString(run.resolve("metrics.csv"));
+        assertTrue(metrics.contains("70,") && metrics.contains("charts/online_steps,40.0")
+                && metrics.contains("charts/episodic_return"), metrics);
+        assertTrue(Files.isDirectory(run.resolve("checkpoints").resolve("update-0000070")), "30 offline + 40 online");
+        refused("--init " + offlineRun + ": the offline updates are the checkpoint's", "train", "--algo", "iql",
+                "--dataset", cartPole.toString(), "--env", "CartPole-v1", "--init", offlineRun.toString(),
+                "--total-steps", "10", "--set", "online_steps=5");
+        refused("--init: fine-tuning from " + offlineRun.resolve("checkpoints").resolve("update-0000030")
+                + " needs online_steps >= 1, got 0", "train", "--algo", "iql", "--dataset", cartPole.toString(),
+                "--env", "CartPole-v1", "--init", offlineRun.toString());
+        refused("--init is for the token-level algorithms and IQL's online fine-tuning; bc starts fresh", "train",
+                "--algo", "bc", "--dataset", cartPole.toString(), "--env", "CartPole-v1", "--init", offlineRun.toString());
+    }
+
     private static void refused(String expectedStart, String... args) throws Exception {
         Path runs = dir.resolve("refused-" + Math.abs(String.join(" ", args).hashCode()));
         String[] all = Stream.concat(Stream.of(args), Stream.of("--out", runs.toString())).toArray(String[]::new);

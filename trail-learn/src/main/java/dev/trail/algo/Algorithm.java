@@ -67,7 +67,7 @@ public interface Algorithm {
         return true;
     }
 
-    /** Whether it starts from a model given with {@code --init} (token-level RL from an SFT run). */
+    /** Whether it starts from a model given with {@code --init} (token-level RL from an SFT run; IQL fine-tuning from an offline run). */
     default boolean takesInit() {
         return false;
     }

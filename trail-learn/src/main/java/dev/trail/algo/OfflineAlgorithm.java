@@ -43,6 +43,29 @@ public interface OfflineAlgorithm extends Algorithm {
     Path resume(Path checkpoint, TransitionDataset dataset, EnvSpec env, TrainingListener listener, Path checkpointDir,
             int checkpointEvery) throws IOException;
 
+    /**
+     * Refuses a fine-tuning start ({@code --init offlineCheckpoint}) that cannot work, before any
+     * run folder exists: an algorithm without online fine-tuning, no online steps asked for, a
+     * checkpoint of another algorithm or one already fine-tuning.
+     *
+     * @throws IllegalArgumentException naming the option or the checkpoint
+     */
+    default void checkFineTune(Record config, Path offlineCheckpoint) throws IOException {
+        throw new IllegalArgumentException(name() + " does not fine-tune online from an offline checkpoint");
+    }
+
+    /**
+     * Offline → online: continues the offline run saved in {@code offlineCheckpoint} with online
+     * fine-tuning as {@code config} asks (IQL's {@code online_steps}), in a new run seeded by
+     * {@code seed}. Only learners that fine-tune online support it ({@link #takesInit()}).
+     *
+     * @return the last checkpoint written, or null
+     */
+    default Path fineTune(Path offlineCheckpoint, Record config, TransitionDataset dataset, EnvSpec env, long seed,
+            TrainingListener listener, Path checkpointDir, int checkpointEvery) throws IOException {
+        throw new IllegalArgumentException(name() + " does not fine-tune online from an offline checkpoint");
+    }
+
     @Override
     default boolean evaluatesDuringTraining() {
         return true;

@@ -165,6 +165,73 @@ class OfflineLearnersTest {
         }
     }
 
+    /**
+     * Offline → online: IQL with {@code online_steps} steps Pendulum after its offline updates,
+     * appending each transition to the batches' pool; fine-tuning from the offline run's checkpoint
+     * ({@link Iql#fineTune}) continues exactly as that single run, and a checkpoint in the online
+     * phase resumes exactly.
+     */
+    @Test
+    void iqlFineTunesOnlineFromItsOfflineCheckpoint(@TempDir Path dir) throws Exception {
+        TransitionDataset data = pendulum();
+        Map<String, String> s = small("log_every", "20", "eval_every", "1000", "eval_episodes", "1");
+        Map<String, String> online = new LinkedHashMap<>(s);
+        online.put("online_steps", "250");
+        List<Map<String, Double>> whole = new ArrayList<>();
+        List<Double> episodes = new ArrayList<>();
+        float[] wholeWeights;
+        try (OfflineLearner l = new Iql(IqlConfig.fromSettings(online), data, PENDULUM, 5, 60)) {
+            TrainingListener rec = recorder(whole);
+            l.run(new TrainingListener() {
+                @Override
+                public void onUpdate(int update, long globalStep, Map<String, Double> metrics) {
+                    rec.onUpdate(update, globalStep, metrics);
+                }
+
+                @Override
+                public void onEpisode(long globalStep, int envIndex, double episodicReturn, int length) {
+                    episodes.add(episodicReturn);
+                    assertEquals(200, length);
+                    assertEquals(60 + 200, globalStep, "an online episode is logged at the update it ended before");
+                }
+            }, null, 0);
+            assertEquals(310, l.globalStep());
+            wholeWeights = l.policyParameters().get(0).data().clone();
+        }
+        assertEquals(1, episodes.size(), "250 online steps hold one whole 200-step Pendulum episode");
+        Map<String, Double> lastReport = whole.get(whole.size() - 1);
+        assertEquals(250.0, lastReport.get("charts/online_steps"));
+        assertTrue(whole.stream().anyMatch(m -> m.containsKey("charts/online_steps") && m.get("charts/online_steps") == 0
+                && m.containsKey("eval/mean_return")), "the offline phase ends with an evaluation: " + whole);
+
+        // the offline run alone, then fine-tuning from its last checkpoint
+        Path offlineCp = dir.resolve("offline");
+        List<Map<String, Double>> offlineReports = new ArrayList<>();
+        try (OfflineLearner l = new Iql(IqlConfig.fromSettings(s), data, PENDULUM, 5, 60)) {
+            l.run(recorder(offlineReports), null, 0);
+            l.save(offlineCp);
+        }
+        List<Map<String, Double>> tuned = new ArrayList<>();
+        Path midway = dir.resolve("midway");
+        try (OfflineLearner l = Iql.fineTune(offlineCp, 250, data, PENDULUM, 5)) {
+            assertEquals(60, l.globalStep());
+            TrainingListener rec = recorder(tuned);
+            for (int i = 0; i < 120; i++) {
+                l.iterate(rec);
+            }
+            l.save(midway);
+        }
+        try (OfflineLearner l = Iql.load(midway, data, PENDULUM)) {
+            l.run(recorder(tuned), null, 0);
+            assertArrayEquals(wholeWeights, l.policyParameters().get(0).data(),
+                    "offline run + fine-tuning (resumed midway) = one run with online_steps");
+        }
+        List<Map<String, Double>> wholeOnline = whole.subList(whole.size() - tuned.size(), whole.size());
+        assertEquals(wholeOnline, tuned);
+        assertThrows(IllegalArgumentException.class, () -> Iql.fineTune(midway, 10, data, PENDULUM, 5),
+                "a fine-tuning checkpoint is resumed, not fine-tuned again");
+    }
+
     static OfflineLearner learner(String algo, Map<String, String> s, TransitionDataset data, long total) {
         return switch (algo) {
             case "td3bc" -> new Td3Bc(Td3BcConfig.fromSettings(s), data, PENDULUM, 5, total);

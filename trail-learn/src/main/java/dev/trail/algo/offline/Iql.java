@@ -44,6 +44,12 @@ import java.util.Map;
  * </ol>
  * For discrete actions the Q networks output one value per category ({@code Q(s, ·)}) and
  * {@code Q(s, a)} picks the dataset action.
+ *
+ * <p><b>Online fine-tuning</b> ({@code online_steps > 0}, CORL's {@code finetune/iql.py}): after the
+ * offline updates, every update is preceded by one environment step with an exploration action
+ * (a categorical or Gaussian sample of the actor, or the deterministic actor's action plus clipped
+ * Gaussian noise), and batches are drawn uniformly from the dataset and the online transitions
+ * together. {@link #fineTune} starts that phase from an offline checkpoint.
  */
 public final class Iql extends OfflineLearner {
 
@@ -67,7 +73,7 @@ public final class Iql extends OfflineLearner {
     private final boolean gaussian;
 
     public Iql(IqlConfig config, TransitionDataset data, EnvSpec env, long seed, long totalUpdates) {
-        super(ALGORITHM, data, env, seed, totalUpdates, config.common());
+        super(ALGORITHM, data, env, seed, totalUpdates, config.common(), config.onlineSteps());
         this.config = config;
         int[] hidden = config.hiddenLayers();
         boolean discrete = categories > 0;
@@ -178,6 +184,26 @@ public final class Iql extends OfflineLearner {
         return m;
     }
 
+    @Override
+    protected void explore(float[] observation, Rng rng, int[] discreteOut, float[] continuousOut) {
+        float[] mean = new float[actDim];
+        actor.actOne(observation, rng, false, discreteOut, mean);
+        if (categories > 0) {
+            return; // a sample of the categorical
+        }
+        float[] logStd = gaussian ? actorParameters.get(Bc.LOG_STD).data() : null;
+        for (int j = 0; j < actDim; j++) {
+            // the actor acts in the box; learner form is tanh f(s) in [-1, 1]
+            float scale = (actionHigh[j] - actionLow[j]) / 2f;
+            float bias = (actionHigh[j] + actionLow[j]) / 2f;
+            double a = (mean[j] - bias) / scale;
+            double eps = rng.nextGaussian();
+            a += gaussian ? Math.exp(Math.max(-20, Math.min(2, logStd[j]))) * eps
+                    : Math.max(-config.noiseClip(), Math.min(config.noiseClip(), config.explNoise() * eps));
+            continuousOut[j] = (float) Math.max(-1, Math.min(1, a));
+        }
+    }
+
     /** CORL's {@code CosineAnnealingLR(actor_optimizer, max_steps)}: {@code lr · (1 + cos(π t / T)) / 2} at update t. */
     private double actorLr() {
         return config.policyLr() * (1 + Math.cos(Math.PI * updates / totalUpdates)) / 2;
@@ -234,6 +260,45 @@ public final class Iql extends OfflineLearner {
         critic.copyFrom(cp.tensors("critic"));
         criticTarget.copyFrom(cp.tensors("critic_target"));
         value.copyFrom(cp.tensors("value"));
+    }
+
+    /**
+     * Online fine-tuning from an offline checkpoint: its networks, optimisers, counters and
+     * normalisation as they are, its config with {@code online_steps} replaced, the offline updates
+     * it did counted as done, and the online phase seeded from {@code seed}.
+     */
+    public static Iql fineTune(java.nio.file.Path offlineCheckpoint, int onlineSteps, TransitionDataset data,
+            EnvSpec env, long seed) throws java.io.IOException {
+        JsonNode meta = checkFineTune(onlineSteps, offlineCheckpoint);
+        long offlineUpdates = meta.path("globalStep").asLong();
+        return OfflineLearner.load(offlineCheckpoint, ALGORITHM, data, env, (c, d, e, s, t) -> {
+            java.util.Map<String, Object> settings = new java.util.LinkedHashMap<>(IqlConfig.binder().bind(c).toMap());
+            settings.put("online_steps", onlineSteps);
+            return new Iql(IqlConfig.binder().bind(settings), d, e, seed, offlineUpdates);
+        });
+    }
+
+    /** Refuses what {@link #fineTune} cannot start from, naming the option or the checkpoint. */
+    public static void checkFineTune(IqlConfig config, java.nio.file.Path offlineCheckpoint) throws java.io.IOException {
+        checkFineTune(config.onlineSteps(), offlineCheckpoint);
+    }
+
+    private static JsonNode checkFineTune(int onlineSteps, java.nio.file.Path offlineCheckpoint)
+            throws java.io.IOException {
+        if (onlineSteps < 1) {
+            throw new IllegalArgumentException("fine-tuning from " + offlineCheckpoint + " needs online_steps >= 1, got "
+                    + onlineSteps);
+        }
+        JsonNode meta = Checkpoint.read(offlineCheckpoint).metadata();
+        if (!ALGORITHM.equals(meta.path("algorithm").asText())) {
+            throw new IllegalArgumentException(offlineCheckpoint + " is a checkpoint of '" + meta.path("algorithm").asText()
+                    + "', not of an offline IQL run");
+        }
+        if (meta.path("online").path("steps").asLong() > 0) {
+            throw new IllegalArgumentException(offlineCheckpoint + " is already a fine-tuning run's checkpoint; "
+                    + "resume it with --resume, or start from its offline checkpoint");
+        }
+        return meta;
     }
 
     /** Restores a run saved by {@link #save}. */

@@ -26,6 +26,12 @@ import java.util.Map;
  * @param evalEvery {@code eval_every}: updates between evaluations (5000)
  * @param evalEpisodes {@code eval_episodes}: episodes per evaluation, 0 for none (10)
  * @param logEvery {@code log_every}: updates between loss reports (1000)
+ * @param onlineSteps {@code online_steps}: environment steps of online fine-tuning after the offline
+ *     updates, one update each on a batch drawn uniformly from the dataset and the online transitions
+ *     (CORL {@code finetune/iql.py}'s {@code online_iterations}; 0, offline only)
+ * @param explNoise {@code expl_noise}: online, the standard deviation of the Gaussian noise on a
+ *     {@code deterministic_actor}'s action (CORL 0.03)
+ * @param noiseClip {@code noise_clip}: online, the clip of that noise (0.5)
  */
 public record IqlConfig(
         @Param(value = "transitions per update", min = 1, max = 1 << 20) int batchSize,
@@ -47,7 +53,12 @@ public record IqlConfig(
                 double samplerFraction,
         @Param(value = "updates between evaluations", min = 1, max = Integer.MAX_VALUE) int evalEvery,
         @Param(value = "episodes per evaluation, 0 for none", min = 0, max = 100_000) int evalEpisodes,
-        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery) {
+        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery,
+        @Param(value = "environment steps of online fine-tuning after the offline updates (0: offline only)",
+                min = 0, max = 1 << 30) int onlineSteps,
+        @Param(value = "online: std of the exploration noise of a deterministic actor", min = 0, max = 10)
+                double explNoise,
+        @Param(value = "online: clip of that noise", min = 0, max = 10) double noiseClip) {
 
     public IqlConfig {
         hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
@@ -70,7 +81,7 @@ public record IqlConfig(
     /** CORL's defaults. */
     public static IqlConfig defaults() {
         return new IqlConfig(256, 0.99, 0.005, 0.7, 3.0, 100.0, false, 3e-4, 3e-4, 3e-4, "256,256", true, "uniform",
-                0.1, 0.1, 5000, 10, 1000);
+                0.1, 0.1, 5000, 10, 1000, 0, 0.03, 0.5);
     }
 
     /** The binder for config files, {@code --set} and checkpoints. */

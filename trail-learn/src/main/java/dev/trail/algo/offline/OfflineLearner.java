@@ -24,6 +24,7 @@ import dev.trail.policy.Actor;
 import dev.trail.policy.Evaluation;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.policy.PolicySpec;
+import dev.trail.rollout.StepCollector;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
 import dev.trail.space.Box;
@@ -101,6 +102,19 @@ public abstract class OfflineLearner implements Trainer {
     private final long startNanos = System.nanoTime();
     private long startUpdates;
 
+    // online fine-tuning (offline -> online): the environment steps after the offline updates
+    private final long onlineSteps;
+    private final StepCollector collector;
+    private float[] onlineObservations;
+    private float[] onlineNextObservations;
+    private float[] onlineActions;
+    private float[] onlineRewards;
+    private boolean[] onlineTerminals;
+    private int onlineSize;
+    private final float[] exploreAction;
+    private final int[] exploreDiscrete = new int[1];
+    private TrainingListener episodeListener = TrainingListener.NONE;
+
     protected final NDManager manager;
     protected final Engine engine;
 
@@ -118,6 +132,20 @@ public abstract class OfflineLearner implements Trainer {
 
     protected OfflineLearner(String algorithm, TransitionDataset data, EnvSpec env, long seed, long totalUpdates,
             Common common) {
+        this(algorithm, data, env, seed, totalUpdates, common, 0);
+    }
+
+    /**
+     * A learner that, after its {@code totalUpdates} offline updates, fine-tunes online for
+     * {@code onlineSteps} environment steps (see {@link #onlineStep}); the algorithm supplies
+     * {@link #explore}.
+     */
+    protected OfflineLearner(String algorithm, TransitionDataset data, EnvSpec env, long seed, long totalUpdates,
+            Common common, long onlineSteps) {
+        if (onlineSteps < 0 || onlineSteps > Integer.MAX_VALUE - data.size()) {
+            throw new IllegalArgumentException("online_steps=" + onlineSteps + " must be in [0, "
+                    + (Integer.MAX_VALUE - data.size()) + "]");
+        }
         if (totalUpdates < 1) {
             throw new IllegalArgumentException("total_steps (gradient updates) must be >= 1, got " + totalUpdates);
         }
@@ -189,6 +217,11 @@ public abstract class OfflineLearner implements Trainer {
         this.batchActionIndex = new long[categories > 0 ? b : 0];
         this.manager = Torch.newManager();
         this.engine = Torch.engine();
+        this.onlineSteps = onlineSteps;
+        this.exploreAction = new float[actDim];
+        this.collector = onlineSteps == 0 ? null
+                : new StepCollector(env::makeArray, 1, 1, Seeds.stream(seed, "online-envs").nextLong(),
+                        Seeds.stream(seed, "online-actions"), StepCollector.Processing.NONE, this::onOnlineEpisode);
     }
 
     private static ObservationNormalizer normalizer(RunningMeanStd.State stats, int dim) {
@@ -233,7 +266,7 @@ public abstract class OfflineLearner implements Trainer {
 
     @Override
     public boolean done() {
-        return updates >= totalUpdates;
+        return updates >= totalUpdates + onlineSteps;
     }
 
     @Override
@@ -259,9 +292,17 @@ public abstract class OfflineLearner implements Trainer {
 
     @Override
     public Map<String, Double> iterate(TrainingListener listener) {
-        drawBatch();
-        boolean last = updates + 1 >= totalUpdates;
-        boolean evaluating = common.evalEpisodes() > 0 && ((updates + 1) % common.evalEvery() == 0 || last);
+        long end = totalUpdates + onlineSteps;
+        boolean online = updates >= totalUpdates;
+        if (online) {
+            onlineStep(listener);
+            drawOnlineBatch();
+        } else {
+            drawBatch();
+        }
+        boolean last = updates + 1 >= end;
+        boolean offlineEnd = onlineSteps > 0 && updates + 1 == totalUpdates;
+        boolean evaluating = common.evalEpisodes() > 0 && ((updates + 1) % common.evalEvery() == 0 || last || offlineEnd);
         boolean reporting = updates == 0 || (updates + 1) % common.logEvery() == 0 || last || evaluating;
         Map<String, Double> losses = update(reporting);
         updates++;
@@ -275,11 +316,121 @@ public abstract class OfflineLearner implements Trainer {
         if (evaluating) {
             m.putAll(evaluateNow());
         }
+        if (onlineSteps > 0) {
+            m.put("charts/online_steps", (double) onlineSize);
+        }
         m.put("time/updates_per_second", (updates - startUpdates)
                 / Math.max((System.nanoTime() - startNanos) / 1e9, 1e-9));
         report++;
         listener.onUpdate(report, updates, m);
         return m;
+    }
+
+    // ---- online fine-tuning ----
+
+    /**
+     * An exploration action for one observation in learner form (normalised when
+     * {@code normalize_observations}), written in learner form to {@code discreteOut[0]} or
+     * {@code continuousOut} (rescaled to [−1, 1] unless {@link #rawActions()}); drawn from {@code rng}.
+     * Only learners that fine-tune online implement it.
+     */
+    protected void explore(float[] observation, Rng rng, int[] discreteOut, float[] continuousOut) {
+        throw new UnsupportedOperationException(algorithm + " does not fine-tune online");
+    }
+
+    private final dev.trail.rollout.VectorPolicy exploring = new dev.trail.rollout.VectorPolicy() {
+        @Override
+        public Acted act(float[] rawObservation, int rows, Rng rng) {
+            float[] o = toLearner(rawObservation);
+            explore(o, rng, exploreDiscrete, exploreAction);
+            if (categories > 0) {
+                return new Acted(new int[] {exploreDiscrete[0]}, null, null, null);
+            }
+            float[] a = exploreAction.clone();
+            if (!rawActions()) {
+                for (int j = 0; j < actDim; j++) {
+                    a[j] = (actionHigh[j] - actionLow[j]) / 2f * a[j] + (actionHigh[j] + actionLow[j]) / 2f;
+                }
+            }
+            return new Acted(null, a, null, null);
+        }
+    };
+
+    /** One raw observation in learner form. */
+    private float[] toLearner(float[] raw) {
+        if (observationStatistics == null) {
+            return raw.clone();
+        }
+        float[] o = new float[obsDim];
+        normalizer(observationStatistics, obsDim).transform(raw, o);
+        return o;
+    }
+
+    private void onOnlineEpisode(long step, int envIndex, double episodicReturn, int length) {
+        episodeListener.onEpisode(updates + 1, envIndex, episodicReturn, length);
+    }
+
+    /**
+     * One environment step of online fine-tuning (CORL's {@code finetune/iql.py}): the policy's
+     * exploration action, the transition (in learner form; time-limit cuts bootstrap) appended to
+     * the online buffer that the following batches draw from together with the dataset.
+     */
+    private void onlineStep(TrainingListener listener) {
+        if (onlineObservations == null) {
+            allocateOnline((int) onlineSteps);
+        }
+        episodeListener = listener;
+        dev.trail.rollout.RolloutBuffer b = collector.collect(exploring);
+        listener.onRollout(b);
+        boolean ended = b.terminateds()[0] || b.truncateds()[0];
+        float[] next = ended ? b.finalObservations() : b.nextObservations();
+        int k = onlineSize;
+        System.arraycopy(toLearner(java.util.Arrays.copyOf(b.observations(), obsDim)), 0, onlineObservations,
+                k * obsDim, obsDim);
+        System.arraycopy(toLearner(java.util.Arrays.copyOf(next, obsDim)), 0, onlineNextObservations, k * obsDim,
+                obsDim);
+        if (categories > 0) {
+            onlineActions[k] = exploreDiscrete[0];
+        } else {
+            System.arraycopy(exploreAction, 0, onlineActions, k * actDim, actDim);
+        }
+        onlineRewards[k] = (float) b.rawRewards()[0];
+        onlineTerminals[k] = b.terminateds()[0];
+        onlineSize++;
+    }
+
+    private void allocateOnline(int capacity) {
+        onlineObservations = new float[capacity * obsDim];
+        onlineNextObservations = new float[capacity * obsDim];
+        onlineActions = new float[capacity * actDim];
+        onlineRewards = new float[capacity];
+        onlineTerminals = new boolean[capacity];
+    }
+
+    /** A batch drawn uniformly from the dataset and the online transitions together (CORL's one replay buffer). */
+    private void drawOnlineBatch() {
+        int n = data.size();
+        float[] rewards = data.rewards();
+        boolean[] terminals = data.terminals();
+        for (int i = 0; i < index.length; i++) {
+            int k = sampleRng.nextInt(n + onlineSize);
+            index[i] = k;
+            boolean fromData = k < n;
+            int j = fromData ? k : k - n;
+            System.arraycopy(fromData ? observations : onlineObservations, j * obsDim, batchObservations, i * obsDim,
+                    obsDim);
+            System.arraycopy(fromData ? nextObservations : onlineNextObservations, j * obsDim, batchNextObservations,
+                    i * obsDim, obsDim);
+            System.arraycopy(fromData ? actions : onlineActions, j * actDim, batchActions, i * actDim, actDim);
+            batchRewards[i] = fromData ? rewards[k] : onlineRewards[j];
+            batchNotDone[i] = (fromData ? terminals[k] : onlineTerminals[j]) ? 0f : 1f;
+            if (categories > 0) {
+                int a = (int) (fromData ? actions[k] : onlineActions[j]);
+                java.util.Arrays.fill(batchOneHot, i * categories, (i + 1) * categories, 0f);
+                batchOneHot[i * categories + a] = 1f;
+                batchActionIndex[i] = a;
+            }
+        }
     }
 
     /** Draws the next batch's transition indices from the sampler and gathers them. */
@@ -415,6 +566,29 @@ public abstract class OfflineLearner implements Trainer {
         Map<String, Parameters> files = new LinkedHashMap<>();
         files.put(PolicyCheckpoint.PARAMETERS, policyParameters());
         saveState(meta, files);
+        if (collector != null) {
+            ObjectNode on = meta.putObject("online");
+            on.put("steps", onlineSteps);
+            on.put("size", onlineSize);
+            Parameters buffer = new Parameters();
+            int k = onlineSize;
+            if (k > 0) {
+                buffer.add("observations", new int[] {k, obsDim}, java.util.Arrays.copyOf(onlineObservations, k * obsDim));
+                buffer.add("next_observations", new int[] {k, obsDim},
+                        java.util.Arrays.copyOf(onlineNextObservations, k * obsDim));
+                buffer.add("actions", new int[] {k, actDim}, java.util.Arrays.copyOf(onlineActions, k * actDim));
+                buffer.add("rewards", new int[] {k}, java.util.Arrays.copyOf(onlineRewards, k));
+                float[] t = new float[k];
+                for (int i = 0; i < k; i++) {
+                    t[i] = onlineTerminals[i] ? 1f : 0f;
+                }
+                buffer.add("terminals", new int[] {k}, t);
+            }
+            files.put("online_buffer", buffer);
+            Parameters state = new Parameters();
+            CollectorState.save(collector, meta, state);
+            files.put(CollectorState.STATE, state);
+        }
         Checkpoint.write(dir, meta, files);
     }
 
@@ -459,11 +633,40 @@ public abstract class OfflineLearner implements Trainer {
             base.sampleRng = Rng.fromState(CollectorState.longs(rng.path("batches")));
             base.noiseRng = Rng.fromState(CollectorState.longs(rng.path("noise")));
             learner.loadState(meta, cp);
+            if (base.collector != null) {
+                base.restoreOnline(meta, cp, dir);
+            }
             return learner;
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             learner.close();
             throw e;
         }
+    }
+
+    private void restoreOnline(JsonNode meta, Checkpoint cp, Path dir) throws IOException {
+        JsonNode on = meta.path("online");
+        if (on.isMissingNode()) {
+            return; // an offline-only checkpoint (fine-tuning starts from it): the online phase starts empty
+        }
+        allocateOnline((int) onlineSteps);
+        int k = on.path("size").asInt();
+        if (k > onlineSteps) {
+            throw new IllegalArgumentException(dir + " holds " + k + " online transitions, more than online_steps="
+                    + onlineSteps);
+        }
+        if (k > 0) {
+            Parameters b = cp.tensors("online_buffer");
+            System.arraycopy(b.get("observations").data(), 0, onlineObservations, 0, k * obsDim);
+            System.arraycopy(b.get("next_observations").data(), 0, onlineNextObservations, 0, k * obsDim);
+            System.arraycopy(b.get("actions").data(), 0, onlineActions, 0, k * actDim);
+            System.arraycopy(b.get("rewards").data(), 0, onlineRewards, 0, k);
+            float[] t = b.get("terminals").data();
+            for (int i = 0; i < k; i++) {
+                onlineTerminals[i] = t[i] != 0f;
+            }
+        }
+        onlineSize = k;
+        CollectorState.restore(collector, meta, cp.tensors(CollectorState.STATE), dir);
     }
 
     /** Adds Adam's moments of {@code params} under {@code prefix/m/*} and {@code prefix/v/*}. */
@@ -507,6 +710,9 @@ public abstract class OfflineLearner implements Trainer {
 
     @Override
     public void close() {
+        if (collector != null) {
+            collector.close();
+        }
         manager.close();
     }
 }
