@@ -21,8 +21,8 @@ final class Presets {
     private static final List<Preset> ALL = List.of(
             new Preset("fast", "ppo", "CartPole-v1",
                     "wall time to a rolling-100 mean return of 475 (docs/PRESETS.md)",
-                    ordered("num_envs", "8", "num_steps", "32", "num_minibatches", "1", "update_epochs", "20",
-                            "learning_rate", "1e-3", "anneal_lr", "true", "gamma", "0.98", "gae_lambda", "0.8",
+                    ordered("num_envs", "8", "num_steps", "32", "num_minibatches", "1", "update_epochs", "6",
+                            "learning_rate", "1e-3", "anneal_lr", "false", "gamma", "0.98", "gae_lambda", "0.8",
                             "ent_coef", "0.0")));
 
     private Presets() {
