@@ -68,6 +68,12 @@ final class BenchCommand implements Callable<Integer> {
         @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed;
 
+        @Option(names = "--actor", paramLabel = "ALGO",
+                description = "Act with a freshly initialised policy of ALGO in the loop (ppo: CleanRL's 64x64 tanh"
+                        + " actor-critic, sampling actions, log-probabilities and values), through PPO's collector"
+                        + " (num_steps 128): each thread acts for and steps its own copies.")
+        String actor;
+
         @Override
         public Integer call() {
             UserError.requirePositive("--envs", envs);
@@ -76,6 +82,12 @@ final class BenchCommand implements Callable<Integer> {
             UserError.requirePositive("--repeats", repeats);
             Envs.spec(envId);
             PrintWriter w = spec.commandLine().getOut();
+            if (actor != null) {
+                if (!actor.equals("ppo")) {
+                    throw new UserError("--actor " + actor + " is not supported; known: ppo");
+                }
+                return withActor(w);
+            }
             try (VectorEnv vec = new VectorEnv(() -> Envs.makeArray(envId), envs, threads)) {
                 Space<?> space = vec.singleActionSpace();
                 int pool = 1024;
@@ -110,6 +122,42 @@ final class BenchCommand implements Callable<Integer> {
                 w.printf(java.util.Locale.ROOT, "%s: %d envs, %d threads, %d steps x %d repeats: %,.0f steps/s"
                         + " (median; min %,.0f, max %,.0f)%n", envId, envs, vec.threads(), batches * envs, repeats,
                         median(rates), sorted[0], sorted[sorted.length - 1]);
+            }
+            w.flush();
+            return Trail.OK;
+        }
+
+        /** Collection throughput with PPO's actor-critic in the loop, through {@link dev.trail.rollout.StepCollector}. */
+        private Integer withActor(PrintWriter w) {
+            int horizon = 128;
+            dev.trail.policy.PolicySpec policySpec;
+            try (dev.trail.env.ArrayEnv<?> probe = Envs.makeArray(envId)) {
+                policySpec = dev.trail.policy.PolicySpec.forSpaces(probe.observationSpace(), probe.actionSpace());
+            }
+            dev.trail.policy.ActorCritic policy = dev.trail.policy.ActorCritic.create(policySpec,
+                    Seeds.stream(seed, "bench-init"));
+            try (dev.trail.rollout.StepCollector collector = new dev.trail.rollout.StepCollector(
+                    () -> Envs.makeArray(envId), envs, threads, horizon, seed, Seeds.stream(seed, "bench-actions"),
+                    dev.trail.rollout.StepCollector.Processing.NONE, (step, env, ret, len) -> { })) {
+                long perCollect = (long) envs * horizon;
+                long collects = Math.max(1, steps / perCollect);
+                for (long c = 0; c < Math.max(1, collects / 2); c++) {
+                    collector.collect(policy); // warm-up (JIT)
+                }
+                double[] rates = new double[repeats];
+                for (int r = 0; r < repeats; r++) {
+                    long t0 = System.nanoTime();
+                    for (long c = 0; c < collects; c++) {
+                        collector.collect(policy);
+                    }
+                    rates[r] = collects * perCollect / ((System.nanoTime() - t0) / 1e9);
+                }
+                double[] sorted = rates.clone();
+                Arrays.sort(sorted);
+                w.printf(java.util.Locale.ROOT, "%s with the ppo actor: %d envs, %d threads, %d steps x %d repeats:"
+                        + " %,.0f steps/s (median; min %,.0f, max %,.0f)%n", envId, envs,
+                        collector.vectorEnv().threads(), collects * perCollect, repeats, median(rates), sorted[0],
+                        sorted[sorted.length - 1]);
             }
             w.flush();
             return Trail.OK;

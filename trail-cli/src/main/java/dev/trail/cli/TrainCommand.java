@@ -97,6 +97,11 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Algorithm option, repeatable (see --list).")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--preset", paramLabel = "NAME",
+            description = "Tuned options for the algorithm on this environment (see --list); --config and --set "
+                    + "override them, and the run's config.yaml records the values.")
+    String preset;
+
     @Option(names = "--out", defaultValue = "runs", paramLabel = "DIR", description = "Runs folder (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -169,6 +174,13 @@ final class TrainCommand implements Callable<Integer> {
                 Algorithm a = Algorithms.get(name);
                 printOptions(w, name, a.description(), a.config(null).options());
             }
+            w.println("presets (--preset NAME; --config and --set override their values):");
+            for (Presets.Preset p : Presets.all()) {
+                w.println("    " + p.name() + ": " + p.algo() + " on " + p.env() + ", tuned for " + p.purpose() + ": "
+                        + String.join(" ", p.values().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                                .toList()));
+            }
+            w.flush();
             return Trail.OK;
         }
         Plan plan = plan();
@@ -399,9 +411,9 @@ final class TrainCommand implements Callable<Integer> {
                 throw new UserError("--config cannot change a resumed run (it continues with its own config.yaml)");
             }
             if (!overrides.isEmpty() || envId != null || algo != null || seed != null || totalSteps != null
-                    || init != null || dataset != null) {
-                throw new UserError("--resume continues a run with its own config; --set, --env, --algo, --seed, "
-                        + "--total-steps, --init and --dataset cannot change it");
+                    || init != null || dataset != null || preset != null) {
+                throw new UserError("--resume continues a run with its own config; --set, --preset, --env, --algo, "
+                        + "--seed, --total-steps, --init and --dataset cannot change it");
             }
             if (Checkpoints.finished(resume)) {
                 throw new UserError("--resume " + resume + ": run " + resume.getFileName() + " has finished; there is "
@@ -485,7 +497,8 @@ final class TrainCommand implements Callable<Integer> {
         if (initPath != null && !Files.exists(initPath)) {
             throw new UserError("--init " + initPath + " does not exist");
         }
-        Record algoConfig = bindSection(algorithm.config(envSpec), file, algorithm.name());
+        Map<String, String> presetValues = preset == null ? Map.of() : Presets.values(preset, algorithm.name(), env);
+        Record algoConfig = bindSection(algorithm.config(envSpec), file, algorithm.name(), presetValues);
         try {
             algorithm.validate(algoConfig, envSpec);
         } catch (IllegalArgumentException e) {
@@ -562,15 +575,23 @@ final class TrainCommand implements Callable<Integer> {
     /**
      * The algorithm's config: its defaults, the config file's section named after it, then
      * {@code --set} ({@code algo.key} or {@code key}). Every key is checked before any value.
+     * A preset's values ({@code --preset}) come first: the file's section and {@code --set}
+     * override them.
      */
-    private <R extends Record> R bindSection(ConfigBinder<R> binder, ConfigFile file, String algoName) {
+    private <R extends Record> R bindSection(ConfigBinder<R> binder, ConfigFile file, String algoName,
+            Map<String, String> presetValues) {
         String prefix = algoName + ".";
         Map<String, String> sets = new LinkedHashMap<>();
+        Map<String, Object> section = file.section(algoName);
+        for (Map.Entry<String, String> e : presetValues.entrySet()) {
+            if (section == null || !section.containsKey(e.getKey())) {
+                sets.put(e.getKey(), e.getValue());
+            }
+        }
         for (Map.Entry<String, String> e : overrides.entrySet()) {
             String k = e.getKey().startsWith(prefix) ? e.getKey().substring(prefix.length()) : e.getKey();
             sets.put(k, e.getValue());
         }
-        Map<String, Object> section = file.section(algoName);
         try {
             return binder.bind(section, sets);
         } catch (IllegalArgumentException e) {

@@ -13,6 +13,13 @@ class BenchCommandTest {
                 "--steps", "20000", "--repeats", "2");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().matches("(?s)CartPole-v1: 4 envs, 2 threads, .* steps/s .*"), r.out());
+        r = CliRunner.run("bench", "env", "--env", "CartPole-v1", "--envs", "4", "--threads", "2", "--actor", "ppo",
+                "--steps", "2048", "--repeats", "1");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)CartPole-v1 with the ppo actor: 4 envs, 2 threads, .* steps/s .*"), r.out());
+        r = CliRunner.run("bench", "env", "--env", "CartPole-v1", "--actor", "sac");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--actor sac"), r.err());
         r = CliRunner.run("bench", "env", "--env", "Pendulum-v1", "--steps", "5000", "--repeats", "1");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("steps/s"), r.out());

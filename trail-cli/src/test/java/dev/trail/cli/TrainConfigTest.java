@@ -132,4 +132,36 @@ class TrainConfigTest {
         CliRunner sft = CliRunner.run("sft", "--list");
         assertTrue(sft.out().contains("model.layers=2") && sft.out().contains("learning_rate=0.002"), sft.out());
     }
+
+    /** --preset: its values sit under --config and --set, are recorded in config.yaml, and bad names are refused. */
+    @Test
+    void aPresetIsRecordedAndOverriddenByConfigAndSet() throws IOException {
+        CliRunner r = CliRunner.run("train", "--env", "CartPole-v1", "--algo", "ppo", "--preset", "fast", "--total-steps",
+                "256", "--eval-episodes", "0", "--set", "update_epochs=1", "--set", "ppo.num_steps=16", "--out",
+                runsDir().toString());
+        assertEquals(0, r.code(), r.err());
+        String config = Files.readString(runs().get(0).resolve("config.yaml"));
+        assertTrue(config.contains("num_envs: 8") && config.contains("gae_lambda: 0.8"), "the preset's values: " + config);
+        assertTrue(config.contains("update_epochs: 1") && config.contains("num_steps: 16"), "--set wins: " + config);
+        // a config file's section also overrides the preset
+        CliRunner f = withConfig("env: CartPole-v1\nalgo: ppo\ntotal_steps: 128\neval_episodes: 0\nppo:\n  num_envs: 2\n"
+                + "  update_epochs: 1\n", "--preset", "fast");
+        assertEquals(0, f.code(), f.err());
+        Path firstRun = runs().get(0);
+        Path second = runs().stream().filter(p -> !p.equals(firstRun)).findFirst().orElseThrow();
+        String c2 = Files.readString(second.resolve("config.yaml"));
+        assertTrue(c2.contains("num_envs: 2") && c2.contains("num_steps: 32"), c2);
+        CliRunner list = CliRunner.run("train", "--list");
+        assertTrue(list.out().contains("fast: ppo on CartPole-v1") && list.out().contains("gae_lambda=0.8"), list.out());
+    }
+
+    @Test
+    void unknownPresetsAndPresetsForAnotherPairAreRefused() throws IOException {
+        refused(CliRunner.run("train", "--env", "CartPole-v1", "--algo", "ppo", "--preset", "fastest", "--out",
+                runsDir().toString()), "unknown preset 'fastest'", "known: fast");
+        refused(CliRunner.run("train", "--env", "Acrobot-v1", "--algo", "ppo", "--preset", "fast", "--out",
+                runsDir().toString()), "preset 'fast' has no values for ppo on Acrobot-v1", "ppo on CartPole-v1");
+        refused(CliRunner.run("train", "--env", "CartPole-v1", "--algo", "ppo", "--set", "num_threads=0", "--out",
+                runsDir().toString()), "num_threads=0");
+    }
 }

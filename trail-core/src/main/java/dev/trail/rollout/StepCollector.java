@@ -23,6 +23,14 @@ import java.util.function.Supplier;
  * with the statistics frozen) and clipped. After the last step, {@code V(next observation)} of
  * each row is stored for the rows cut by the horizon.
  *
+ * <p><b>Threads.</b> With {@code threads > 1} the copies are split into contiguous chunks, one per
+ * thread (the caller's included), and when the policy can split its acting
+ * ({@link VectorPolicy#split()}) each thread runs the policy's forward pass for its own copies and
+ * then steps them: one hand-off per vector step. The random draws are made first on the caller's
+ * thread, in row order, from the same action stream, so every result is bit-identical to
+ * {@code threads = 1}. Episode bookkeeping, the normalisers and the bootstrap values stay on the
+ * caller's thread.
+ *
  * <p>The collector owns the environment copies, the action stream, the episodes in progress and
  * the normalisers: everything a checkpoint needs to continue collection exactly
  * ({@link #vectorEnv()}, {@link #actionRng()}, {@link #episodeReturns()}, ...).
@@ -46,6 +54,9 @@ public final class StepCollector implements Collector<VectorPolicy, RolloutBuffe
     private final double[] episodeReturns;
     private final int[] episodeLengths;
     private long globalStep;
+    // acting split across the threads (threads > 1 and a policy with a split())
+    private VectorPolicy splitFor;
+    private VectorPolicy.RowActor[] rowActors;
 
     /**
      * Observation and reward processing of a collector.
@@ -71,7 +82,17 @@ public final class StepCollector implements Collector<VectorPolicy, RolloutBuffe
      */
     public StepCollector(Supplier<? extends ArrayEnv<?>> factory, int numEnvs, int horizon, long resetSeed,
             Rng actionRng, Processing processing, EpisodeSink episodes) {
-        this.envs = new VectorEnv(factory, numEnvs);
+        this(factory, numEnvs, 1, horizon, resetSeed, actionRng, processing, episodes);
+    }
+
+    /**
+     * A collector whose copies are stepped, and acted on, by {@code threads} threads (the caller
+     * and {@code threads - 1} workers, at most one per copy); the results do not depend on
+     * {@code threads}.
+     */
+    public StepCollector(Supplier<? extends ArrayEnv<?>> factory, int numEnvs, int threads, int horizon,
+            long resetSeed, Rng actionRng, Processing processing, EpisodeSink episodes) {
+        this.envs = new VectorEnv(factory, numEnvs, threads);
         this.n = numEnvs;
         this.horizon = horizon;
         this.obsDim = envs.observationSize();
@@ -106,26 +127,36 @@ public final class StepCollector implements Collector<VectorPolicy, RolloutBuffe
         RolloutBuffer b = buffer;
         float[] clipped = actionBox == null ? null : new float[n * actDim];
         double[] scaled = new double[n];
+        VectorPolicy.Split split = envs.threads() > 1 ? policy.split() : null;
+        double[] noise = null;
+        VectorPolicy.Acted rows = null;
+        if (split != null) {
+            if (splitFor != policy) {
+                rowActors = new VectorPolicy.RowActor[envs.threads()];
+                for (int k = 0; k < rowActors.length; k++) {
+                    rowActors[k] = split.newActor();
+                }
+                splitFor = policy;
+            }
+            noise = new double[n * split.noisePerRow()];
+            rows = new VectorPolicy.Acted(actionBox == null ? new int[n] : null,
+                    actionBox == null ? null : new float[n * actDim], new float[n], new float[n]);
+        }
         for (int t = 0; t < horizon; t++) {
             globalStep += n;
-            VectorPolicy.Acted acted = policy.act(current, n, actionRng);
-            for (int e = 0; e < n; e++) {
-                int i = e * horizon + t;
-                System.arraycopy(current, e * obsDim, b.observations, i * obsDim, obsDim);
-                b.logProbs[i] = acted.logProbs() == null ? 0f : acted.logProbs()[e];
-                b.values[i] = acted.values() == null ? 0 : acted.values()[e];
-                if (actionBox == null) {
-                    b.discreteActions[i] = acted.discreteActions()[e];
-                } else {
-                    System.arraycopy(acted.continuousActions(), e * actDim, b.continuousActions, i * actDim, actDim);
-                }
-            }
-            if (actionBox == null) {
-                envs.step(acted.discreteActions());
+            if (split != null) {
+                split.drawNoise(actionRng, n, noise);
+                actSplit(t, noise, rows, clipped);
             } else {
-                // the sampled (unclipped) action is what the log-probability belongs to; the env gets it clipped
-                ClipAction.clip(actionBox, acted.continuousActions(), clipped);
-                envs.step(clipped);
+                VectorPolicy.Acted acted = policy.act(current, n, actionRng);
+                store(t, acted, 0, n);
+                if (actionBox == null) {
+                    envs.step(acted.discreteActions());
+                } else {
+                    // the sampled (unclipped) action is what the log-probability belongs to; the env gets it clipped
+                    ClipAction.clip(actionBox, acted.continuousActions(), clipped);
+                    envs.step(clipped);
+                }
             }
             double[] raw = envs.rewards();
             boolean[] term = envs.terminated();
@@ -164,6 +195,46 @@ public final class StepCollector implements Collector<VectorPolicy, RolloutBuffe
             b.nextValues[e] = last == null ? 0 : last[e];
         }
         return b;
+    }
+
+    /** Acting and stepping of step {@code t}, each chunk of copies on its own thread. */
+    private void actSplit(int t, double[] noise, VectorPolicy.Acted rows, float[] clipped) {
+        VectorEnv.RowTask task = (chunk, from, to) -> {
+            rowActors[chunk].act(current, from, to, noise, rows);
+            store(t, rows, from, to);
+            if (actionBox != null) {
+                float[] sampled = rows.continuousActions();
+                for (int o = from * actDim, end = to * actDim; o < end; o += actDim) {
+                    for (int j = 0; j < actDim; j++) {
+                        float v = sampled[o + j];
+                        float lo = actionBox.low(j);
+                        float hi = actionBox.high(j);
+                        clipped[o + j] = v < lo ? lo : (v > hi ? hi : v);
+                    }
+                }
+            }
+        };
+        if (actionBox == null) {
+            envs.step(rows.discreteActions(), task);
+        } else {
+            envs.step(clipped, task);
+        }
+    }
+
+    /** Rows {@code [from, to)} of what the policy did at step {@code t} into the buffer. */
+    private void store(int t, VectorPolicy.Acted acted, int from, int to) {
+        RolloutBuffer b = buffer;
+        for (int e = from; e < to; e++) {
+            int i = e * horizon + t;
+            System.arraycopy(current, e * obsDim, b.observations, i * obsDim, obsDim);
+            b.logProbs[i] = acted.logProbs() == null ? 0f : acted.logProbs()[e];
+            b.values[i] = acted.values() == null ? 0 : acted.values()[e];
+            if (actionBox == null) {
+                b.discreteActions[i] = acted.discreteActions()[e];
+            } else {
+                System.arraycopy(acted.continuousActions(), e * actDim, b.continuousActions, i * actDim, actDim);
+            }
+        }
     }
 
     /** Final observations of the copies whose episode ended at step {@code t}; V of the truncated ones. */

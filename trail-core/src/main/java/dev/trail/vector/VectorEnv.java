@@ -85,6 +85,7 @@ public final class VectorEnv implements AutoCloseable {
     private int[] discreteActions;
     private float[] continuousActions;
     private long[] resetSeeds;
+    private RowTask beforeStep; // the caller's work on each chunk's rows before they step, or null
     private final ChunkRunner.Chunk stepChunk = this::stepChunk;
     private final ChunkRunner.Chunk resetChunk = this::resetChunk;
 
@@ -188,6 +189,11 @@ public final class VectorEnv implements AutoCloseable {
     /** Number of environments N. */
     public int numEnvs() {
         return n;
+    }
+
+    /** The first row of chunk {@code k} ({@code k = threads()} gives N): chunk k steps rows {@code [chunkStart(k), chunkStart(k + 1))}. */
+    public int chunkStart(int k) {
+        return chunkStart[k];
     }
 
     /** Number of threads stepping the batch (the caller included). */
@@ -303,6 +309,89 @@ public final class VectorEnv implements AutoCloseable {
         collectEpisodes();
     }
 
+    /**
+     * Work that each chunk's thread does on its own rows {@code [from, to)} just before they step
+     * (see {@link #step(int[], RowTask)}); {@code chunk} is the chunk's index in
+     * {@code [0, threads())}, constant for a thread, so per-thread scratch can be indexed by it.
+     */
+    @FunctionalInterface
+    public interface RowTask {
+        void run(int chunk, int from, int to);
+    }
+
+    /**
+     * Like {@link #step(int[])}, but {@code actions} is filled by {@code beforeStep} during the
+     * step: each chunk's thread first runs {@code beforeStep} on its rows, which must write
+     * {@code actions[from .. to)}, then steps those rows. So the work that picks the actions (a
+     * policy's forward pass) runs on the threads of the environments it acts for, one hand-off
+     * per step. Each chunk checks its actions before any of its environments step; a bad action
+     * is an {@link IllegalArgumentException} naming the environment (the other chunks may then
+     * have stepped: reset the vector). Results depend only on what {@code beforeStep} writes,
+     * not on the thread count.
+     */
+    public void step(int[] actions, RowTask beforeStep) {
+        checkReady();
+        if (discrete == null) {
+            throw new IllegalArgumentException("these environments take continuous actions in " + actionSpace
+                    + "; call step(float[], RowTask) with " + n * actionDim + " floats");
+        }
+        if (actions.length != n) {
+            throw new IllegalArgumentException("expected " + n + " actions (one per environment), got " + actions.length);
+        }
+        discreteActions = actions;
+        this.beforeStep = beforeStep;
+        try {
+            run(stepChunk);
+        } finally {
+            discreteActions = null;
+            this.beforeStep = null;
+        }
+        collectEpisodes();
+    }
+
+    /**
+     * {@link #step(int[], RowTask)} for continuous actions: {@code beforeStep} writes
+     * {@code actions[from * actionSize() .. to * actionSize())}.
+     */
+    public void step(float[] actions, RowTask beforeStep) {
+        checkReady();
+        if (box == null) {
+            throw new IllegalArgumentException("these environments take discrete actions in " + actionSpace
+                    + "; call step(int[], RowTask) with " + n + " ints");
+        }
+        if (actions.length != n * actionDim) {
+            throw new IllegalArgumentException("expected " + n * actionDim + " floats (" + n + " environments x "
+                    + actionDim + " action components), got " + actions.length);
+        }
+        continuousActions = actions;
+        this.beforeStep = beforeStep;
+        try {
+            run(stepChunk);
+        } finally {
+            continuousActions = null;
+            this.beforeStep = null;
+        }
+        collectEpisodes();
+    }
+
+    /** Checks the actions of rows {@code [from, to)} that a {@link RowTask} wrote. */
+    private void checkActions(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (discreteActions != null) {
+                if (!discrete.contains(discreteActions[i])) {
+                    throw new IllegalArgumentException("env " + i + ": action " + discreteActions[i]
+                            + " is outside the space " + discrete);
+                }
+            } else {
+                try {
+                    box.validate(continuousActions, i * actionDim);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("env " + i + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
     private void run(ChunkRunner.Chunk chunk) {
         if (runner == null) {
             chunk.run(0);
@@ -324,6 +413,11 @@ public final class VectorEnv implements AutoCloseable {
     private void stepChunk(int chunk) {
         int[] ints = discreteActions;
         float[] floats = continuousActions;
+        RowTask before = beforeStep;
+        if (before != null) {
+            before.run(chunk, chunkStart[chunk], chunkStart[chunk + 1]);
+            checkActions(chunkStart[chunk], chunkStart[chunk + 1]);
+        }
         for (int i = chunkStart[chunk], end = chunkStart[chunk + 1]; i < end; i++) {
             ArrayEnv<?> env = envs[i];
             int offset = i * obsDim;

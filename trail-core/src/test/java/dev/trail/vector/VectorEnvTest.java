@@ -135,6 +135,53 @@ class VectorEnvTest {
         assertFalse(Arrays.equals(discrete1, discreteTrace(7, 1, 4)), "another seed gives another trace");
     }
 
+    /**
+     * step(actions, RowTask): each chunk's thread picks its rows' actions from their observations
+     * (and pre-drawn noise) and steps them; the trace equals picking them all first on one thread.
+     */
+    @Test
+    void actionsPickedOnTheChunkThreadsGiveTheSameTraceForAnyThreadCount() throws IOException {
+        byte[] one = rowTaskTrace(7, 1);
+        for (int threads : new int[] {2, 3, 7}) {
+            assertArrayEquals(one, rowTaskTrace(7, threads), "threads = " + threads);
+        }
+        try (VectorEnv vec = new VectorEnv(() -> new RandomWalkEnv(LIMIT), 4, 2)) {
+            vec.reset(1);
+            // a task writing an action outside the space is refused, naming the environment
+            int[] actions = new int[4];
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> vec.step(actions, (chunk, from, to) -> {
+                if (from <= 3 && 3 < to) {
+                    actions[3] = 5;
+                }
+            }));
+            assertTrue(e.getMessage().contains("env 3"), e.getMessage());
+        }
+    }
+
+    private static byte[] rowTaskTrace(int n, int threads) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        Rng noiseRng = new Rng(21);
+        try (VectorEnv vec = new VectorEnv(() -> new RandomWalkEnv(LIMIT), n, threads)) {
+            write(out, vec.reset(9));
+            int[] actions = new int[n];
+            double[] noise = new double[n];
+            float[] obs = vec.observations();
+            for (int step = 0; step < 200; step++) {
+                for (int i = 0; i < n; i++) {
+                    noise[i] = noiseRng.nextDouble();
+                }
+                vec.step(actions, (chunk, from, to) -> {
+                    for (int i = from; i < to; i++) {
+                        actions[i] = noise[i] < 0.5 + 0.1 * obs[2 * i] ? 1 : 0;
+                    }
+                });
+                record(out, vec);
+            }
+        }
+        return bytes.toByteArray();
+    }
+
     private static byte[] discreteTrace(int n, int threads) throws IOException {
         return discreteTrace(n, threads, 3);
     }

@@ -35,6 +35,11 @@ public final class Categorical {
      * cumulative probability exceeds {@code u}.
      */
     public static int sample(float[] logits, int offset, int n, Rng rng) {
+        return sample(logits, offset, n, rng.nextDouble());
+    }
+
+    /** {@link #sample(float[], int, int, Rng)} with its uniform {@code uniform} in [0, 1) drawn already. */
+    public static int sample(float[] logits, int offset, int n, double uniform) {
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < n; k++) {
             max = Math.max(max, logits[offset + k]);
@@ -43,7 +48,7 @@ public final class Categorical {
         for (int k = 0; k < n; k++) {
             total += Math.exp(logits[offset + k] - max);
         }
-        double u = rng.nextDouble() * total;
+        double u = uniform * total;
         double cumulative = 0;
         for (int k = 0; k < n - 1; k++) {
             cumulative += Math.exp(logits[offset + k] - max);

@@ -36,6 +36,23 @@ public final class DiagGaussian {
         return logp;
     }
 
+    /**
+     * {@link #sample(float[], int, float[], int, Rng, float[], int)} with its standard normals
+     * drawn already: {@code ε_i = noise[noiseOffset + i]}.
+     */
+    public static double sample(float[] mean, int offset, float[] logStd, int d, double[] noise, int noiseOffset,
+            float[] out, int outOffset) {
+        double logp = 0;
+        for (int i = 0; i < d; i++) {
+            double eps = noise[noiseOffset + i];
+            double x = mean[offset + i] + Math.exp(logStd[i]) * eps;
+            out[outOffset + i] = (float) x;
+            double z = (out[outOffset + i] - mean[offset + i]) / Math.exp(logStd[i]);
+            logp += -0.5 * z * z - logStd[i] - HALF_LOG_TWO_PI;
+        }
+        return logp;
+    }
+
     /** {@code log p(x)} with {@code x = actions[actionOffset .. + d)}. */
     public static double logProb(float[] mean, int offset, float[] logStd, int d, float[] actions, int actionOffset) {
         double logp = 0;

@@ -197,23 +197,18 @@ public final class Mlp {
         transposedVersion = parameters.version();
     }
 
+    /**
+     * {@code y = act(b + x W^T)} row by row: each output the bias plus the products
+     * {@code x_i · W^T[i, j]} added in ascending {@code i}, a multiply then an add (no fused
+     * multiply-add), on the Vector API when present ({@link dev.trail.nn.fast.ForwardKernels}: the
+     * same floats bit for bit as the plain loop).
+     */
     private static void linear(float[] x, int n, int inSize, int outSize, float[] wT, float[] b, float[] y,
             Activation act) {
-        for (int r = 0; r < n; r++) {
-            int xo = r * inSize;
-            int yo = r * outSize;
-            System.arraycopy(b, 0, y, yo, outSize);
-            for (int i = 0; i < inSize; i++) {
-                float xi = x[xo + i];
-                int wo = i * outSize;
-                for (int j = 0; j < outSize; j++) {
-                    y[yo + j] += xi * wT[wo + j];
-                }
-            }
-            if (act != null) {
-                for (int j = 0; j < outSize; j++) {
-                    y[yo + j] = act.apply(y[yo + j]);
-                }
+        dev.trail.nn.fast.ForwardKernels.linear(x, n, inSize, outSize, wT, b, y);
+        if (act != null) {
+            for (int k = 0, end = n * outSize; k < end; k++) {
+                y[k] = act.apply(y[k]);
             }
         }
     }

@@ -166,6 +166,86 @@ public final class ActorCritic implements Actor, VectorPolicy {
         return new Acted(null, actions, logProbs, values);
     }
 
+    /**
+     * Acting split across threads: the noise is one uniform per row (categorical) or one standard
+     * normal per action dimension (Gaussian), exactly what {@link #act} draws; each
+     * {@link VectorPolicy.RowActor} is a network of its own (its own scratch) over these live weights.
+     */
+    @Override
+    public Split split() {
+        return new Split() {
+            @Override
+            public int noisePerRow() {
+                return spec.discrete() ? 1 : spec.actionSize();
+            }
+
+            @Override
+            public void drawNoise(Rng rng, int n, double[] noise) {
+                if (spec.discrete()) {
+                    for (int r = 0; r < n; r++) {
+                        noise[r] = rng.nextDouble();
+                    }
+                } else {
+                    for (int k = 0, end = n * spec.actionSize(); k < end; k++) {
+                        noise[k] = rng.nextGaussian();
+                    }
+                }
+            }
+
+            @Override
+            public RowActor newActor() {
+                ActorCritic copy = attach(spec, parameters);
+                return copy::actRows;
+            }
+        };
+    }
+
+    private float[] rowObservations = new float[0];
+
+    /** {@link #act} on rows {@code [from, to)} with drawn noise, into {@code out}'s rows. */
+    private void actRows(float[] obs, int from, int to, double[] noise, Acted out) {
+        int rows = to - from;
+        if (rows <= 0) {
+            return;
+        }
+        int d = spec.observationSize();
+        int a = spec.actionSize();
+        if (rowObservations.length < rows * d) {
+            rowObservations = new float[rows * d];
+        }
+        System.arraycopy(obs, from * d, rowObservations, 0, rows * d);
+        ensureScratch(rows);
+        if (valueOut.length < rows) {
+            valueOut = new float[rows];
+        }
+        float[] in = features(rowObservations, rows);
+        actor.forward(in, rows, logits);
+        critic.forward(in, rows, valueOut);
+        if (out.values() != null) {
+            System.arraycopy(valueOut, 0, out.values(), from, rows);
+        }
+        float[] logProbs = out.logProbs();
+        if (spec.discrete()) {
+            int[] actions = out.discreteActions();
+            for (int r = 0; r < rows; r++) {
+                int action = Categorical.sample(logits, r * a, a, noise[from + r]);
+                actions[from + r] = action;
+                if (logProbs != null) {
+                    logProbs[from + r] = (float) Categorical.logProb(logits, r * a, a, action);
+                }
+            }
+            return;
+        }
+        float[] logStd = parameters.get(logStdIndex).data();
+        float[] actions = out.continuousActions();
+        for (int r = 0; r < rows; r++) {
+            double lp = DiagGaussian.sample(logits, r * a, logStd, a, noise, (from + r) * a, actions, (from + r) * a);
+            if (logProbs != null) {
+                logProbs[from + r] = (float) lp;
+            }
+        }
+    }
+
     /** The critic's {@code V(s)} for {@code n} observations (a new array). */
     @Override
     public float[] values(float[] obs, int n) {

@@ -148,7 +148,7 @@ public final class Dqn implements Trainer {
         boolean java = spec.encoder() == PolicySpec.Encoder.NONE && !config.backend().equals("djl");
         this.fastQ = java ? JavaMlp.attach(QNetwork.PREFIX, spec.actorSizes(), QNetwork.ACTIVATION, q.parameters()) : null;
         this.fastTarget = java ? JavaMlp.attach(QNetwork.PREFIX, spec.actorSizes(), QNetwork.ACTIVATION, target) : null;
-        this.collector = new StepCollector(env::makeArray, 1, 1, Seeds.stream(seed, "envs").nextLong(),
+        this.collector = new StepCollector(env::makeArray, 1, config.numThreads(), 1, Seeds.stream(seed, "envs").nextLong(),
                 Seeds.stream(seed, "actions"), StepCollector.Processing.NONE, this::onEpisode);
     }
 

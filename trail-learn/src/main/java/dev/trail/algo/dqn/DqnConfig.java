@@ -26,6 +26,8 @@ import java.util.Map;
  * @param backend {@code backend}: where the gradient steps run: {@code java} (plain Java, MLP
  *     Q-networks only), {@code djl} (libtorch), or {@code auto} (java for MLPs, djl with the grid
  *     encoder) ("auto")
+ * @param numThreads {@code num_threads}: threads of the {@code StepCollector} (capped at the environment
+ *     copies; DQN steps one copy, as CleanRL's, so more threads change nothing); results are bit-identical (1)
  */
 public record DqnConfig(
         @Param(value = "Adam step size", min = Double.MIN_VALUE, max = 1) double learningRate,
@@ -43,7 +45,9 @@ public record DqnConfig(
         @Param(value = "steps between gradient steps", min = 1, max = Integer.MAX_VALUE) int trainFrequency,
         @Param("TD regression loss: mse (CleanRL) or huber") String loss,
         @Param("hidden layer widths of the Q-network, comma-separated") String hiddenSizes,
-        @Param("where gradient steps run: java (plain Java, MLP Q-networks), djl (libtorch), or auto") String backend) {
+        @Param("where gradient steps run: java (plain Java, MLP Q-networks), djl (libtorch), or auto") String backend,
+        @Param(value = "threads that act and step the env copies (capped at the copies: DQN steps one); results are "
+                + "bit-identical for any count", min = 1, max = 256) int numThreads) {
 
     public DqnConfig {
         if (!(learningRate > 0 && learningRate <= 1)) {
@@ -87,7 +91,7 @@ public record DqnConfig(
 
     /** CleanRL's {@code dqn.py} defaults. */
     public static DqnConfig defaults() {
-        return new DqnConfig(2.5e-4, 10_000, 0.99, 1.0, 500, 128, 1, 0.05, 0.5, 10_000, 10, "mse", "120,84", "auto");
+        return new DqnConfig(2.5e-4, 10_000, 0.99, 1.0, 500, 128, 1, 0.05, 0.5, 10_000, 10, "mse", "120,84", "auto", 1);
     }
 
     /** The hidden layer widths. */

@@ -168,7 +168,7 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
         this.demonstrations = config.usesBc() ? demonstrations(config, env) : null;
         this.bcRng = Seeds.stream(seed, "bc");
         Supplier<ArrayEnv<?>> factory = config.usesStartStates() ? startStateFactory(config, env) : env::makeArray;
-        this.collector = new StepCollector(factory, config.numEnvs(), config.numSteps(),
+        this.collector = new StepCollector(factory, config.numEnvs(), config.numThreads(), config.numSteps(),
                 Seeds.stream(seed, "envs").nextLong(), Seeds.stream(seed, "actions"),
                 new StepCollector.Processing(observationNormalizer, config.clipObservations(), rewardNormalizer,
                         config.clipRewards()),

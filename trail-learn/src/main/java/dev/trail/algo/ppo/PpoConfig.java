@@ -44,6 +44,8 @@ import java.util.Map;
  * @param rolloutWorkers {@code rollout_workers}: {@code local} (default) or {@code spark}: each batch collected
  *     by a Spark executor task from the collector's exact state (the same metrics as local)
  * @param sparkMaster {@code spark_master}: the master for {@code rollout_workers=spark}, or null for spark-submit's
+ * @param numThreads {@code num_threads}: threads that run the actor and step the environment copies, each its own
+ *     contiguous chunk of copies (capped at {@code num_envs}); every result is bit-identical for any count (1)
  * @param backend {@code backend}: where the gradient steps run: {@code java} (the plain-Java MLP step of
  *     {@code dev.trail.nn.fast}, no native calls, libtorch not loaded), {@code djl} (libtorch through DJL),
  *     or {@code auto} (java up to {@link #JAVA_BACKEND_MAX_PARAMETERS} parameters, else djl). Each is
@@ -106,7 +108,9 @@ public record PpoConfig(
         @Param("who collects the batches: local (the learner's thread) or spark (an executor task per batch, from"
                 + " the collector's exact state; same metrics; docs/SPARK.md)") String rolloutWorkers,
         @Param("rollout_workers=spark: the Spark master, local[N] or spark://HOST:PORT (empty: spark-submit's)")
-                String sparkMaster) {
+                String sparkMaster,
+        @Param(value = "threads that act and step the env copies (the caller's included, at most num_envs); results "
+                + "are bit-identical for any count", min = 1, max = 256) int numThreads) {
 
     /**
      * Networks up to this many parameters train on the plain-Java backend under {@code backend=auto}:
@@ -198,7 +202,7 @@ public record PpoConfig(
     /** CleanRL's {@code ppo.py} defaults (classic control). */
     public static PpoConfig defaults() {
         return new PpoConfig(4, 128, 2.5e-4, true, 0.99, 0.95, 4, 4, true, 0.2, true, 0.01, 0.5, 0.5, null,
-                1e-5, "64,64", false, false, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5, "local", null);
+                1e-5, "64,64", false, false, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5, "local", null, 1);
     }
 
     /**
@@ -207,7 +211,7 @@ public record PpoConfig(
      */
     public static PpoConfig continuousDefaults() {
         return new PpoConfig(1, 2048, 3e-4, true, 0.99, 0.95, 32, 10, true, 0.2, true, 0.0, 0.5, 0.5, null,
-                1e-5, "64,64", true, true, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5, "local", null);
+                1e-5, "64,64", true, true, 10, 10, "gae", "auto", "", 0, 0, 256, 1e-3, "", 0.5, "local", null, 1);
     }
 
     private static void positive(String key, int v) {

@@ -181,7 +181,7 @@ public final class Sac implements Trainer {
         this.buffer = new ReplayBuffer((int) Math.min(config.bufferSize(), Math.max(totalSteps, 1)), obsDim, actDim);
         this.sampleRng = Seeds.stream(seed, "replay");
         this.noiseRng = Seeds.stream(seed, "noise");
-        this.collector = new StepCollector(env::makeArray, n, 1, Seeds.stream(seed, "envs").nextLong(),
+        this.collector = new StepCollector(env::makeArray, n, config.numThreads(), 1, Seeds.stream(seed, "envs").nextLong(),
                 Seeds.stream(seed, "actions"), StepCollector.Processing.NONE, this::onEpisode);
         this.manager = Torch.newManager();
         this.engine = Torch.engine();

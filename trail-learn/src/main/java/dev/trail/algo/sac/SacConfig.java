@@ -27,6 +27,8 @@ import java.util.Map;
  * @param offlineRatio {@code offline_ratio}: the share of each batch drawn from the offline dataset (0.5, RLPD's symmetric sampling)
  * @param utdRatio {@code utd_ratio}: critic updates per environment step (update-to-data ratio; 1 as CleanRL, RLPD uses 20)
  * @param layerNormCritics {@code layer_norm_critics}: LayerNorm after each hidden layer of the critics (RLPD; false)
+ * @param numThreads {@code num_threads}: threads of the {@code StepCollector} (capped at the environment copies;
+ *     SAC steps one copy, as CleanRL's, so more threads change nothing); results are bit-identical (1)
  */
 public record SacConfig(
         @Param(value = "replay capacity in transitions", min = 1, max = Integer.MAX_VALUE / 64) int bufferSize,
@@ -44,7 +46,9 @@ public record SacConfig(
         @Param("RLPD: a dataset file mixed into every batch (empty: none)") String offlineDataset,
         @Param(value = "RLPD: share of each batch from offline_dataset", min = 0, max = 1) double offlineRatio,
         @Param(value = "critic updates per environment step", min = 1, max = 1000) int utdRatio,
-        @Param("LayerNorm after each hidden layer of the critics") boolean layerNormCritics) {
+        @Param("LayerNorm after each hidden layer of the critics") boolean layerNormCritics,
+        @Param(value = "threads that act and step the env copies (capped at the copies: SAC steps one); results are "
+                + "bit-identical for any count", min = 1, max = 256) int numThreads) {
 
     public SacConfig {
         if (bufferSize < 1) {
@@ -100,19 +104,19 @@ public record SacConfig(
     /** CleanRL's defaults. */
     public static SacConfig defaults() {
         return new SacConfig(1_000_000, 0.99, 0.005, 256, 5000, 3e-4, 1e-3, 2, 1, 0.2, true, "256,256", "", 0.5, 1,
-                false);
+                false, 1);
     }
 
     /** A copy with another {@code learning_starts}. */
     public SacConfig withLearningStarts(int steps) {
         return new SacConfig(bufferSize, gamma, tau, batchSize, steps, policyLr, qLr, policyFrequency,
-                targetNetworkFrequency, alpha, autotune, hiddenSizes, offlineDataset, offlineRatio, utdRatio, layerNormCritics);
+                targetNetworkFrequency, alpha, autotune, hiddenSizes, offlineDataset, offlineRatio, utdRatio, layerNormCritics, numThreads);
     }
 
     /** A copy with other hidden sizes and batch size (for small tests). */
     public SacConfig withNetwork(String hidden, int batch) {
         return new SacConfig(bufferSize, gamma, tau, batch, learningStarts, policyLr, qLr, policyFrequency,
-                targetNetworkFrequency, alpha, autotune, hidden, offlineDataset, offlineRatio, utdRatio, layerNormCritics);
+                targetNetworkFrequency, alpha, autotune, hidden, offlineDataset, offlineRatio, utdRatio, layerNormCritics, numThreads);
     }
 
     /** The binder of this record for config files, {@code --set} and checkpoint metadata. */

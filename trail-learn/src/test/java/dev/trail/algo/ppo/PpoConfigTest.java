@@ -50,6 +50,7 @@ class PpoConfigTest {
         expected.put("start_state_fraction", 0.5);
         expected.put("rollout_workers", "local");
         expected.put("spark_master", null);
+        expected.put("num_threads", 1);
         assertEquals(expected, c.toMap());
         assertEquals(512, c.batchSize());
         assertEquals(128, c.minibatchSize());

@@ -32,6 +32,7 @@ class SacConfigTest {
         expected.put("offline_ratio", 0.5);
         expected.put("utd_ratio", 1);
         expected.put("layer_norm_critics", false);
+        expected.put("num_threads", 1);
         assertEquals(expected, SacConfig.defaults().toMap());
         assertEquals(SacConfig.defaults(), SacConfig.fromSettings(Map.of()));
     }

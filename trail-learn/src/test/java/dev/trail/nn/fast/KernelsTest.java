@@ -17,6 +17,45 @@ class KernelsTest {
         assertTrue(Kernels.VECTOR, "run the tests with --add-modules jdk.incubator.vector");
     }
 
+    /** The actor's forward layer: the Vector API version is the plain multiply-then-add loop bit for bit. */
+    @Test
+    void vectorForwardLayerEqualsThePlainLoopBitForBit() {
+        Rng rng = new Rng(8);
+        int[][] shapes = {{1, 4, 64}, {4, 64, 64}, {5, 64, 2}, {7, 64, 1}, {3, 3, 16}, {9, 17, 40}, {8, 64, 64},
+            {1, 1, 8}, {6, 5, 33}, {512, 4, 64}};
+        for (int[] s : shapes) {
+            int n = s[0];
+            int in = s[1];
+            int out = s[2];
+            float[] x = random(n * in, rng);
+            float[] w = random(in * out, rng);
+            float[] b = random(out, rng);
+            float[] plain = new float[n * out + 3];
+            float[] vector = new float[n * out + 3];
+            ForwardKernels.scalarLinear(x, 0, n, in, out, w, b, plain);
+            VectorForward.linear(x, n, in, out, w, b, vector);
+            assertArrayEquals(plain, vector, n + "x" + in + "x" + out);
+            float[] viaEntry = new float[n * out + 3];
+            ForwardKernels.linear(x, n, in, out, w, b, viaEntry);
+            assertArrayEquals(plain, viaEntry, "entry point, " + n + "x" + in + "x" + out);
+            // a fused multiply-add chain differs somewhere: the check can tell the two arithmetics apart
+            if (in >= 17 && n * out >= 64) {
+                float[] fma = new float[n * out];
+                for (int r = 0; r < n; r++) {
+                    for (int j = 0; j < out; j++) {
+                        float acc = b[j];
+                        for (int i = 0; i < in; i++) {
+                            acc = Math.fma(x[r * in + i], w[i * out + j], acc);
+                        }
+                        fma[r * out + j] = acc;
+                    }
+                }
+                assertTrue(!java.util.Arrays.equals(fma, java.util.Arrays.copyOf(plain, n * out)),
+                        "fma differs from multiply-then-add for " + n + "x" + in + "x" + out);
+            }
+        }
+    }
+
     @Test
     void vectorAndPlainMatmulEqualTheFmaChainBitForBit() {
         Rng rng = new Rng(5);
