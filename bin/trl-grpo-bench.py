@@ -15,7 +15,9 @@ The same work as Trail's bench, as far as TRL allows:
   * torch.set_num_threads(1) (and OMP_NUM_THREADS=1, MKL_NUM_THREADS=1 set before torch loads).
 
 Timing: wall time between consecutive optimizer-step ends (generation, reward, log-probs, loss,
-backward and Adam all lie inside a step); the first --warmup steps are not measured. The time inside
+backward and Adam all lie inside a step); the first --warmup steps are not measured. Also the CPU
+time of the main thread per step (torch runs its one intra-op thread there), which a loaded machine
+disturbs less than wall time. The time inside
 model.generate is reported as the sampling phase. Prints one line `RESULT {json}`.
 """
 import argparse
@@ -86,12 +88,15 @@ def exact_answer(prompts, completions, **kwargs):
 class StepTimer(TrainerCallback):
     def __init__(self):
         self.ends = []
+        self.cpu = []
 
     def on_train_begin(self, args, state, control, **kwargs):
         self.ends.append(time.perf_counter())
+        self.cpu.append(time.thread_time())
 
     def on_step_end(self, args, state, control, **kwargs):
         self.ends.append(time.perf_counter())
+        self.cpu.append(time.thread_time())
 
 
 def main():
@@ -147,11 +152,12 @@ def main():
     intervals = [timer.ends[i + 1] - timer.ends[i] for i in range(len(timer.ends) - 1)]
     measured = intervals[a.warmup:]
     median = statistics.median(measured)
+    cpu = statistics.median([timer.cpu[i + 1] - timer.cpu[i] for i in range(len(timer.cpu) - 1)][a.warmup:])
     sample = statistics.median(sampling[a.warmup:]) if len(sampling) > a.warmup else float("nan")
     result = {
         "side": "trl", "prompts": a.prompts, "group": a.group, "max_new_tokens": a.max_new_tokens,
         "parameters": parameters, "vocabulary": len(tok), "updates": len(measured), "warmup": a.warmup,
-        "median_update_ms": median * 1e3, "completions_per_second": a.prompts * a.group / median,
+        "median_update_ms": median * 1e3, "median_update_cpu_ms": cpu * 1e3, "completions_per_second": a.prompts * a.group / median,
         "sampling_ms": sample * 1e3, "torch": torch.__version__,
         "trl": __import__("trl").__version__, "transformers": __import__("transformers").__version__,
     }
