@@ -102,16 +102,21 @@ final class GrpoBenchCommand implements Callable<Integer> {
         double[] reference = new double[updates];
         double[] optimize = new double[updates];
         double[] tokens = new double[updates];
+        double[] cpu = new double[updates];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long parameters;
         try (Grpo grpo = Grpo.create(config, env, seed, null)) {
             parameters = grpo.policy().parameters().scalarCount();
             for (int u = 0; u < warmup + updates; u++) {
                 long t0 = System.nanoTime();
+                long c0 = threads.getCurrentThreadCpuTime();
                 Map<String, Double> m = grpo.iterate(TrainingListener.NONE);
                 double secs = (System.nanoTime() - t0) / 1e9;
+                double cpuSecs = (threads.getCurrentThreadCpuTime() - c0) / 1e9;
                 if (u >= warmup) {
                     int i = u - warmup;
                     wall[i] = secs;
+                    cpu[i] = cpuSecs;
                     sample[i] = m.get("time/sample_seconds");
                     reference[i] = m.get("time/reference_seconds");
                     optimize[i] = m.get(Metrics.OPTIMIZE_SECONDS);
@@ -127,8 +132,8 @@ final class GrpoBenchCommand implements Callable<Integer> {
                 envId, layers, width, heads, parameters, Vocabulary.size(), prompts, group, maxNewTokens, epochs,
                 minibatches, klCoef, warmup);
         out.printf(Locale.ROOT, "%d updates measured after %d warm-up: %.1f completions/s, %.0f generated tokens/s"
-                + " (median update %.1f ms)%n", updates, warmup, completions / w, BenchCommand.median(tokens) / w,
-                w * 1e3);
+                + " (median update %.1f ms; CPU time of the training thread %.1f ms)%n", updates, warmup,
+                completions / w, BenchCommand.median(tokens) / w, w * 1e3, BenchCommand.median(cpu) * 1e3);
         out.printf(Locale.ROOT, "phases (median ms): sampling %.1f, reference log-probs %.1f, gradient steps %.1f,"
                 + " other %.1f%n", BenchCommand.median(sample) * 1e3, BenchCommand.median(reference) * 1e3,
                 BenchCommand.median(optimize) * 1e3,

@@ -66,6 +66,7 @@ public final class Sampler {
 
     private final Transformer model;
     private Stats lastStats = new Stats(0, 0, 0, 0);
+    private int prefillRows;
 
     /** A sampler reading {@code model}'s current weights at every call. */
     public Sampler(Transformer model) {
@@ -124,10 +125,10 @@ public final class Sampler {
             Transformer.KvCache cache = config.useCache() ? new Transformer.KvCache(sampling, model.config().layers())
                     : null;
             int columns = promptWidth; // tokens fed so far per row
-            float[] logits = config.useCache()
-                    ? run(sampling, w, fed, pad, 0, columns, cache)
-                    : run(sampling, w, fed, pad, 0, columns, null);
             int vocab = model.config().vocabSize();
+            float[] logits = config.useCache()
+                    ? prefill(sampling, w, fed, pad, columns, cache, vocab)
+                    : run(sampling, w, fed, pad, 0, columns, null);
             while (true) {
                 boolean any = false;
                 int[] next = new int[rows];
@@ -186,12 +187,53 @@ public final class Sampler {
             }
             out.add(new Sample(problems.get(r), t, lp));
         }
-        // the prefill evaluates every row's promptWidth columns; each decoding step one column per row
+        // the prefill evaluates every distinct prompt's promptWidth columns; each decoding step one column per row
         // (without the cache, every step re-evaluates all columns fed so far)
-        long positions = config.useCache() ? (long) rows * (promptWidth + steps)
+        long positions = config.useCache() ? (long) prefillRows * promptWidth + (long) rows * steps
                 : (long) rows * promptWidth + (long) rows * (steps * (2L * promptWidth + steps + 1) / 2);
         lastStats = new Stats(generated, steps, System.nanoTime() - start, positions);
         return out;
+    }
+
+    /**
+     * Feeds the prompts (columns {@code [0, columns)}) into an empty cache, each distinct prompt once
+     * (the G rows of a group repeat theirs): the distinct rows are run, then the cache rows and the
+     * last-column logits are copied to every row with that prompt.
+     */
+    private float[] prefill(NDManager sampling, Parameters.Bound w, int[][] fed, int[] pad, int columns,
+            Transformer.KvCache cache, int vocab) {
+        int rows = fed.length;
+        java.util.Map<String, Integer> distinct = new java.util.HashMap<>();
+        long[] rowOf = new long[rows];
+        List<int[]> uniqueFed = new ArrayList<>();
+        List<Integer> uniquePad = new ArrayList<>();
+        for (int r = 0; r < rows; r++) {
+            String key = java.util.Arrays.toString(java.util.Arrays.copyOf(fed[r], columns));
+            Integer u = distinct.get(key);
+            if (u == null) {
+                u = uniqueFed.size();
+                distinct.put(key, u);
+                uniqueFed.add(fed[r]);
+                uniquePad.add(pad[r]);
+            }
+            rowOf[r] = u;
+        }
+        int u = uniqueFed.size();
+        prefillRows = u;
+        if (u == rows) {
+            return run(sampling, w, fed, pad, 0, columns, cache);
+        }
+        int[] padU = new int[u];
+        for (int i = 0; i < u; i++) {
+            padU[i] = uniquePad.get(i);
+        }
+        float[] unique = run(sampling, w, uniqueFed.toArray(new int[0][]), padU, 0, columns, cache);
+        cache.selectRows(Tensors.create(sampling, rowOf, rows));
+        float[] logits = new float[rows * vocab];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(unique, (int) rowOf[r] * vocab, logits, r * vocab, vocab);
+        }
+        return logits;
     }
 
     /**

@@ -159,6 +159,20 @@ public final class Transformer {
             select(columns, 2);
         }
 
+        /**
+         * Like {@link #selectRows}, but leaves the arrays it replaces to the manager instead of closing
+         * them, so a gradient can flow through the gathered keys and values into the positions that
+         * made them (a training forward over a shared prefix).
+         */
+        void gatherRows(NDArray rows) {
+            for (int l = 0; l < keys.length; l++) {
+                if (keys[l] != null) {
+                    keys[l] = keys[l].get(new NDIndex("{}", rows));
+                    values[l] = values[l].get(new NDIndex("{}", rows));
+                }
+            }
+        }
+
         private void select(NDArray index, int axis) {
             for (int l = 0; l < keys.length; l++) {
                 if (keys[l] == null) {
@@ -316,6 +330,85 @@ public final class Transformer {
         }
         NDArray logp = logits.logSoftmax(2);
         NDArray chosen = logp.gather(targets.expandDims(2), 2).squeeze(2);
+        NDArray entropy = withEntropy ? logp.exp().mul(logp).sum(new int[] {2}).neg() : null;
+        return new TokenLogProbs(chosen, entropy);
+    }
+
+    /**
+     * {@link #tokenLogProbs} of every response token of {@code batch}, with each distinct prompt
+     * computed once ({@link PrefixBatch}): the {@code U} prompts go through the model as one
+     * left-padded block whose keys and values are cached, then the {@code N} responses (all but
+     * their last token) go through it after the cache rows of their prompts. The first response
+     * token is predicted by the prompt's last position. Same values as the full forward of each
+     * row up to float rounding, and the gradient flows into the prompt positions through the
+     * gathered keys and values; the work is {@code U·P + N·(W−1)} positions instead of
+     * {@code N·(P+W−1)}.
+     *
+     * @return log-probabilities and entropies in the response-major layout {@code [N, W]}
+     */
+    public TokenLogProbs responseLogProbs(Parameters.Bound w, PrefixBatch batch, double temperature,
+            boolean withEntropy) {
+        NDManager m = w.get(0).getManager();
+        int u = batch.prompts().size(), p = batch.promptWidth(), n = batch.rows(), s = batch.width() - 1;
+        int maxPosition = config.contextLength() - 1;
+        if (p + s > config.contextLength()) {
+            throw new IllegalArgumentException("a batch of " + (p + s) + " positions does not fit the context of "
+                    + config.contextLength() + " tokens");
+        }
+        long[] tokens = new long[u * p];
+        long[] positions = new long[u * p];
+        float[] bias = new float[u * p * p];
+        int[] pads = new int[u];
+        for (int r = 0; r < u; r++) {
+            int[] prompt = batch.prompts().get(r);
+            int pad = p - prompt.length;
+            pads[r] = pad;
+            for (int col = 0; col < p; col++) {
+                tokens[r * p + col] = col < pad ? dev.trail.token.Vocabulary.PAD : prompt[col - pad];
+                positions[r * p + col] = Math.max(0, col - pad);
+                for (int k = 0; k < p; k++) {
+                    boolean visible = k == col || (k < col && k >= pad);
+                    bias[(r * p + col) * p + k] = visible ? 0f : MASKED;
+                }
+            }
+        }
+        KvCache cache = new KvCache(m, config.layers());
+        NDArray prefixLogits = forward(w, Tensors.create(m, tokens, u, p), Tensors.create(m, positions, u, p),
+                Tensors.create(m, bias, u, 1, p, p), cache).get(":, -1, :"); // [U, V]
+        long[] rowPrompt = new long[n];
+        for (int i = 0; i < n; i++) {
+            rowPrompt[i] = batch.promptOf()[i];
+        }
+        NDArray rowIndex = Tensors.create(m, rowPrompt, n);
+        NDArray logits = prefixLogits.get(new ai.djl.ndarray.index.NDIndex("{}", rowIndex)).expandDims(1); // [N, 1, V]
+        if (s > 0) {
+            cache.gatherRows(rowIndex);
+            long[] next = new long[n * s];
+            long[] nextPositions = new long[n * s];
+            float[] nextBias = new float[n * s * (p + s)];
+            for (int i = 0; i < n; i++) {
+                int[] response = batch.responses()[i];
+                int prompt = batch.prompts().get(batch.promptOf()[i]).length;
+                int pad = pads[batch.promptOf()[i]];
+                for (int j = 0; j < s; j++) {
+                    next[i * s + j] = j < response.length - 1 ? response[j] : dev.trail.token.Vocabulary.PAD;
+                    nextPositions[i * s + j] = Math.min(maxPosition, prompt + j);
+                    int row = (i * s + j) * (p + s);
+                    for (int k = 0; k < p + s; k++) {
+                        boolean visible = k < p ? k >= pad : k - p <= j;
+                        nextBias[row + k] = visible ? 0f : MASKED;
+                    }
+                }
+            }
+            NDArray suffixLogits = forward(w, Tensors.create(m, next, n, s), Tensors.create(m, nextPositions, n, s),
+                    Tensors.create(m, nextBias, n, 1, s, p + s), cache);
+            logits = logits.concat(suffixLogits, 1); // [N, W, V]
+        }
+        if (temperature != 1.0) {
+            logits = logits.div((float) temperature);
+        }
+        NDArray logp = logits.logSoftmax(2);
+        NDArray chosen = logp.gather(batch.targetsTensor(m).expandDims(2), 2).squeeze(2);
         NDArray entropy = withEntropy ? logp.exp().mul(logp).sum(new int[] {2}).neg() : null;
         return new TokenLogProbs(chosen, entropy);
     }

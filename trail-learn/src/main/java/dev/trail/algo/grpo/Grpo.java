@@ -21,9 +21,9 @@ import dev.trail.env.EnvSpec;
 import dev.trail.lm.ForkingDecoder;
 import dev.trail.lm.LmCheckpoint;
 import dev.trail.lm.LmEvaluation;
+import dev.trail.lm.PrefixBatch;
 import dev.trail.lm.Sampler;
 import dev.trail.lm.SamplingConfig;
-import dev.trail.lm.TokenBatch;
 import dev.trail.lm.Transformer;
 import dev.trail.lm.TransformerConfig;
 import dev.trail.loss.Aggregation;
@@ -493,12 +493,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                         mbRef[k - from] = refLogProbs == null ? oldLogProbs[i] : refLogProbs[i];
                         mbAdv[k - from] = advantages[i];
                     }
-                    TokenBatch mb = TokenBatch.of(mbTranscripts);
+                    PrefixBatch mb = PrefixBatch.of(mbTranscripts);
                     try (NDManager sub = manager.newSubManager();
                             GradientCollector collector = Torch.engine().newGradientCollector()) {
                         Parameters.Bound w = policy.parameters().bind(sub);
-                        Transformer.TokenLogProbs lp = policy.tokenLogProbs(w, mb.inputsTensor(sub),
-                                mb.targetsTensor(sub), config.temperature(), true);
+                        Transformer.TokenLogProbs lp = policy.responseLogProbs(w, mb, config.temperature(), true);
                         Losses.Reduction reduction = Losses.Reduction.masked(config.aggregation(), mb.mask(),
                                 mb.width(), maxNew);
                         Losses.PolicyTerms terms = Losses.policyLoss(lp.logProbs(), floats(mb.scatter(mbOld)),
@@ -612,11 +611,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     /** Reference log-probs of every response token, {@code [n][T_i]} (no gradient). */
     private double[][] referenceLogProbs(List<Transcript> batch) {
-        TokenBatch all = TokenBatch.of(batch);
+        PrefixBatch all = PrefixBatch.of(batch);
         try (NDManager sub = manager.newSubManager()) {
             Parameters.Bound w = reference.parameters().constant(sub);
-            float[] lp = reference.tokenLogProbs(w, all.inputsTensor(sub), all.targetsTensor(sub),
-                    config.temperature(), false).logProbs().toFloatArray();
+            float[] lp = reference.responseLogProbs(w, all, config.temperature(), false).logProbs().toFloatArray();
             double[] flat = new double[lp.length];
             for (int i = 0; i < lp.length; i++) {
                 flat[i] = lp[i];
