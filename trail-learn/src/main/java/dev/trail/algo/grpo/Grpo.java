@@ -36,6 +36,7 @@ import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
 import dev.trail.rollout.GroupCollector;
 import dev.trail.rollout.GroupRollout;
+import dev.trail.rollout.PrefixValues;
 import dev.trail.rollout.ResponseSampler;
 import dev.trail.rollout.TreeCollector;
 import dev.trail.seed.Rng;
@@ -93,13 +94,16 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     /** What this trainer can feed an estimator with i.i.d. rollouts on any token task. */
     static final Set<Capability> SUPPLIED = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
-            Capability.NEEDS_GREEDY_BASELINE, Capability.SHAPES_KL_INTO_REWARDS);
+            Capability.NEEDS_GREEDY_BASELINE, Capability.NEEDS_SEGMENT_VALUES, Capability.SHAPES_KL_INTO_REWARDS);
 
     /** What it can feed an estimator with tree rollouts: the trees, and no greedy baseline. */
     static final Set<Capability> SUPPLIED_WITH_TREES = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
-            Capability.NEEDS_TREE, Capability.SHAPES_KL_INTO_REWARDS);
+            Capability.NEEDS_TREE, Capability.NEEDS_SEGMENT_VALUES, Capability.SHAPES_KL_INTO_REWARDS);
 
-    /** What this trainer can feed an estimator on {@code task}: also turns when the task is multi-turn. */
+    /**
+     * What this trainer can feed an estimator on {@code task}: also turns and SPA's progress estimates
+     * (its own progress estimator over turns) when the task is multi-turn.
+     */
     static Set<Capability> supplied(TokenTask task) {
         return supplied(SUPPLIED, task instanceof MultiTurnTask);
     }
@@ -115,6 +119,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         Set<Capability> s = java.util.EnumSet.copyOf(base);
         s.add(Capability.NEEDS_TURNS);
+        s.add(Capability.NEEDS_PROGRESS);
         return s;
     }
 
@@ -137,6 +142,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     /** The tree collector when {@code rollout} is a tree strategy, else null. */
     private final TreeCollector trees;
     private Rng shuffle;
+    /** The stream of spo-chain's Monte-Carlo continuations. */
+    private Rng segmentRng;
+    /** SPA's progress estimator when the estimator needs progress, else null. */
+    private final ProgressEstimator progress;
     private final NDManager manager;
     private final Sampler sampler;
 
@@ -155,6 +164,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private double[][] oldLogProbs;
     private double[][] refLogProbs;
     private double klRewardPenalty;
+    private final Map<String, Double> creditMetrics = new LinkedHashMap<>();
 
     Grpo(GrpoConfig config, EnvSpec env, long seed, Transformer initial) {
         this.config = config;
@@ -184,6 +194,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                         initial.config().contextLength(), config.promptsPerBatch()), this::reward,
                 Seeds.stream(seed, "prompts"), Seeds.stream(seed, "sampling"));
         this.shuffle = Seeds.stream(seed, "minibatches");
+        this.segmentRng = Seeds.stream(seed, "segment_values");
+        this.progress = estimatorEntry.has(Capability.NEEDS_PROGRESS)
+                ? new ProgressEstimator(initial.config().vocabSize()) : null;
         this.manager = Torch.newManager();
         this.sampler = new Sampler(policy);
     }
@@ -370,11 +383,183 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         long referenceStart = System.nanoTime();
         refLogProbs = config.klCoef() > 0 ? referenceLogProbs(transcripts) : null;
         referenceSeconds = (System.nanoTime() - referenceStart) / 1e9;
+        creditMetrics.clear();
         List<TrajectoryGroup> tokenGroups = withReference(rollout.groups());
+        if (estimatorEntry.has(Capability.NEEDS_SEGMENT_VALUES)) {
+            tokenGroups = withSegmentValues(rollout, tokenGroups);
+        }
         if (!turnLevel) {
+            lastEstimatorInput = tokenGroups;
             return estimator.estimate(tokenGroups);
         }
-        return spreadOverTurns(estimator.estimate(turnLevel(rollout.turnGroups(), tokenGroups)));
+        List<TrajectoryGroup> turnGroups = turnLevel(rollout.turnGroups(), tokenGroups);
+        if (progress != null) {
+            turnGroups = withProgress(rollout, turnGroups);
+        }
+        lastEstimatorInput = turnGroups;
+        return spreadOverTurns(estimator.estimate(turnGroups));
+    }
+
+    /** The groups the estimator saw in the last {@link #credit} (token or turn steps), for wiring tests. */
+    List<TrajectoryGroup> lastEstimatorInput;
+
+    /**
+     * SPO-chain's inputs (ALGORITHMS.md §3.1): the cut points of each response from its sampling
+     * log-probs (the estimator's {@code threshold}, {@code cutpoint_interval} and {@code prompt_value}
+     * options when it declares them), and at each cut {@code c} the mean reward of
+     * {@code step_credit.mc_samples} continuations sampled with the current policy from the prompt and
+     * response tokens {@code 0..c} ({@link PrefixValues}, forked decoder rows), written to extras
+     * column {@code segmentValue[c + 1]} (NaN elsewhere). The continuations' tokens count as sampled
+     * tokens of the run.
+     */
+    private List<TrajectoryGroup> withSegmentValues(GroupRollout rollout, List<TrajectoryGroup> groups) {
+        dev.trail.config.Options o = dev.trail.config.Options.resolve(config.estimator(),
+                estimatorEntry.options(), config.estimatorSettings());
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        for (dev.trail.config.Option opt : estimatorEntry.options()) {
+            declared.add(opt.name());
+        }
+        double threshold = declared.contains("threshold") ? o.getDouble("threshold")
+                : dev.trail.advantage.SpoChain.DEFAULT_THRESHOLD;
+        int interval = declared.contains("cutpoint_interval") ? o.getInt("cutpoint_interval")
+                : dev.trail.advantage.SpoChain.DEFAULT_CUTPOINT_INTERVAL;
+        boolean promptAlways = declared.contains("prompt_value") && o.getString("prompt_value").equals("always");
+        List<PrefixValues.Request> requests = new ArrayList<>();
+        int row = 0;
+        for (GroupRollout.Group g : rollout.kept()) {
+            for (ResponseSampler.Response r : g.responses()) {
+                Transcript t = r.transcript();
+                boolean[] low = new boolean[t.responseLength()];
+                for (int j = 0; j < low.length; j++) {
+                    low[j] = t.trained()[j] && Math.exp(oldLogProbs[row][j]) < threshold;
+                }
+                int[] cuts = dev.trail.advantage.SpoChain.cutPoints(low, interval);
+                if (promptAlways && (cuts.length == 0 || cuts[0] != -1)) {
+                    int[] withPrompt = new int[cuts.length + 1];
+                    withPrompt[0] = -1;
+                    System.arraycopy(cuts, 0, withPrompt, 1, cuts.length);
+                    cuts = withPrompt;
+                }
+                requests.add(new PrefixValues.Request(g.problem(), t.responseTokens(), t.trained(), cuts));
+                row++;
+            }
+        }
+        PrefixValues.Result values = PrefixValues.estimate(task, requests, ForkingDecoder.factory(manager, policy),
+                new PrefixValues.Settings(config.stepCredit().mcSamples(), config.temperature(), config.topP(),
+                        policy.config().contextLength(), maxNew), this::reward, segmentRng);
+        generatedTokens += values.tokensSampled();
+        creditMetrics.put("charts/mc_rollouts", (double) values.rollouts());
+        creditMetrics.put("charts/mc_tokens_sampled", (double) values.tokensSampled());
+        List<TrajectoryGroup> out = new ArrayList<>(groups.size());
+        row = 0;
+        for (TrajectoryGroup g : groups) {
+            List<Trajectory> members = new ArrayList<>(g.size());
+            for (Trajectory t : g.trajectories()) {
+                double[] column = new double[t.length()];
+                java.util.Arrays.fill(column, Double.NaN);
+                int[] cuts = requests.get(row).cuts();
+                for (int k = 0; k < cuts.length; k++) {
+                    column[cuts[k] + 1] = values.values()[row][k];
+                }
+                members.add(withExtras(t, Map.of("segmentValue", column)));
+                row++;
+            }
+            out.add(new TrajectoryGroup(g.groupId(), members, g.greedyReward(), g.tree()));
+        }
+        return out;
+    }
+
+    /**
+     * SPA's inputs (ALGORITHMS.md §7) on turn-level groups: per turn the features (the frozen
+     * reference model's next-token logits at the turn's last policy token), the progress estimator
+     * trained for {@code step_credit.progress_steps} Adam steps on this batch's episodes (sum of
+     * contributions against the outcome), then its contributions in extras column {@code progress};
+     * and {@code grounding} = 1 where the environment accepted the turn's action (its reply was well
+     * formed), 0 otherwise (and for a turn the budget cut).
+     */
+    private List<TrajectoryGroup> withProgress(GroupRollout rollout, List<TrajectoryGroup> turnGroups) {
+        double[][][] features = turnFeatures();
+        double[] outcomes = new double[transcripts.size()];
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = transcripts.get(i).reward();
+        }
+        double before = progress.loss(features, outcomes);
+        double after = progress.train(features, outcomes, config.stepCredit().progressSteps(),
+                config.stepCredit().progressLearningRate());
+        creditMetrics.put("losses/progress_mse_before", before);
+        creditMetrics.put("losses/progress_mse", after);
+        MultiTurnTask multi = (MultiTurnTask) task;
+        List<TrajectoryGroup> out = new ArrayList<>(turnGroups.size());
+        int row = 0;
+        for (int gi = 0; gi < turnGroups.size(); gi++) {
+            TrajectoryGroup g = turnGroups.get(gi);
+            Problem problem = rollout.kept().get(gi).problem();
+            List<Trajectory> members = new ArrayList<>(g.size());
+            for (Trajectory t : g.trajectories()) {
+                double[] c = progress.contributions(features[row]);
+                double[] grounding = new double[t.length()];
+                List<Transcript.Turn> turns = transcripts.get(row).turns();
+                String[] texts = transcripts.get(row).turnTexts();
+                MultiTurnTask.State state = multi.start(problem);
+                for (int k = 0; k < grounding.length; k++) {
+                    if (!turns.get(k).complete()) {
+                        break;
+                    }
+                    MultiTurnTask.Reply reply = multi.reply(problem, state, texts[k]);
+                    grounding[k] = reply.wellFormed() ? 1 : 0;
+                    state = reply.next();
+                }
+                members.add(withExtras(t, Map.of("progress", c, "grounding", grounding)));
+                row++;
+            }
+            out.add(new TrajectoryGroup(g.groupId(), members, g.greedyReward(), g.tree()));
+        }
+        return out;
+    }
+
+    /** Per episode, per turn: the reference model's logits after the turn's last policy token. */
+    private double[][][] turnFeatures() {
+        int n = transcripts.size();
+        int width = 0;
+        for (Transcript t : transcripts) {
+            width = Math.max(width, t.promptTokens().length + t.responseLength());
+        }
+        long[] tokens = new long[n * width];
+        java.util.Arrays.fill(tokens, dev.trail.token.Vocabulary.PAD);
+        for (int i = 0; i < n; i++) {
+            int[] seq = transcripts.get(i).tokens();
+            for (int j = 0; j < seq.length; j++) {
+                tokens[i * width + j] = seq[j];
+            }
+        }
+        double[][][] out = new double[n][][];
+        try (NDManager sub = manager.newSubManager()) {
+            Parameters.Bound w = reference.parameters().constant(sub);
+            NDArray logits = reference.logits(w, dev.trail.nn.Tensors.create(sub, tokens, n, width));
+            int vocab = (int) logits.getShape().get(2);
+            float[] flat = logits.toFloatArray();
+            for (int i = 0; i < out.length; i++) {
+                Transcript t = transcripts.get(i);
+                List<Transcript.Turn> turns = t.turns();
+                out[i] = new double[turns.size()][vocab];
+                for (int k = 0; k < turns.size(); k++) {
+                    // position of the turn's last policy token in BOS + prompt + response
+                    int at = t.promptTokens().length + turns.get(k).end() - 1;
+                    for (int v = 0; v < vocab; v++) {
+                        out[i][k][v] = flat[(i * width + at) * vocab + v];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Trajectory withExtras(Trajectory t, Map<String, double[]> columns) {
+        Map<String, double[]> extras = new LinkedHashMap<>(t.extras());
+        extras.putAll(columns);
+        return new Trajectory(t.id(), t.groupId(), t.seed(), t.observations(), t.observationSize(), t.actions(),
+                t.actionSize(), t.rewards(), t.logProbs(), t.values(), t.mask(), t.terminated(), t.truncated(),
+                t.bootstrapValue(), extras, t.taskId(), t.textActions(), t.parentId(), t.branchStep(), t.labels());
     }
 
     /**
@@ -564,6 +749,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             metrics.put("time/update_tokens_per_second", updateTokens / updateSeconds);
         }
         metrics.put("charts/learning_rate", config.learningRate());
+        metrics.putAll(creditMetrics);
         return metrics;
     }
 
@@ -656,6 +842,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         CollectorState.putLongs(rng.putArray("sampling"),
                 (trees != null ? trees.samplingRng() : collector.samplingRng()).state());
         CollectorState.putLongs(rng.putArray("minibatches"), shuffle.state());
+        CollectorState.putLongs(rng.putArray("segment_values"), segmentRng.state());
         meta.put("collections", trees != null ? trees.collections() : collector.collections());
         meta.put("adamStep", adam.stepCount());
         Parameters moments = new Parameters();
@@ -668,6 +855,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         Map<String, Parameters> files = new LinkedHashMap<>();
         files.put("reference", reference.parameters());
         files.put("optimizer", moments);
+        if (progress != null) {
+            files.put("progress", progress.state());
+            meta.put("progressAdamStep", progress.adamSteps());
+        }
         LmCheckpoint.save(dir, policy, meta, files);
     }
 
@@ -706,6 +897,12 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                 grpo.collector.restore(prompts, samplingRng, meta.path("collections").asInt());
             }
             grpo.shuffle = Rng.fromState(CollectorState.longs(rng.path("minibatches")));
+            if (rng.has("segment_values")) {
+                grpo.segmentRng = Rng.fromState(CollectorState.longs(rng.path("segment_values")));
+            }
+            if (grpo.progress != null) {
+                grpo.progress.restore(cp.tensors("progress"), meta.path("progressAdamStep").asLong());
+            }
             grpo.update = meta.path("updates").asInt();
             grpo.generatedTokens = meta.path("generatedTokens").asLong();
             grpo.skippedSteps = meta.path("skippedSteps").asInt();
