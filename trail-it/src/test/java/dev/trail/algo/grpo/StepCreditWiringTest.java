@@ -61,7 +61,7 @@ class StepCreditWiringTest {
 
     private static GrpoConfig tiny(String estimator) {
         return GrpoConfig.defaults().withEstimator(estimator).withModel(TINY).withBatch(4, 3, 2).withBudget(1, 0)
-                .withEval(0, 4, 0).withStepCredit(new StepCreditConfig(4, 100, 1e-2));
+                .withEval(0, 4, 0).withStepCredit(new StepCreditConfig(4, 100, 1e-2, 2));
     }
 
     private static void assertRowsEqual(double[][] expected, double[][] actual, String what) {

@@ -37,6 +37,7 @@ import dev.trail.optim.GradientClipping;
 import dev.trail.rollout.GroupCollector;
 import dev.trail.rollout.GroupRollout;
 import dev.trail.rollout.PrefixValues;
+import dev.trail.rollout.SemiOnlineCollector;
 import dev.trail.rollout.ResponseSampler;
 import dev.trail.rollout.TreeCollector;
 import dev.trail.seed.Rng;
@@ -101,6 +102,12 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             Capability.NEEDS_TREE, Capability.NEEDS_SEGMENT_VALUES, Capability.SHAPES_KL_INTO_REWARDS);
 
     /**
+     * What it can feed with semi-online rollouts: the groups of K rollouts of one problem, one step per
+     * policy turn (no token log-probs at turn steps).
+     */
+    static final Set<Capability> SUPPLIED_SEMI_ONLINE = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_TURNS);
+
+    /**
      * What this trainer can feed an estimator on {@code task}: also turns and SPA's progress estimates
      * (its own progress estimator over turns) when the task is multi-turn.
      */
@@ -110,6 +117,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     /** What it can feed under {@code config}'s rollout strategy, on a multi-turn task or not. */
     static Set<Capability> supplied(GrpoConfig config, boolean multiTurn) {
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE) {
+            return SUPPLIED_SEMI_ONLINE;
+        }
         return supplied(config.rollout().isTree() ? SUPPLIED_WITH_TREES : SUPPLIED, multiTurn);
     }
 
@@ -141,6 +151,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private final GroupCollector collector;
     /** The tree collector when {@code rollout} is a tree strategy, else null. */
     private final TreeCollector trees;
+    /** The semi-online collector when {@code rollout=semi-online}, else null. */
+    private final SemiOnlineCollector semiOnline;
+    /** The last semi-online collection (its episodes give the turn steps). */
+    private SemiOnlineCollector.Collection lastSemiOnline;
     private Rng shuffle;
     /** The stream of spo-chain's Monte-Carlo continuations. */
     private Rng segmentRng;
@@ -193,6 +207,15 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                 new TreeCollector.Settings(config.temperature(), config.topP(), maxNew,
                         initial.config().contextLength(), config.promptsPerBatch()), this::reward,
                 Seeds.stream(seed, "prompts"), Seeds.stream(seed, "sampling"));
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE && !(task instanceof MultiTurnTask)) {
+            throw new IllegalArgumentException("grpo rollout=semi-online needs a multi-turn task with expert"
+                    + " demonstrations (GridNav-v0, Guess-v0, ...); " + env.id() + " is not multi-turn");
+        }
+        this.semiOnline = config.rollout() != TreeRolloutConfig.Kind.SEMI_ONLINE ? null
+                : new SemiOnlineCollector((MultiTurnTask) task, new SemiOnlineCollector.Settings(config.groupSize(),
+                        config.promptsPerBatch(), config.stepCredit().patchThreshold(), config.temperature(),
+                        config.topP(), initial.config().contextLength(), maxNew), Seeds.stream(seed, "prompts"),
+                        Seeds.stream(seed, "sampling"));
         this.shuffle = Seeds.stream(seed, "minibatches");
         this.segmentRng = Seeds.stream(seed, "segment_values");
         this.progress = estimatorEntry.has(Capability.NEEDS_PROGRESS)
@@ -253,6 +276,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             throw new IllegalArgumentException("grpo estimator=" + config.estimator() + " needs a greedy rollout per task,"
                     + " which rollout=" + rollout + " does not sample; use rollout=iid");
         }
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE && (config.dynamicSampling() || config.klInReward())) {
+            throw new IllegalArgumentException("grpo rollout=semi-online does not work with "
+                    + (config.dynamicSampling() ? "dynamic_sampling=true" : "kl_in_reward=true")
+                    + " (its rows are single policy turns along an expert trajectory); turn it off");
+        }
         if (config.rollout().isTree() && config.dynamicSampling()) {
             throw new IllegalArgumentException("grpo dynamic_sampling=true does not work with rollout=" + rollout
                     + " (a tree is not refilled group by group); use rollout=iid or dynamic_sampling=false");
@@ -278,6 +306,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
      */
     public static void checkCredit(GrpoConfig config, EnvSpec env) {
         checkRollout(config);
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE && !(TokenEnv.taskOf(env) instanceof MultiTurnTask)) {
+            throw new IllegalArgumentException("grpo rollout=semi-online needs a multi-turn task with expert"
+                    + " demonstrations (GridNav-v0, Guess-v0, ...); " + env.id() + " is not multi-turn");
+        }
         Credit.estimator("grpo on " + env.id(), config.estimator(),
                 supplied(config, TokenEnv.taskOf(env) instanceof MultiTurnTask), Set.of(), config.estimatorSettings());
     }
@@ -360,8 +392,14 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     @Override
     protected GroupRollout collect(TrainingListener listener) {
-        GroupRollout rollout = trees != null ? trees.collect(ForkingDecoder.factory(manager, policy))
-                : collector.collect(responses);
+        GroupRollout rollout;
+        if (semiOnline != null) {
+            lastSemiOnline = semiOnline.collect(ForkingDecoder.factory(manager, policy));
+            rollout = lastSemiOnline.rollout();
+        } else {
+            rollout = trees != null ? trees.collect(ForkingDecoder.factory(manager, policy))
+                    : collector.collect(responses);
+        }
         generatedTokens += rollout.stats().tokens();
         return rollout;
     }
@@ -384,6 +422,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         refLogProbs = config.klCoef() > 0 ? referenceLogProbs(transcripts) : null;
         referenceSeconds = (System.nanoTime() - referenceStart) / 1e9;
         creditMetrics.clear();
+        if (semiOnline != null) {
+            return semiOnlineCredit();
+        }
         List<TrajectoryGroup> tokenGroups = withReference(rollout.groups());
         if (estimatorEntry.has(Capability.NEEDS_SEGMENT_VALUES)) {
             tokenGroups = withSegmentValues(rollout, tokenGroups);
@@ -398,6 +439,86 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         lastEstimatorInput = turnGroups;
         return spreadOverTurns(estimator.estimate(turnGroups));
+    }
+
+    /**
+     * Credit of semi-online rollouts: per problem, its K rollouts as turn-level trajectories (step k =
+     * the rollout's k-th policy turn, observation = the expert step it was taken at, reward = the step
+     * reward, extras column {@code match} = 1 for a turn that matched the expert's); the estimator's
+     * step advantage goes on that turn's policy tokens of its row (the expert history is masked).
+     */
+    private AdvantageResult semiOnlineCredit() {
+        List<TrajectoryGroup> groups = new ArrayList<>();
+        // row index (in rollout order) of each (group, rollout, k)
+        List<int[][]> rowOf = new ArrayList<>();
+        int row = 0;
+        for (SemiOnlineCollector.Episodes e : lastSemiOnline.episodes()) {
+            int k = config.groupSize();
+            List<List<Integer>> stepsOf = new ArrayList<>();
+            for (int r = 0; r < k; r++) {
+                stepsOf.add(new ArrayList<>());
+            }
+            for (int i = 0; i < e.steps().size(); i++) {
+                stepsOf.get(e.steps().get(i).rollout()).add(i);
+            }
+            List<Trajectory> members = new ArrayList<>();
+            int[][] rows = new int[k][];
+            for (int r = 0; r < k; r++) {
+                List<Integer> idx = stepsOf.get(r);
+                int n = idx.size();
+                float[] observations = new float[n + 1];
+                double[] rewards = new double[n];
+                double[] match = new double[n];
+                String[] texts = new String[n];
+                rows[r] = new int[n];
+                for (int j = 0; j < n; j++) {
+                    SemiOnlineCollector.Step st = e.steps().get(idx.get(j));
+                    observations[j] = st.step();
+                    rewards[j] = st.reward();
+                    match[j] = st.match() ? 1 : 0;
+                    texts[j] = st.response().transcript().responseText();
+                    rows[r][j] = row + idx.get(j);
+                }
+                observations[n] = -1;
+                boolean ended = n > 0 && match[n - 1] == 0;
+                members.add(new Trajectory(e.id() + "." + r, e.id(), 0, observations, 1, null, 0, rewards, null, null,
+                        null, !ended, ended, Double.NaN, Map.of("match", match), e.problem().key(), texts, null, 0,
+                        null));
+            }
+            row += e.steps().size();
+            rowOf.add(rows);
+            groups.add(new TrajectoryGroup(e.id(), members, Double.NaN, null));
+        }
+        lastEstimatorInput = groups;
+        AdvantageResult perStep = estimator.estimate(groups);
+        double[][] adv = new double[transcripts.size()][];
+        double[][] ret = new double[transcripts.size()][];
+        for (int i = 0; i < adv.length; i++) {
+            adv[i] = new double[transcripts.get(i).responseLength()];
+            ret[i] = new double[adv[i].length];
+        }
+        int member = 0;
+        for (int[][] rows : rowOf) {
+            for (int[] trajectoryRows : rows) {
+                for (int j = 0; j < trajectoryRows.length; j++) {
+                    int i = trajectoryRows[j];
+                    boolean[] trained = transcripts.get(i).trained();
+                    for (int t = 0; t < trained.length; t++) {
+                        if (trained[t]) {
+                            adv[i][t] = perStep.advantages()[member][j];
+                            ret[i][t] = perStep.returns()[member][j];
+                        }
+                    }
+                }
+                member++;
+            }
+        }
+        return new AdvantageResult(adv, ret);
+    }
+
+    /** The last semi-online collection (tests). */
+    SemiOnlineCollector.Collection lastSemiOnlineForTests() {
+        return lastSemiOnline;
     }
 
     /** The groups the estimator saw in the last {@link #credit} (token or turn steps), for wiring tests. */
@@ -837,13 +958,14 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         meta.putPOJO("config", config.toMap());
         ObjectNode rng = meta.putObject("rng");
-        CollectorState.putLongs(rng.putArray("prompts"),
-                (trees != null ? trees.problemRng() : collector.problemRng()).state());
-        CollectorState.putLongs(rng.putArray("sampling"),
-                (trees != null ? trees.samplingRng() : collector.samplingRng()).state());
+        CollectorState.putLongs(rng.putArray("prompts"), (semiOnline != null ? semiOnline.problemRng()
+                : trees != null ? trees.problemRng() : collector.problemRng()).state());
+        CollectorState.putLongs(rng.putArray("sampling"), (semiOnline != null ? semiOnline.samplingRng()
+                : trees != null ? trees.samplingRng() : collector.samplingRng()).state());
         CollectorState.putLongs(rng.putArray("minibatches"), shuffle.state());
         CollectorState.putLongs(rng.putArray("segment_values"), segmentRng.state());
-        meta.put("collections", trees != null ? trees.collections() : collector.collections());
+        meta.put("collections", semiOnline != null ? semiOnline.collections()
+                : trees != null ? trees.collections() : collector.collections());
         meta.put("adamStep", adam.stepCount());
         Parameters moments = new Parameters();
         Parameters params = policy.parameters();
@@ -891,7 +1013,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             JsonNode rng = meta.path("rng");
             Rng prompts = Rng.fromState(CollectorState.longs(rng.path("prompts")));
             Rng samplingRng = Rng.fromState(CollectorState.longs(rng.path("sampling")));
-            if (grpo.trees != null) {
+            if (grpo.semiOnline != null) {
+                grpo.semiOnline.restore(prompts, samplingRng, meta.path("collections").asInt());
+            } else if (grpo.trees != null) {
                 grpo.trees.restore(prompts, samplingRng, meta.path("collections").asInt());
             } else {
                 grpo.collector.restore(prompts, samplingRng, meta.path("collections").asInt());

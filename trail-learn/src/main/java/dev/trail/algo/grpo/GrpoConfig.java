@@ -53,7 +53,8 @@ import java.util.Map;
  * @param estimatorOptions the estimator's registry options, {@code key=value} pairs separated by
  *        {@code ,} (checked against the estimator's declared options); empty for its defaults
  * @param rollout how the G responses per prompt are sampled: {@code iid} (independently), or as a tree
- *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout})
+ *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout}), or UI-S1's
+ *        {@code semi-online} rollouts along expert trajectories
  * @param tree the tree strategies' settings (section {@code tree})
  * @param maxSampledTokens budget of sampled policy tokens over the run (0: none), for comparisons at
  *        an equal sampled-token budget; the run stops after the update that reaches it
@@ -96,7 +97,7 @@ public record GrpoConfig(
         @Param(value = "the estimator's own options as KEY=VALUE pairs separated by ',' (e.g. gamma=0.9,step_weight=0.5 "
                 + "for gigpo; see trail credit --list); empty: its defaults", name = "estimator_options")
                 String estimatorOptions,
-        @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo") TreeRolloutConfig.Kind rollout,
+        @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo, semi-online") TreeRolloutConfig.Kind rollout,
         @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree,
         @Param(value = "budget of sampled policy tokens (0: none); training stops after the update that reaches it",
                 min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens,
@@ -279,6 +280,15 @@ public record GrpoConfig(
 
     /** This config with other step-credit input settings. */
     public GrpoConfig withStepCredit(StepCreditConfig stepCredit) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
+                maxSampledTokens, stepCredit);
+    }
+
+    /** This config with another rollout strategy. */
+    public GrpoConfig withRollout(TreeRolloutConfig.Kind rollout) {
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
