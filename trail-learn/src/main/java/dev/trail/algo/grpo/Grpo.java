@@ -604,10 +604,13 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         for (int i = 0; i < outcomes.length; i++) {
             outcomes[i] = transcripts.get(i).reward();
         }
-        double before = progress.loss(features, outcomes);
+        double before = 0;
+        for (double o : outcomes) {
+            before += o * o / outcomes.length;
+        }
         double after = progress.train(features, outcomes, config.stepCredit().progressSteps(),
                 config.stepCredit().progressLearningRate());
-        creditMetrics.put("losses/progress_mse_before", before);
+        creditMetrics.put("losses/progress_mse_zero", before);
         creditMetrics.put("losses/progress_mse", after);
         MultiTurnTask multi = (MultiTurnTask) task;
         List<TrajectoryGroup> out = new ArrayList<>(turnGroups.size());
