@@ -888,7 +888,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         m.put("charts/truncation_rate", (double) s.truncated() / s.responses());
         m.put("charts/format_error_rate", (double) s.malformed() / s.responses());
         m.put("charts/kept_groups", (double) rollout.kept().size());
-        if (task instanceof MultiTurnTask) {
+        if (semiOnline != null) {
+            // a row is one policy turn along the expert trajectory; "correct" = it matched the expert's action
+            m.put("charts/expert_match_rate", (double) s.correct() / Math.max(1, s.responses()));
+        } else if (task instanceof MultiTurnTask) {
             long turns = 0;
             for (ResponseSampler.Response r : rollout.responses()) {
                 turns += r.transcript().turns().size();
