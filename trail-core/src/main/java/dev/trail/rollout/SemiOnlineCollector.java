@@ -156,7 +156,7 @@ public final class SemiOnlineCollector {
         }
         collections++;
         double seconds = (System.nanoTime() - start) / 1e9;
-        GroupRollout.Stats stats = new GroupRollout.Stats(rows, matched, matched, rows - matched, sampledTokens,
+        GroupRollout.Stats stats = new GroupRollout.Stats(rows, matched, matched, 0, sampledTokens,
                 responseTokens, 0, 0, settings.problemsPerBatch(), 1, seconds);
         GroupRollout rollout = new GroupRollout(groups, stats,
                 new GroupRollout.Budget(sampledTokens, computed, -1, rows));
