@@ -92,4 +92,53 @@ class TokenRlCommandTest {
         assertEquals(2, r.code(), r.err());
         assertTrue(r.err().contains("gama") && r.err().contains("gamma"), r.err());
     }
+
+    private static final String[] TINY_GUESS_MODEL = {"--set", "model.vocab_size=53", "--set", "model.layers=1", "--set",
+        "model.width=32", "--set", "model.heads=2", "--set", "model.context_length=64", "--set", "model.mlp_ratio=2",
+        "--set", "model.tied_embeddings=false", "--set", "model.init_std=0.02"};
+
+    /**
+     * spo-chain (Monte-Carlo prefix values), spa (progress estimator) and ui-s1 with semi-online rollouts
+     * train from the command line on a multi-turn task; on a single-response task spa and semi-online
+     * are refused before any work, naming what is missing.
+     */
+    @Test
+    void stepLevelCreditAndSemiOnlineRolloutsTrainFromTheCommandLine() throws IOException {
+        String runs = dir.resolve("runs").toString();
+        String[][] variants = {{"--set", "estimator=spo-chain", "--set", "step_credit.mc_samples=2"},
+            {"--set", "estimator=spa"}, {"--set", "estimator=ui-s1", "--set", "rollout=semi-online"}};
+        for (String[] v : variants) {
+            String[] args = Stream.of(new String[] {"train", "--env", "Guess-v0", "--algo", "grpo", "--out", runs,
+                "--set", "iterations=1", "--set", "prompts_per_batch=2", "--set", "group_size=2", "--set",
+                "num_minibatches=1", "--set", "eval_problems=2", "--set", "eval_k=0"}, TINY_GUESS_MODEL, v)
+                    .flatMap(Stream::of).toArray(String[]::new);
+            CliRunner r = CliRunner.run(args);
+            assertEquals(0, r.code(), String.join(" ", v) + ": " + r.err());
+            assertTrue(r.out().contains("update 1"), r.out());
+        }
+        String metrics;
+        try (Stream<Path> s = Files.list(dir.resolve("runs"))) {
+            List<Path> all = s.toList();
+            assertEquals(3, all.size(), all.toString());
+            StringBuilder b = new StringBuilder();
+            for (Path p : all) {
+                b.append(Files.readString(p.resolve("metrics.csv")));
+            }
+            metrics = b.toString();
+        }
+        assertTrue(metrics.contains("charts/mc_rollouts") && metrics.contains("losses/progress_mse")
+                && metrics.contains("charts/expert_match_rate"), metrics);
+        Path refused = dir.resolve("refused");
+        CliRunner r = CliRunner.run(Stream.of(new String[] {"train", "--env", "Countdown-v0", "--algo", "grpo",
+            "--set", "estimator=spa", "--out", refused.toString()}, TINY_GUESS_MODEL).flatMap(Stream::of)
+                .toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("spa") && r.err().contains("progress"), r.err());
+        r = CliRunner.run(Stream.of(new String[] {"train", "--env", "Countdown-v0", "--algo", "grpo",
+            "--set", "estimator=ui-s1", "--set", "rollout=semi-online", "--out", refused.toString()}, TINY_GUESS_MODEL)
+                .flatMap(Stream::of).toArray(String[]::new));
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("semi-online") && r.err().contains("Countdown-v0"), r.err());
+        assertTrue(!Files.exists(refused), "no run folder for a refused config");
+    }
 }

@@ -4,6 +4,8 @@ import static dev.trail.advantage.Capability.NEEDS_EXTRAS;
 import static dev.trail.advantage.Capability.NEEDS_GREEDY_BASELINE;
 import static dev.trail.advantage.Capability.NEEDS_GROUPS;
 import static dev.trail.advantage.Capability.NEEDS_LOG_PROBS;
+import static dev.trail.advantage.Capability.NEEDS_PROGRESS;
+import static dev.trail.advantage.Capability.NEEDS_SEGMENT_VALUES;
 import static dev.trail.advantage.Capability.NEEDS_TREE;
 import static dev.trail.advantage.Capability.NEEDS_TURNS;
 import static dev.trail.advantage.Capability.NEEDS_VALUES;
@@ -20,7 +22,8 @@ final class BuiltinEstimators {
      * What each built-in estimator needs at its default options (see the tables of
      * {@link TrajectoryLevelEstimators} and {@link StepLevelEstimators}). {@code reinforce} reads
      * values only with {@code baseline=value}; {@code reinforce++-baseline} shapes the KL only with
-     * {@code kl_coef > 0}, and then also reads log-probabilities.
+     * {@code kl_coef > 0}, and then also reads log-probabilities; {@code spa} reads critic values
+     * when the trajectories have them (GAE over turns) and uses V = 0 otherwise.
      */
     private static final Map<String, Set<Capability>> CAPABILITIES = Map.ofEntries(
             Map.entry("reinforce", Set.of()),
@@ -32,11 +35,11 @@ final class BuiltinEstimators {
             Map.entry("reinforce++", Set.of(NEEDS_LOG_PROBS, SHAPES_KL_INTO_REWARDS)),
             Map.entry("reinforce++-baseline", Set.of(NEEDS_GROUPS, SHAPES_KL_INTO_REWARDS)),
             Map.entry("gae", Set.of(NEEDS_VALUES)),
-            Map.entry("spo-chain", Set.of(NEEDS_LOG_PROBS, NEEDS_EXTRAS)),
+            Map.entry("spo-chain", Set.of(NEEDS_LOG_PROBS, NEEDS_SEGMENT_VALUES)),
             Map.entry("spo-tree", Set.of(NEEDS_TREE)),
             Map.entry("salt", Set.of(NEEDS_GROUPS, TURN_STEPS)),
             Map.entry("ui-s1", Set.of(NEEDS_GROUPS, TURN_STEPS)),
-            Map.entry("spa", Set.of(NEEDS_VALUES, NEEDS_EXTRAS, TURN_STEPS)),
+            Map.entry("spa", Set.of(NEEDS_PROGRESS, TURN_STEPS)),
             Map.entry("gigpo", Set.of(NEEDS_GROUPS, NEEDS_TURNS, TURN_STEPS)),
             Map.entry("noisy-grpo", Set.of(NEEDS_GROUPS, NEEDS_EXTRAS)),
             Map.entry("arena-rl", Set.of(NEEDS_GROUPS, NEEDS_EXTRAS)),

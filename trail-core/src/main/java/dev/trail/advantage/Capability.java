@@ -20,6 +20,17 @@ public enum Capability {
     /** Reads named per-step extras columns that only special rollouts produce (progress, ranks, ...). */
     NEEDS_EXTRAS("estimator-specific extras columns"),
     /**
+     * Reads extras column {@code segmentValue}: Monte-Carlo values of response prefixes at the cut
+     * points (continuations sampled from each prefix, SPO-chain).
+     */
+    NEEDS_SEGMENT_VALUES("Monte-Carlo values of response prefixes (segmentValue: continuations sampled from each cut point)"),
+    /**
+     * Reads extras columns {@code progress} (a progress estimator's per-turn contribution, trained so
+     * that an episode's contributions sum to its outcome) and {@code grounding} (1 if the turn's
+     * action was valid): SPA-RL on agent turns.
+     */
+    NEEDS_PROGRESS("per-turn progress estimates and grounding of multi-turn episodes (progress, grounding)"),
+    /**
      * Reads one step per agent turn with the state each turn was taken in (its observation): only
      * multi-turn episodes have them, so a trainer on single-response tasks cannot feed it.
      */

@@ -16,8 +16,12 @@
  *       ({@link dev.trail.rollout.ForkableDecoder}: forks copy KV-cache rows, response and environment
  *       state, and take a stream) under a {@link dev.trail.rollout.TreeStrategy}:
  *       {@link dev.trail.rollout.SpoTreeStrategy}, {@link dev.trail.rollout.LatrStrategy},
- *       {@link dev.trail.rollout.ArpoStrategy}; budget in {@link dev.trail.rollout.GroupRollout.Budget}.</li>
+ *       {@link dev.trail.rollout.ArpoStrategy}; budget in {@link dev.trail.rollout.GroupRollout.Budget};</li>
+ *   <li>{@link dev.trail.rollout.SemiOnlineCollector}: UI-S1's semi-online rollouts along expert
+ *       demonstrations of a multi-turn task, with the expert's action patched in at a mismatch.</li>
  * </ul>
+ * {@link dev.trail.rollout.PrefixValues} estimates Monte-Carlo values of response prefixes (SPO-chain)
+ * with forked decoder rows.
  * {@link dev.trail.rollout.TokenSampling} is the one token-drawing math (batch sampler and trees).
  * {@link dev.trail.rollout.EpisodeAssembler} turns consecutive buffers into whole episodes for datasets.
  */

@@ -36,6 +36,8 @@ import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
 import dev.trail.rollout.GroupCollector;
 import dev.trail.rollout.GroupRollout;
+import dev.trail.rollout.PrefixValues;
+import dev.trail.rollout.SemiOnlineCollector;
 import dev.trail.rollout.ResponseSampler;
 import dev.trail.rollout.TreeCollector;
 import dev.trail.seed.Rng;
@@ -93,19 +95,31 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     /** What this trainer can feed an estimator with i.i.d. rollouts on any token task. */
     static final Set<Capability> SUPPLIED = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
-            Capability.NEEDS_GREEDY_BASELINE, Capability.SHAPES_KL_INTO_REWARDS);
+            Capability.NEEDS_GREEDY_BASELINE, Capability.NEEDS_SEGMENT_VALUES, Capability.SHAPES_KL_INTO_REWARDS);
 
     /** What it can feed an estimator with tree rollouts: the trees, and no greedy baseline. */
     static final Set<Capability> SUPPLIED_WITH_TREES = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_LOG_PROBS,
-            Capability.NEEDS_TREE, Capability.SHAPES_KL_INTO_REWARDS);
+            Capability.NEEDS_TREE, Capability.NEEDS_SEGMENT_VALUES, Capability.SHAPES_KL_INTO_REWARDS);
 
-    /** What this trainer can feed an estimator on {@code task}: also turns when the task is multi-turn. */
+    /**
+     * What it can feed with semi-online rollouts: the groups of K rollouts of one problem, one step per
+     * policy turn (no token log-probs at turn steps).
+     */
+    static final Set<Capability> SUPPLIED_SEMI_ONLINE = Credit.of(Capability.NEEDS_GROUPS, Capability.NEEDS_TURNS);
+
+    /**
+     * What this trainer can feed an estimator on {@code task}: also turns and SPA's progress estimates
+     * (its own progress estimator over turns) when the task is multi-turn.
+     */
     static Set<Capability> supplied(TokenTask task) {
         return supplied(SUPPLIED, task instanceof MultiTurnTask);
     }
 
     /** What it can feed under {@code config}'s rollout strategy, on a multi-turn task or not. */
     static Set<Capability> supplied(GrpoConfig config, boolean multiTurn) {
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE) {
+            return SUPPLIED_SEMI_ONLINE;
+        }
         return supplied(config.rollout().isTree() ? SUPPLIED_WITH_TREES : SUPPLIED, multiTurn);
     }
 
@@ -115,6 +129,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         Set<Capability> s = java.util.EnumSet.copyOf(base);
         s.add(Capability.NEEDS_TURNS);
+        s.add(Capability.NEEDS_PROGRESS);
         return s;
     }
 
@@ -136,7 +151,15 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private final GroupCollector collector;
     /** The tree collector when {@code rollout} is a tree strategy, else null. */
     private final TreeCollector trees;
+    /** The semi-online collector when {@code rollout=semi-online}, else null. */
+    private final SemiOnlineCollector semiOnline;
+    /** The last semi-online collection (its episodes give the turn steps). */
+    private SemiOnlineCollector.Collection lastSemiOnline;
     private Rng shuffle;
+    /** The stream of spo-chain's Monte-Carlo continuations. */
+    private Rng segmentRng;
+    /** SPA's progress estimator when the estimator needs progress, else null. */
+    private final ProgressEstimator progress;
     private final NDManager manager;
     private final Sampler sampler;
 
@@ -155,6 +178,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
     private double[][] oldLogProbs;
     private double[][] refLogProbs;
     private double klRewardPenalty;
+    private final Map<String, Double> creditMetrics = new LinkedHashMap<>();
 
     Grpo(GrpoConfig config, EnvSpec env, long seed, Transformer initial) {
         this.config = config;
@@ -183,7 +207,19 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                 new TreeCollector.Settings(config.temperature(), config.topP(), maxNew,
                         initial.config().contextLength(), config.promptsPerBatch()), this::reward,
                 Seeds.stream(seed, "prompts"), Seeds.stream(seed, "sampling"));
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE && !(task instanceof MultiTurnTask)) {
+            throw new IllegalArgumentException("grpo rollout=semi-online needs a multi-turn task with expert"
+                    + " demonstrations (GridNav-v0, Guess-v0, ...); " + env.id() + " is not multi-turn");
+        }
+        this.semiOnline = config.rollout() != TreeRolloutConfig.Kind.SEMI_ONLINE ? null
+                : new SemiOnlineCollector((MultiTurnTask) task, new SemiOnlineCollector.Settings(config.groupSize(),
+                        config.promptsPerBatch(), config.stepCredit().patchThreshold(), config.temperature(),
+                        config.topP(), initial.config().contextLength(), maxNew), Seeds.stream(seed, "prompts"),
+                        Seeds.stream(seed, "sampling"));
         this.shuffle = Seeds.stream(seed, "minibatches");
+        this.segmentRng = Seeds.stream(seed, "segment_values");
+        this.progress = estimatorEntry.has(Capability.NEEDS_PROGRESS)
+                ? new ProgressEstimator(initial.config().vocabSize()) : null;
         this.manager = Torch.newManager();
         this.sampler = new Sampler(policy);
     }
@@ -240,6 +276,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             throw new IllegalArgumentException("grpo estimator=" + config.estimator() + " needs a greedy rollout per task,"
                     + " which rollout=" + rollout + " does not sample; use rollout=iid");
         }
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE && (config.dynamicSampling() || config.klInReward())) {
+            throw new IllegalArgumentException("grpo rollout=semi-online does not work with "
+                    + (config.dynamicSampling() ? "dynamic_sampling=true" : "kl_in_reward=true")
+                    + " (its rows are single policy turns along an expert trajectory); turn it off");
+        }
         if (config.rollout().isTree() && config.dynamicSampling()) {
             throw new IllegalArgumentException("grpo dynamic_sampling=true does not work with rollout=" + rollout
                     + " (a tree is not refilled group by group); use rollout=iid or dynamic_sampling=false");
@@ -265,6 +306,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
      */
     public static void checkCredit(GrpoConfig config, EnvSpec env) {
         checkRollout(config);
+        if (config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE && !(TokenEnv.taskOf(env) instanceof MultiTurnTask)) {
+            throw new IllegalArgumentException("grpo rollout=semi-online needs a multi-turn task with expert"
+                    + " demonstrations (GridNav-v0, Guess-v0, ...); " + env.id() + " is not multi-turn");
+        }
         Credit.estimator("grpo on " + env.id(), config.estimator(),
                 supplied(config, TokenEnv.taskOf(env) instanceof MultiTurnTask), Set.of(), config.estimatorSettings());
     }
@@ -347,8 +392,14 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     @Override
     protected GroupRollout collect(TrainingListener listener) {
-        GroupRollout rollout = trees != null ? trees.collect(ForkingDecoder.factory(manager, policy))
-                : collector.collect(responses);
+        GroupRollout rollout;
+        if (semiOnline != null) {
+            lastSemiOnline = semiOnline.collect(ForkingDecoder.factory(manager, policy));
+            rollout = lastSemiOnline.rollout();
+        } else {
+            rollout = trees != null ? trees.collect(ForkingDecoder.factory(manager, policy))
+                    : collector.collect(responses);
+        }
         generatedTokens += rollout.stats().tokens();
         return rollout;
     }
@@ -370,11 +421,269 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         long referenceStart = System.nanoTime();
         refLogProbs = config.klCoef() > 0 ? referenceLogProbs(transcripts) : null;
         referenceSeconds = (System.nanoTime() - referenceStart) / 1e9;
+        creditMetrics.clear();
+        if (semiOnline != null) {
+            return semiOnlineCredit();
+        }
         List<TrajectoryGroup> tokenGroups = withReference(rollout.groups());
+        if (estimatorEntry.has(Capability.NEEDS_SEGMENT_VALUES)) {
+            tokenGroups = withSegmentValues(rollout, tokenGroups);
+        }
         if (!turnLevel) {
+            lastEstimatorInput = tokenGroups;
             return estimator.estimate(tokenGroups);
         }
-        return spreadOverTurns(estimator.estimate(turnLevel(rollout.turnGroups(), tokenGroups)));
+        List<TrajectoryGroup> turnGroups = turnLevel(rollout.turnGroups(), tokenGroups);
+        if (progress != null) {
+            turnGroups = withProgress(rollout, turnGroups);
+        }
+        lastEstimatorInput = turnGroups;
+        return spreadOverTurns(estimator.estimate(turnGroups));
+    }
+
+    /**
+     * Credit of semi-online rollouts: per problem, its K rollouts as turn-level trajectories (step k =
+     * the rollout's k-th policy turn, observation = the expert step it was taken at, reward = the step
+     * reward, extras column {@code match} = 1 for a turn that matched the expert's); the estimator's
+     * step advantage goes on that turn's policy tokens of its row (the expert history is masked).
+     */
+    private AdvantageResult semiOnlineCredit() {
+        List<TrajectoryGroup> groups = new ArrayList<>();
+        // row index (in rollout order) of each (group, rollout, k)
+        List<int[][]> rowOf = new ArrayList<>();
+        int row = 0;
+        for (SemiOnlineCollector.Episodes e : lastSemiOnline.episodes()) {
+            int k = config.groupSize();
+            List<List<Integer>> stepsOf = new ArrayList<>();
+            for (int r = 0; r < k; r++) {
+                stepsOf.add(new ArrayList<>());
+            }
+            for (int i = 0; i < e.steps().size(); i++) {
+                stepsOf.get(e.steps().get(i).rollout()).add(i);
+            }
+            List<Trajectory> members = new ArrayList<>();
+            int[][] rows = new int[k][];
+            for (int r = 0; r < k; r++) {
+                List<Integer> idx = stepsOf.get(r);
+                int n = idx.size();
+                float[] observations = new float[n + 1];
+                double[] rewards = new double[n];
+                double[] match = new double[n];
+                String[] texts = new String[n];
+                rows[r] = new int[n];
+                for (int j = 0; j < n; j++) {
+                    SemiOnlineCollector.Step st = e.steps().get(idx.get(j));
+                    observations[j] = st.step();
+                    rewards[j] = st.reward();
+                    match[j] = st.match() ? 1 : 0;
+                    texts[j] = st.response().transcript().responseText();
+                    rows[r][j] = row + idx.get(j);
+                }
+                observations[n] = -1;
+                boolean ended = n > 0 && match[n - 1] == 0;
+                members.add(new Trajectory(e.id() + "." + r, e.id(), 0, observations, 1, null, 0, rewards, null, null,
+                        null, !ended, ended, Double.NaN, Map.of("match", match), e.problem().key(), texts, null, 0,
+                        null));
+            }
+            row += e.steps().size();
+            rowOf.add(rows);
+            groups.add(new TrajectoryGroup(e.id(), members, Double.NaN, null));
+        }
+        lastEstimatorInput = groups;
+        AdvantageResult perStep = estimator.estimate(groups);
+        double[][] adv = new double[transcripts.size()][];
+        double[][] ret = new double[transcripts.size()][];
+        for (int i = 0; i < adv.length; i++) {
+            adv[i] = new double[transcripts.get(i).responseLength()];
+            ret[i] = new double[adv[i].length];
+        }
+        int member = 0;
+        for (int[][] rows : rowOf) {
+            for (int[] trajectoryRows : rows) {
+                for (int j = 0; j < trajectoryRows.length; j++) {
+                    int i = trajectoryRows[j];
+                    boolean[] trained = transcripts.get(i).trained();
+                    for (int t = 0; t < trained.length; t++) {
+                        if (trained[t]) {
+                            adv[i][t] = perStep.advantages()[member][j];
+                            ret[i][t] = perStep.returns()[member][j];
+                        }
+                    }
+                }
+                member++;
+            }
+        }
+        return new AdvantageResult(adv, ret);
+    }
+
+    /** The last semi-online collection (tests). */
+    SemiOnlineCollector.Collection lastSemiOnlineForTests() {
+        return lastSemiOnline;
+    }
+
+    /** The groups the estimator saw in the last {@link #credit} (token or turn steps), for wiring tests. */
+    List<TrajectoryGroup> lastEstimatorInput;
+
+    /**
+     * SPO-chain's inputs (ALGORITHMS.md §3.1): the cut points of each response from its sampling
+     * log-probs (the estimator's {@code threshold}, {@code cutpoint_interval} and {@code prompt_value}
+     * options when it declares them), and at each cut {@code c} the mean reward of
+     * {@code step_credit.mc_samples} continuations sampled with the current policy from the prompt and
+     * response tokens {@code 0..c} ({@link PrefixValues}, forked decoder rows), written to extras
+     * column {@code segmentValue[c + 1]} (NaN elsewhere). The continuations' tokens count as sampled
+     * tokens of the run.
+     */
+    private List<TrajectoryGroup> withSegmentValues(GroupRollout rollout, List<TrajectoryGroup> groups) {
+        dev.trail.config.Options o = dev.trail.config.Options.resolve(config.estimator(),
+                estimatorEntry.options(), config.estimatorSettings());
+        java.util.Set<String> declared = new java.util.HashSet<>();
+        for (dev.trail.config.Option opt : estimatorEntry.options()) {
+            declared.add(opt.name());
+        }
+        double threshold = declared.contains("threshold") ? o.getDouble("threshold")
+                : dev.trail.advantage.SpoChain.DEFAULT_THRESHOLD;
+        int interval = declared.contains("cutpoint_interval") ? o.getInt("cutpoint_interval")
+                : dev.trail.advantage.SpoChain.DEFAULT_CUTPOINT_INTERVAL;
+        boolean promptAlways = declared.contains("prompt_value") && o.getString("prompt_value").equals("always");
+        List<PrefixValues.Request> requests = new ArrayList<>();
+        int row = 0;
+        for (GroupRollout.Group g : rollout.kept()) {
+            for (ResponseSampler.Response r : g.responses()) {
+                Transcript t = r.transcript();
+                boolean[] low = new boolean[t.responseLength()];
+                for (int j = 0; j < low.length; j++) {
+                    low[j] = t.trained()[j] && Math.exp(oldLogProbs[row][j]) < threshold;
+                }
+                int[] cuts = dev.trail.advantage.SpoChain.cutPoints(low, interval);
+                if (promptAlways && (cuts.length == 0 || cuts[0] != -1)) {
+                    int[] withPrompt = new int[cuts.length + 1];
+                    withPrompt[0] = -1;
+                    System.arraycopy(cuts, 0, withPrompt, 1, cuts.length);
+                    cuts = withPrompt;
+                }
+                requests.add(new PrefixValues.Request(g.problem(), t.responseTokens(), t.trained(), cuts));
+                row++;
+            }
+        }
+        PrefixValues.Result values = PrefixValues.estimate(task, requests, ForkingDecoder.factory(manager, policy),
+                new PrefixValues.Settings(config.stepCredit().mcSamples(), config.temperature(), config.topP(),
+                        policy.config().contextLength(), maxNew), this::reward, segmentRng);
+        generatedTokens += values.tokensSampled();
+        creditMetrics.put("charts/mc_rollouts", (double) values.rollouts());
+        creditMetrics.put("charts/mc_tokens_sampled", (double) values.tokensSampled());
+        List<TrajectoryGroup> out = new ArrayList<>(groups.size());
+        row = 0;
+        for (TrajectoryGroup g : groups) {
+            List<Trajectory> members = new ArrayList<>(g.size());
+            for (Trajectory t : g.trajectories()) {
+                double[] column = new double[t.length()];
+                java.util.Arrays.fill(column, Double.NaN);
+                int[] cuts = requests.get(row).cuts();
+                for (int k = 0; k < cuts.length; k++) {
+                    column[cuts[k] + 1] = values.values()[row][k];
+                }
+                members.add(withExtras(t, Map.of("segmentValue", column)));
+                row++;
+            }
+            out.add(new TrajectoryGroup(g.groupId(), members, g.greedyReward(), g.tree()));
+        }
+        return out;
+    }
+
+    /**
+     * SPA's inputs (ALGORITHMS.md §7) on turn-level groups: per turn the features (the frozen
+     * reference model's next-token logits at the turn's last policy token), the progress estimator
+     * trained for {@code step_credit.progress_steps} Adam steps on this batch's episodes (sum of
+     * contributions against the outcome), then its contributions in extras column {@code progress};
+     * and {@code grounding} = 1 where the environment accepted the turn's action (its reply was well
+     * formed), 0 otherwise (and for a turn the budget cut).
+     */
+    private List<TrajectoryGroup> withProgress(GroupRollout rollout, List<TrajectoryGroup> turnGroups) {
+        double[][][] features = turnFeatures();
+        double[] outcomes = new double[transcripts.size()];
+        for (int i = 0; i < outcomes.length; i++) {
+            outcomes[i] = transcripts.get(i).reward();
+        }
+        double before = 0;
+        for (double o : outcomes) {
+            before += o * o / outcomes.length;
+        }
+        double after = progress.train(features, outcomes, config.stepCredit().progressSteps(),
+                config.stepCredit().progressLearningRate());
+        creditMetrics.put("losses/progress_mse_zero", before);
+        creditMetrics.put("losses/progress_mse", after);
+        MultiTurnTask multi = (MultiTurnTask) task;
+        List<TrajectoryGroup> out = new ArrayList<>(turnGroups.size());
+        int row = 0;
+        for (int gi = 0; gi < turnGroups.size(); gi++) {
+            TrajectoryGroup g = turnGroups.get(gi);
+            Problem problem = rollout.kept().get(gi).problem();
+            List<Trajectory> members = new ArrayList<>(g.size());
+            for (Trajectory t : g.trajectories()) {
+                double[] c = progress.contributions(features[row]);
+                double[] grounding = new double[t.length()];
+                List<Transcript.Turn> turns = transcripts.get(row).turns();
+                String[] texts = transcripts.get(row).turnTexts();
+                MultiTurnTask.State state = multi.start(problem);
+                for (int k = 0; k < grounding.length; k++) {
+                    if (!turns.get(k).complete()) {
+                        break;
+                    }
+                    MultiTurnTask.Reply reply = multi.reply(problem, state, texts[k]);
+                    grounding[k] = reply.wellFormed() ? 1 : 0;
+                    state = reply.next();
+                }
+                members.add(withExtras(t, Map.of("progress", c, "grounding", grounding)));
+                row++;
+            }
+            out.add(new TrajectoryGroup(g.groupId(), members, g.greedyReward(), g.tree()));
+        }
+        return out;
+    }
+
+    /** Per episode, per turn: the reference model's logits after the turn's last policy token. */
+    private double[][][] turnFeatures() {
+        int n = transcripts.size();
+        int width = 0;
+        for (Transcript t : transcripts) {
+            width = Math.max(width, t.promptTokens().length + t.responseLength());
+        }
+        long[] tokens = new long[n * width];
+        java.util.Arrays.fill(tokens, dev.trail.token.Vocabulary.PAD);
+        for (int i = 0; i < n; i++) {
+            int[] seq = transcripts.get(i).tokens();
+            for (int j = 0; j < seq.length; j++) {
+                tokens[i * width + j] = seq[j];
+            }
+        }
+        double[][][] out = new double[n][][];
+        try (NDManager sub = manager.newSubManager()) {
+            Parameters.Bound w = reference.parameters().constant(sub);
+            NDArray logits = reference.logits(w, dev.trail.nn.Tensors.create(sub, tokens, n, width));
+            int vocab = (int) logits.getShape().get(2);
+            float[] flat = logits.toFloatArray();
+            for (int i = 0; i < out.length; i++) {
+                Transcript t = transcripts.get(i);
+                List<Transcript.Turn> turns = t.turns();
+                out[i] = new double[turns.size()][vocab];
+                for (int k = 0; k < turns.size(); k++) {
+                    // position of the turn's last policy token in BOS + prompt + response
+                    int at = t.promptTokens().length + turns.get(k).end() - 1;
+                    for (int v = 0; v < vocab; v++) {
+                        out[i][k][v] = flat[(i * width + at) * vocab + v];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Trajectory withExtras(Trajectory t, Map<String, double[]> columns) {
+        Map<String, double[]> extras = new LinkedHashMap<>(t.extras());
+        extras.putAll(columns);
+        return new Trajectory(t.id(), t.groupId(), t.seed(), t.observations(), t.observationSize(), t.actions(),
+                t.actionSize(), t.rewards(), t.logProbs(), t.values(), t.mask(), t.terminated(), t.truncated(),
+                t.bootstrapValue(), extras, t.taskId(), t.textActions(), t.parentId(), t.branchStep(), t.labels());
     }
 
     /**
@@ -563,6 +872,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             metrics.put("time/update_tokens_per_second", updateTokens / updateSeconds);
         }
         metrics.put("charts/learning_rate", config.learningRate());
+        metrics.putAll(creditMetrics);
         return metrics;
     }
 
@@ -577,7 +887,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         m.put("charts/truncation_rate", (double) s.truncated() / s.responses());
         m.put("charts/format_error_rate", (double) s.malformed() / s.responses());
         m.put("charts/kept_groups", (double) rollout.kept().size());
-        if (task instanceof MultiTurnTask) {
+        if (semiOnline != null) {
+            // a row is one policy turn along the expert trajectory; "correct" = it matched the expert's action
+            m.put("charts/expert_match_rate", (double) s.correct() / Math.max(1, s.responses()));
+        } else if (task instanceof MultiTurnTask) {
             long turns = 0;
             for (ResponseSampler.Response r : rollout.responses()) {
                 turns += r.transcript().turns().size();
@@ -649,12 +962,14 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         meta.putPOJO("config", config.toMap());
         ObjectNode rng = meta.putObject("rng");
-        CollectorState.putLongs(rng.putArray("prompts"),
-                (trees != null ? trees.problemRng() : collector.problemRng()).state());
-        CollectorState.putLongs(rng.putArray("sampling"),
-                (trees != null ? trees.samplingRng() : collector.samplingRng()).state());
+        CollectorState.putLongs(rng.putArray("prompts"), (semiOnline != null ? semiOnline.problemRng()
+                : trees != null ? trees.problemRng() : collector.problemRng()).state());
+        CollectorState.putLongs(rng.putArray("sampling"), (semiOnline != null ? semiOnline.samplingRng()
+                : trees != null ? trees.samplingRng() : collector.samplingRng()).state());
         CollectorState.putLongs(rng.putArray("minibatches"), shuffle.state());
-        meta.put("collections", trees != null ? trees.collections() : collector.collections());
+        CollectorState.putLongs(rng.putArray("segment_values"), segmentRng.state());
+        meta.put("collections", semiOnline != null ? semiOnline.collections()
+                : trees != null ? trees.collections() : collector.collections());
         meta.put("adamStep", adam.stepCount());
         Parameters moments = new Parameters();
         Parameters params = policy.parameters();
@@ -666,6 +981,10 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         Map<String, Parameters> files = new LinkedHashMap<>();
         files.put("reference", reference.parameters());
         files.put("optimizer", moments);
+        if (progress != null) {
+            files.put("progress", progress.state());
+            meta.put("progressAdamStep", progress.adamSteps());
+        }
         LmCheckpoint.save(dir, policy, meta, files);
     }
 
@@ -698,12 +1017,20 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             JsonNode rng = meta.path("rng");
             Rng prompts = Rng.fromState(CollectorState.longs(rng.path("prompts")));
             Rng samplingRng = Rng.fromState(CollectorState.longs(rng.path("sampling")));
-            if (grpo.trees != null) {
+            if (grpo.semiOnline != null) {
+                grpo.semiOnline.restore(prompts, samplingRng, meta.path("collections").asInt());
+            } else if (grpo.trees != null) {
                 grpo.trees.restore(prompts, samplingRng, meta.path("collections").asInt());
             } else {
                 grpo.collector.restore(prompts, samplingRng, meta.path("collections").asInt());
             }
             grpo.shuffle = Rng.fromState(CollectorState.longs(rng.path("minibatches")));
+            if (rng.has("segment_values")) {
+                grpo.segmentRng = Rng.fromState(CollectorState.longs(rng.path("segment_values")));
+            }
+            if (grpo.progress != null) {
+                grpo.progress.restore(cp.tensors("progress"), meta.path("progressAdamStep").asLong());
+            }
             grpo.update = meta.path("updates").asInt();
             grpo.generatedTokens = meta.path("generatedTokens").asLong();
             grpo.skippedSteps = meta.path("skippedSteps").asInt();

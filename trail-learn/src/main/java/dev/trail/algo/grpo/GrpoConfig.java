@@ -53,10 +53,13 @@ import java.util.Map;
  * @param estimatorOptions the estimator's registry options, {@code key=value} pairs separated by
  *        {@code ,} (checked against the estimator's declared options); empty for its defaults
  * @param rollout how the G responses per prompt are sampled: {@code iid} (independently), or as a tree
- *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout})
+ *        ({@code tree-spo}, {@code tree-latr}, {@code tree-arpo}; {@code dev.trail.rollout}), or UI-S1's
+ *        {@code semi-online} rollouts along expert trajectories
  * @param tree the tree strategies' settings (section {@code tree})
  * @param maxSampledTokens budget of sampled policy tokens over the run (0: none), for comparisons at
  *        an equal sampled-token budget; the run stops after the update that reaches it
+ * @param stepCredit settings of the inputs the trainer produces for {@code spo-chain} and {@code spa}
+ *        (section {@code step_credit})
  */
 public record GrpoConfig(
         @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
@@ -94,10 +97,12 @@ public record GrpoConfig(
         @Param(value = "the estimator's own options as KEY=VALUE pairs separated by ',' (e.g. gamma=0.9,step_weight=0.5 "
                 + "for gigpo; see trail credit --list); empty: its defaults", name = "estimator_options")
                 String estimatorOptions,
-        @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo") TreeRolloutConfig.Kind rollout,
+        @Param("rollout strategy: iid, tree-spo, tree-latr, tree-arpo, semi-online") TreeRolloutConfig.Kind rollout,
         @Param("tree rollout settings (rollout=tree-*)") TreeRolloutConfig tree,
         @Param(value = "budget of sampled policy tokens (0: none); training stops after the update that reaches it",
-                min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens) {
+                min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens,
+        @Param("inputs produced for step-level estimators (spo-chain's Monte-Carlo values, spa's progress estimator)")
+                StepCreditConfig stepCredit) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
@@ -134,8 +139,8 @@ public record GrpoConfig(
         check("eval_problems", evalProblems >= 1, evalProblems);
         check("eval_k", evalK >= 0, evalK);
         check("max_sampled_tokens", maxSampledTokens >= 0, maxSampledTokens);
-        if (rollout == null || tree == null) {
-            throw new IllegalArgumentException("grpo rollout and tree must not be null");
+        if (rollout == null || tree == null || stepCredit == null) {
+            throw new IllegalArgumentException("grpo rollout, tree and step_credit must not be null");
         }
     }
 
@@ -181,7 +186,8 @@ public record GrpoConfig(
     public static GrpoConfig defaults() {
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
-                200, 4, null, false, "", TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0);
+                200, 4, null, false, "", TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0,
+                StepCreditConfig.defaults());
     }
 
     /** This config with another estimator. */
@@ -189,7 +195,7 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -197,7 +203,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with other batch sizes. */
@@ -205,7 +211,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with another evaluation schedule. */
@@ -213,7 +219,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -221,7 +227,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -229,7 +235,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens);
+                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with another KL setting. */
@@ -237,7 +243,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -245,7 +251,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -253,7 +259,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with other estimator options ({@code key=value} pairs separated by {@code ,}). */
@@ -261,7 +267,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /** This config with a budget of sampled policy tokens (0: none). */
@@ -269,7 +275,25 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget, stepCredit);
+    }
+
+    /** This config with other step-credit input settings. */
+    public GrpoConfig withStepCredit(StepCreditConfig stepCredit) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
+                maxSampledTokens, stepCredit);
+    }
+
+    /** This config with another rollout strategy. */
+    public GrpoConfig withRollout(TreeRolloutConfig.Kind rollout) {
+        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
+                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
+                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
+                maxSampledTokens, stepCredit);
     }
 
     /** This config with another learning rate. */
@@ -277,7 +301,7 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
     }
 
     /**

@@ -68,7 +68,12 @@ public record TreeRolloutConfig(
         /** LATR's lookahead tree. */
         TREE_LATR,
         /** ARPO's entropy-based branching after tool and environment replies. */
-        TREE_ARPO;
+        TREE_ARPO,
+        /**
+         * UI-S1's semi-online rollouts along expert trajectories with the expert's action patched in
+         * at a mismatch ({@code dev.trail.rollout.SemiOnlineCollector}); not a tree.
+         */
+        SEMI_ONLINE;
 
         /** The config spelling: {@code iid}, {@code tree-spo}, {@code tree-latr}, {@code tree-arpo}. */
         public String cliName() {
@@ -77,7 +82,7 @@ public record TreeRolloutConfig(
 
         /** Whether this is a tree rollout. */
         public boolean isTree() {
-            return this != IID;
+            return this != IID && this != SEMI_ONLINE;
         }
     }
 
@@ -140,7 +145,7 @@ public record TreeRolloutConfig(
             case TREE_ARPO -> new ArpoStrategy(new ArpoStrategy.Settings(groupSize,
                     arpoInitialRollouts == 0 ? Math.max(1, groupSize / 2) : arpoInitialRollouts, arpoBeamSize,
                     arpoBranchProbability, arpoEntropyWeight));
-            case IID -> throw new IllegalArgumentException("rollout=iid has no tree strategy");
+            case IID, SEMI_ONLINE -> throw new IllegalArgumentException("rollout=" + kind.cliName() + " has no tree strategy");
         };
     }
 }
