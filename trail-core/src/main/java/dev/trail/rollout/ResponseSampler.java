@@ -19,7 +19,7 @@ public interface ResponseSampler {
      * @param transcript tokens, loss mask, verdict, termination
      * @param logProbs {@code [T]} sampling-time log-probabilities of the response tokens (0 at tool outputs)
      */
-    record Response(Transcript transcript, double[] logProbs) {
+    record Response(Transcript transcript, double[] logProbs) implements java.io.Serializable {
     }
 
     /**

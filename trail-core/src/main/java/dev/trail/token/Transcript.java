@@ -25,7 +25,7 @@ import java.util.List;
  */
 public record Transcript(String problemKey, int[] promptTokens, int[] responseTokens, boolean[] trained,
         String responseText, Verdict verdict, boolean terminated, boolean truncated, int toolCalls,
-        List<Turn> turns) {
+        List<Turn> turns) implements java.io.Serializable {
 
     /**
      * One policy turn of a multi-turn episode and the environment's reply: response tokens
@@ -39,7 +39,8 @@ public record Transcript(String problemKey, int[] promptTokens, int[] responseTo
      * @param stateKey {@link MultiTurnTask.State#key()} of the state the turn was taken in
      * @param complete whether the policy finished the turn (wrote the end-of-turn token)
      */
-    public record Turn(int start, int end, int observationEnd, double reward, String stateKey, boolean complete) {
+    public record Turn(int start, int end, int observationEnd, double reward, String stateKey, boolean complete)
+            implements java.io.Serializable {
         public Turn {
             if (start < 0 || end <= start || observationEnd < end) {
                 throw new IllegalArgumentException("a turn spans response tokens [start, end) then the observation up to "

@@ -9,7 +9,7 @@ package dev.trail.token;
  * @param formatOk whether the response has the task's answer format (a correct response always has)
  * @param note what was wrong, for people (empty when correct)
  */
-public record Verdict(double reward, boolean correct, boolean formatOk, String note) {
+public record Verdict(double reward, boolean correct, boolean formatOk, String note) implements java.io.Serializable {
 
     public Verdict {
         if (correct && !formatOk) {

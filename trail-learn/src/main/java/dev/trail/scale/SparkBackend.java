@@ -53,6 +53,9 @@ public interface SparkBackend {
     /** Rollout workers for training on the session of {@code master} (null: spark-submit's). */
     RolloutWorkers rolloutWorkers(String master);
 
+    /** Token-level rollout workers for the GRPO family on the session of {@code master} (null: spark-submit's). */
+    ResponseWorkers responseWorkers(String master);
+
     /** The backend on the class path, if {@code trail-spark} is there. */
     static Optional<SparkBackend> find() {
         return ServiceLoader.load(SparkBackend.class).findFirst();

@@ -8,6 +8,11 @@ final class Jobs {
 
     /** "Spark job failed: ROOT CAUSE" with the first line of the innermost cause (the task's exception). */
     static IllegalStateException failed(Throwable e) {
+        return failed(e, " (no dataset was written)");
+    }
+
+    /** "Spark job failed: ROOT CAUSE" and {@code suffix}. */
+    static IllegalStateException failed(Throwable e, String suffix) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
@@ -15,6 +20,6 @@ final class Jobs {
         String msg = String.valueOf(root.getMessage());
         int nl = msg.indexOf('\n');
         return new IllegalStateException("Spark job failed: " + root.getClass().getSimpleName() + ": "
-                + (nl < 0 ? msg : msg.substring(0, nl)) + " (no dataset was written)", e);
+                + (nl < 0 ? msg : msg.substring(0, nl)) + suffix, e);
     }
 }

@@ -15,6 +15,7 @@ public final class Sessions {
      * {@code spark.sql.shuffle.partitions} is set.
      */
     public static SparkSession session(String master, String appName) {
+        checkReachable(master != null ? master : System.getProperty("spark.master"));
         SparkSession.Builder b = SparkSession.builder().appName(appName);
         if (master != null) {
             b.master(master);
@@ -30,10 +31,56 @@ public final class Sessions {
         }
         try {
             return b.getOrCreate();
-        } catch (RuntimeException e) {
-            // an unreachable or refusing master: Spark gives up after its registration retries
+        } catch (Exception e) { // Spark throws its checked SparkException undeclared
+            if (String.valueOf(e.getMessage()).contains("Could not parse Master URL")) {
+                throw new IllegalArgumentException("Spark master '" + master + "' is not local, local[N], local[N,F],"
+                        + " local[*] or spark://HOST:PORT", e);
+            }
+            // any other start-up failure (a master that refuses the application, ...)
             throw new IllegalStateException("cannot start a Spark session on master "
                     + (master == null ? System.getProperty("spark.master") : master) + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The local masters Spark accepts (checked here: Spark would start a whole context before refusing one). */
+    private static final java.util.regex.Pattern LOCAL =
+            java.util.regex.Pattern.compile("local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?])?|local-cluster\\[.*]");
+
+    /** Milliseconds a standalone master gets to accept a connection before the job is refused. */
+    static final int CONNECT_TIMEOUT_MS = 5000;
+
+    /**
+     * Refuses a standalone master ({@code spark://HOST:PORT[,HOST:PORT...]}) none of whose addresses
+     * accepts a TCP connection, naming it, before any work: Spark itself would retry its
+     * registration for a minute and then stop the context. Other masters are left to Spark.
+     */
+    static void checkReachable(String master) {
+        if (master != null && master.startsWith("local") && !LOCAL.matcher(master).matches()) {
+            throw new IllegalArgumentException("Spark master '" + master + "' is not local, local[N], local[N,F],"
+                    + " local[*] or spark://HOST:PORT");
+        }
+        if (master == null || !master.startsWith("spark://")) {
+            return;
+        }
+        StringBuilder why = new StringBuilder();
+        for (String address : master.substring("spark://".length()).split(",")) {
+            int colon = address.lastIndexOf(':');
+            String host = colon < 0 ? address : address.substring(0, colon);
+            int port;
+            try {
+                port = colon < 0 ? 7077 : Integer.parseInt(address.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("Spark master " + master + ": '" + address + "' is not HOST:PORT");
+            }
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(host, port), CONNECT_TIMEOUT_MS);
+                return;
+            } catch (java.io.IOException e) {
+                why.append(why.length() == 0 ? "" : "; ").append(host).append(':').append(port).append(": ")
+                        .append(e.getMessage());
+            }
+        }
+        throw new IllegalArgumentException("Spark master " + master + " is unreachable (" + why
+                + "); start it, or check --spark / spark_master");
     }
 }

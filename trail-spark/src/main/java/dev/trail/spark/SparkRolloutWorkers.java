@@ -97,7 +97,7 @@ public final class SparkRolloutWorkers implements RolloutWorkers {
             b = sc.parallelize(List.of(0), 1).mapPartitions(new Task(spec, meta.toString(),
                     tensors.get("observations").data(), w)).collect().get(0);
         } catch (Exception e) {
-            throw Jobs.failed(e);
+            throw Jobs.failed(e, "");
         }
         RolloutBuffer buf = collector.buffer();
         copy(b.observations(), buf.observations());

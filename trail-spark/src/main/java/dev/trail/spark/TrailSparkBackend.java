@@ -1,5 +1,6 @@
 package dev.trail.spark;
 
+import dev.trail.scale.ResponseWorkers;
 import dev.trail.scale.RolloutWorkers;
 import dev.trail.scale.SparkBackend;
 import java.nio.file.Path;
@@ -16,6 +17,11 @@ public final class TrailSparkBackend implements SparkBackend {
     @Override
     public RolloutWorkers rolloutWorkers(String master) {
         return new SparkRolloutWorkers(Sessions.session(master, "trail train"));
+    }
+
+    @Override
+    public ResponseWorkers responseWorkers(String master) {
+        return new SparkResponseWorkers(Sessions.session(master, "trail train"));
     }
 
     @Override

@@ -13,7 +13,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code trail train --set rollout_workers=spark}: PPO's batches collected on executors, the local run's metrics. */
+/**
+ * {@code trail train --set rollout_workers=spark}: PPO's batches and the GRPO family's generation calls
+ * on executors, the local run's metrics.
+ */
 class SparkRolloutWorkersTest {
 
     @TempDir
@@ -48,5 +51,46 @@ class SparkRolloutWorkersTest {
         List<String> expected = reproducibleMetrics(local);
         assertTrue(expected.stream().anyMatch(l -> l.contains("charts/episodic_return")), expected.toString());
         assertEquals(expected, reproducibleMetrics(spark));
+    }
+
+    @Test
+    void grpoFamilyOnSparkHasTheMetricsOfTheLocalRun() throws IOException {
+        // remax: a greedy baseline call per batch besides the sampled one (two calls, one policy version)
+        String[] base = {"train", "--env", "Arithmetic-v0", "--algo", "remax", "--seed", "5", "--set", "iterations=3",
+            "--set", "prompts_per_batch=2", "--set", "group_size=4", "--set", "num_minibatches=1", "--set",
+            "max_new_tokens=6", "--set", "eval_problems=2", "--set", "eval_k=0", "--set", "model.layers=1", "--set",
+            "model.width=16", "--set", "model.heads=2", "--set", "model.vocab_size=53", "--set", "model.context_length=64",
+            "--set", "model.mlp_ratio=2", "--set", "model.tied_embeddings=false", "--set", "model.init_std=0.02",
+            // rewards from the overlong penalty (a random model answers nothing right), a large step: the later
+            // batches are sampled with other weights than the first
+            "--set", "overlong_shaping=true", "--set", "overlong_cache=4", "--set", "learning_rate=0.05"};
+        Path local = dir.resolve("grpo-local");
+        var r = cli(Stream.concat(Stream.of(base), Stream.of("--out", local.toString())).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        Path spark = dir.resolve("grpo-spark");
+        r = cli(Stream.concat(Stream.of(base), Stream.of("--out", spark.toString(), "--set", "rollout_workers=spark",
+                "--set", "spark_master=" + MASTER)).toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        List<String> expected = reproducibleMetrics(local);
+        // the policy moved before the last batch was sampled (a nonzero gradient step before the last update)
+        List<String> gradNorms = expected.stream().filter(l -> l.contains(",losses/grad_norm,")).toList();
+        assertEquals(3, gradNorms.size(), expected.toString());
+        assertTrue(gradNorms.subList(0, 2).stream().anyMatch(l -> !l.endsWith(",0.0")), gradNorms.toString());
+        assertEquals(expected, reproducibleMetrics(spark));
+
+        // 3 tasks over the 8 sampled rows (3, 3, 2), 2 over the 2 greedy ones: the same responses from the same
+        // weights (the first batch's charts), though the log-probs of smaller batches round differently
+        Path shards = dir.resolve("grpo-shards");
+        String[] one = Stream.of(base).map(a -> a.equals("iterations=3") ? "iterations=1" : a).toArray(String[]::new);
+        r = cli(Stream.concat(Stream.of(one), Stream.of("--out", shards.toString(), "--set", "rollout_workers=spark",
+                "--set", "spark_master=" + MASTER, "--set", "rollout_shards=3"))
+                .toArray(String[]::new));
+        assertEquals(0, r.code(), r.err());
+        String firstStep = reproducibleMetrics(shards).stream().filter(l -> l.contains(",charts/")).findFirst()
+                .orElseThrow().split(",")[0];
+        List<String> firstCharts = expected.stream().filter(l -> l.startsWith(firstStep + ",charts/")).toList();
+        assertTrue(firstCharts.size() > 10, expected.toString());
+        assertEquals(firstCharts, reproducibleMetrics(shards).stream().filter(l -> l.startsWith(firstStep + ",charts/"))
+                .toList());
     }
 }

@@ -288,6 +288,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         if (config.rollout().isTree()) {
             config.tree().strategy(config.rollout(), config.groupSize(), Math.max(1, config.maxNewTokens()), 0);
         }
+        if ((config.rollout().isTree() || config.rollout() == TreeRolloutConfig.Kind.SEMI_ONLINE)
+                && config.rolloutWorkers().equals("spark")) {
+            throw new IllegalArgumentException("grpo rollout_workers=spark samples independent responses; rollout="
+                    + rollout + " grows its trees in the learner's JVM; use rollout=iid or rollout_workers=local");
+        }
     }
 
     /**
@@ -390,6 +395,30 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
     };
 
+    // ---- rollout workers on Spark (rollout_workers=spark) ----------------------------------------------
+
+    private dev.trail.scale.ResponseWorkers remote;
+
+    /** Every generation call of the batch on Spark executor tasks, with the weights of this update's policy. */
+    private final ResponseSampler remoteResponses = new ResponseSampler() {
+        @Override
+        public List<Response> sample(TokenTask t, List<? extends Problem> problems, Rng[] streams, boolean greedy) {
+            if (remote == null) {
+                remote = dev.trail.scale.SparkBackend.find().orElseThrow(() -> new IllegalArgumentException(
+                        "rollout_workers=spark needs the trail-spark module on the class path (the trail launcher adds"
+                                + " it; docs/SPARK.md)")).responseWorkers(config.sparkMaster());
+            }
+            return remote.sample(new dev.trail.scale.ResponseWorkers.SamplerSpec(env.id(),
+                    policy.config().toJson().toString(), config.rolloutShards()), policy.parameters(), update,
+                    problems, streams, greedy ? SamplingConfig.greedy(maxNew) : sampling);
+        }
+
+        @Override
+        public long lastTokens() {
+            return remote == null ? 0 : remote.lastTokens();
+        }
+    };
+
     @Override
     protected GroupRollout collect(TrainingListener listener) {
         GroupRollout rollout;
@@ -398,7 +427,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             rollout = lastSemiOnline.rollout();
         } else {
             rollout = trees != null ? trees.collect(ForkingDecoder.factory(manager, policy))
-                    : collector.collect(responses);
+                    : collector.collect(config.rolloutWorkers().equals("spark") ? remoteResponses : responses);
         }
         generatedTokens += rollout.stats().tokens();
         return rollout;
@@ -1096,6 +1125,9 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
 
     @Override
     public void close() {
+        if (remote != null) {
+            remote.close();
+        }
         manager.close();
     }
 }

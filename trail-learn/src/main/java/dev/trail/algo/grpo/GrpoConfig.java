@@ -60,6 +60,13 @@ import java.util.Map;
  *        an equal sampled-token budget; the run stops after the update that reaches it
  * @param stepCredit settings of the inputs the trainer produces for {@code spo-chain} and {@code spa}
  *        (section {@code step_credit})
+ * @param rolloutWorkers {@code local} (default) or {@code spark}: every generation call of a batch
+ *        sampled by Spark executor tasks with the broadcast policy weights (i.i.d. rollouts only)
+ * @param sparkMaster the master for {@code rollout_workers=spark}, or null for spark-submit's
+ * @param rolloutShards tasks that share the rows of one generation call under {@code rollout_workers=spark}
+ *        (contiguous rows; 0: Spark's default parallelism). 1 (default) gives the local run's metrics bit for
+ *        bit; with more, each task evaluates a smaller batch, which libtorch rounds differently, so the
+ *        sampling log-probs differ in their last bits from the local run's
  */
 public record GrpoConfig(
         @Param("advantage estimator: the algorithm name (grpo, dr-grpo, rloo, remax, reinforce++, ...)")
@@ -102,7 +109,14 @@ public record GrpoConfig(
         @Param(value = "budget of sampled policy tokens (0: none); training stops after the update that reaches it",
                 min = 0, max = Long.MAX_VALUE, name = "max_sampled_tokens") long maxSampledTokens,
         @Param("inputs produced for step-level estimators (spo-chain's Monte-Carlo values, spa's progress estimator)")
-                StepCreditConfig stepCredit) {
+                StepCreditConfig stepCredit,
+        @Param("who samples the responses: local (the learner's sampler) or spark (executor tasks with the"
+                + " broadcast weights; same metrics; docs/SPARK.md)") String rolloutWorkers,
+        @Param("rollout_workers=spark: the Spark master, local[N] or spark://HOST:PORT (empty: spark-submit's)")
+                String sparkMaster,
+        @Param(value = "rollout_workers=spark: tasks sharing one generation call's rows (1: the local run's metrics"
+                + " bit for bit; more: log-probs rounded as for smaller batches; 0: Spark's default parallelism)",
+                min = 0, max = 1 << 16) int rolloutShards) {
 
     /**
      * The registered algorithm names of the family, each presetting its estimator
@@ -142,6 +156,12 @@ public record GrpoConfig(
         if (rollout == null || tree == null || stepCredit == null) {
             throw new IllegalArgumentException("grpo rollout, tree and step_credit must not be null");
         }
+        rolloutWorkers = rolloutWorkers == null || rolloutWorkers.isBlank() ? "local" : rolloutWorkers.trim();
+        if (!rolloutWorkers.equals("local") && !rolloutWorkers.equals("spark")) {
+            throw new IllegalArgumentException("grpo rollout_workers=" + rolloutWorkers + " must be local or spark");
+        }
+        sparkMaster = sparkMaster == null || sparkMaster.isBlank() ? null : sparkMaster.trim();
+        check("rollout_shards", rolloutShards >= 0, rolloutShards);
     }
 
     /**
@@ -187,7 +207,7 @@ public record GrpoConfig(
         return new GrpoConfig("grpo", 8, 64, 0.2, 0.2, Double.POSITIVE_INFINITY, Aggregation.TOKEN_MEAN,
                 KlEstimators.Kind.K3, 0.01, false, 0.0, 2, 2, 5e-5, 1.0, 1.0, 1.0, 0, false, 3, false, 4, 200, 0, 20,
                 200, 4, null, false, "", TreeRolloutConfig.Kind.IID, TreeRolloutConfig.defaults(), 0,
-                StepCreditConfig.defaults());
+                StepCreditConfig.defaults(), "local", null, 1);
     }
 
     /** This config with another estimator. */
@@ -195,7 +215,8 @@ public record GrpoConfig(
         return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
@@ -203,7 +224,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with other batch sizes. */
@@ -211,7 +233,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another evaluation schedule. */
@@ -219,7 +242,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
@@ -227,7 +251,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
@@ -235,7 +260,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
                 klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another KL setting. */
@@ -243,7 +269,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another number of epochs and minibatches per update. */
@@ -251,7 +278,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
@@ -259,7 +287,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with other estimator options ({@code key=value} pairs separated by {@code ,}). */
@@ -267,7 +296,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with a budget of sampled policy tokens (0: none). */
@@ -279,7 +309,7 @@ public record GrpoConfig(
     }
 
     /** This config with other step-credit input settings. */
-    public GrpoConfig withStepCredit(StepCreditConfig stepCredit) {
+    public GrpoConfig withStepCredit(StepCreditConfig stepCredit,
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
@@ -294,6 +324,8 @@ public record GrpoConfig(
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
                 iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
                 maxSampledTokens, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another learning rate. */
@@ -301,7 +333,8 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
                 topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit);
+                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
+                rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /**

@@ -70,6 +70,9 @@ class GrpoConfigTest {
         tree.put("arpo_entropy_weight", 0.2);
         expected.put("tree", tree);
         expected.put("max_sampled_tokens", 0L);
+        expected.put("rollout_workers", "local");
+        expected.put("spark_master", null);
+        expected.put("rollout_shards", 1);
         assertEquals(expected, GrpoConfig.defaults().toMap());
         assertEquals(GrpoConfig.defaults(), GRPO.parse(Map.of()));
         assertEquals("rloo", GrpoConfig.binder("rloo").parse(Map.of()).estimator());
@@ -132,5 +135,17 @@ class GrpoConfigTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> back = new YAMLMapper().readValue(GRPO.toYaml(c), Map.class);
         assertEquals(c, GRPO.bind(back));
+    }
+
+    @Test
+    void sparkRolloutWorkersTakeIidRolloutsOnly() {
+        assertEquals("spark", GRPO.parse(Map.of("rollout_workers", "spark")).rolloutWorkers());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> GRPO.parse(Map.of("rollout_workers", "ray")));
+        assertTrue(e.getMessage().contains("rollout_workers=ray must be local or spark"), e.getMessage());
+        GrpoConfig trees = GRPO.parse(Map.of("rollout", "tree-spo", "estimator", "spo-tree", "rollout_workers", "spark"));
+        e = assertThrows(IllegalArgumentException.class, () -> Grpo.checkRollout(trees));
+        assertTrue(e.getMessage().contains("rollout_workers=spark") && e.getMessage().contains("rollout=tree-spo"),
+                e.getMessage());
     }
 }
