@@ -305,16 +305,17 @@ public record GrpoConfig(
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget, stepCredit);
+                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
+                budget, stepCredit, rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with other step-credit input settings. */
-    public GrpoConfig withStepCredit(StepCreditConfig stepCredit,
+    public GrpoConfig withStepCredit(StepCreditConfig stepCredit) {
         return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
                 iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
-                maxSampledTokens, stepCredit);
+                maxSampledTokens, stepCredit, rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another rollout strategy. */
@@ -323,9 +324,7 @@ public record GrpoConfig(
                 klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
                 temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
                 iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
-                maxSampledTokens, stepCredit);
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, budget,
-                rolloutWorkers, sparkMaster, rolloutShards);
+                maxSampledTokens, stepCredit, rolloutWorkers, sparkMaster, rolloutShards);
     }
 
     /** This config with another learning rate. */
