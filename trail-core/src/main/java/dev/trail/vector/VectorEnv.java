@@ -45,7 +45,8 @@ import java.util.function.Supplier;
  * state is shared between environments, and episode records are collected in environment order
  * after each batch, so every result is bit-identical whatever the thread count. One step of a
  * classic-control environment takes tens of nanoseconds and a hand-off between threads about a
- * microsecond: use threads only when a chunk holds enough work (many or slow environments).
+ * microsecond: use threads only when a chunk holds enough work (many or slow environments), or
+ * give each chunk's thread the work that picks its actions too ({@link #step(int[], RowTask)}).
  *
  * <p>A {@code VectorEnv} is used from one thread at a time. {@link #close()} stops its threads and
  * closes the environments.
