@@ -70,6 +70,12 @@ class GrpoConfigTest {
         tree.put("arpo_entropy_weight", 0.2);
         expected.put("tree", tree);
         expected.put("max_sampled_tokens", 0L);
+        Map<String, Object> stepCredit = new LinkedHashMap<>();
+        stepCredit.put("mc_samples", 9);
+        stepCredit.put("progress_steps", 100);
+        stepCredit.put("progress_learning_rate", 0.01);
+        stepCredit.put("patch_threshold", 2);
+        expected.put("step_credit", stepCredit);
         assertEquals(expected, GrpoConfig.defaults().toMap());
         assertEquals(GrpoConfig.defaults(), GRPO.parse(Map.of()));
         assertEquals("rloo", GrpoConfig.binder("rloo").parse(Map.of()).estimator());
