@@ -110,7 +110,8 @@ class TokenRlCommandTest {
         for (String[] v : variants) {
             String[] args = Stream.of(new String[] {"train", "--env", "Guess-v0", "--algo", "grpo", "--out", runs,
                 "--set", "iterations=1", "--set", "prompts_per_batch=2", "--set", "group_size=2", "--set",
-                "num_minibatches=1", "--set", "eval_problems=2", "--set", "eval_k=0"}, TINY_GUESS_MODEL, v)
+                "num_minibatches=1", "--set", "eval_problems=2", "--set", "eval_k=0", "--set", "max_new_tokens=12"},
+                TINY_GUESS_MODEL, v)
                     .flatMap(Stream::of).toArray(String[]::new);
             CliRunner r = CliRunner.run(args);
             assertEquals(0, r.code(), String.join(" ", v) + ": " + r.err());

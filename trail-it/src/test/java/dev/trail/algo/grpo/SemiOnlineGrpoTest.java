@@ -185,10 +185,11 @@ class SemiOnlineGrpoTest {
     @Test
     void semiOnlineTrainsAndResumesAndIsRefusedWhereItCannotWork(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws IOException {
-        EnvSpec guess = Envs.spec(GuessTask.ID);
+        // Guess-v0 over 0-7 with half of the numbers held out: short episodes, a non-empty evaluation split
+        EnvSpec guess = dev.trail.envs.token.TokenTasks.spec(GuessTask.ID, Map.of("max", "7", "held_out_fraction", "0.5"));
         java.util.Map<Integer, java.util.Map<String, Double>> straight = new java.util.HashMap<>();
         java.util.Map<Integer, java.util.Map<String, Double>> resumed = new java.util.HashMap<>();
-        try (Grpo g = new Grpo(semiOnline("ui-s1", 2).withBatch(4, 2, 2).withBudget(2, 0), guess, 6, guessPolicy())) {
+        try (Grpo g = new Grpo(semiOnline("ui-s1", 2).withBatch(3, 2, 1).withBudget(2, 0), guess, 6, guessPolicy())) {
             g.run(recorder(straight), dir.resolve("a"), 1);
         }
         Grpo.resume(dir.resolve("a").resolve("update-000001"), guess, recorder(resumed), dir.resolve("b"), 0);

@@ -43,7 +43,9 @@ class StepCreditWiringTest {
     private static final EnvSpec COIN = dev.trail.envs.token.TokenTasks.spec(GuessTask.ID,
             Map.of("max", "1", "held_out_fraction", "0"));
 
-    private static final EnvSpec GUESS = Envs.spec(GuessTask.ID);
+    /** Guess-v0 over 0-7 with half of the numbers held out: short episodes, a non-empty evaluation split. */
+    private static final EnvSpec GUESS = dev.trail.envs.token.TokenTasks.spec(GuessTask.ID,
+            Map.of("max", "7", "held_out_fraction", "0.5"));
 
     /** '0', '1' or EOS with probability about 1/3 each: episodes succeed at different turns or fail. */
     private static Transformer coinPolicy() {
@@ -174,7 +176,7 @@ class StepCreditWiringTest {
         for (String name : List.of("spa", "spo-chain")) {
             Map<Integer, Map<String, Double>> straight = new HashMap<>();
             TrainingListener l1 = recorder(straight);
-            try (Grpo g = new Grpo(tiny(name).withBudget(2, 0), GUESS, 6, coinPolicy())) {
+            try (Grpo g = new Grpo(tiny(name).withBatch(3, 2, 1).withBudget(2, 0), GUESS, 6, coinPolicy())) {
                 g.run(l1, dir.resolve(name), 1);
             }
             Map<Integer, Map<String, Double>> resumed = new HashMap<>();

@@ -72,7 +72,12 @@ import java.util.Set;
  *   <li><b>Credit</b>: the groups as trajectories (one step per response token, tool outputs masked,
  *       reward on the last policy token; minus β·k(t) per token when the KL is in the reward and the
  *       estimator does not shape it itself) go to the registry estimator; any estimator whose inputs
- *       this trainer can supply (groups, log-probs, reference log-probs, a greedy baseline) works.</li>
+ *       this trainer can supply (groups, log-probs, reference log-probs, a greedy baseline) works. It also
+ *       produces what step-level estimators read: Monte-Carlo values of response prefixes for
+ *       {@code spo-chain} ({@link PrefixValues}, {@code step_credit.mc_samples}), per-turn progress
+ *       estimates and grounding for {@code spa} ({@link ProgressEstimator}), and one step per agent
+ *       turn for turn-level estimators. With {@code rollout=semi-online} a {@link SemiOnlineCollector}
+ *       samples UI-S1's semi-online rollouts along the task's expert demonstrations instead.</li>
  *   <li><b>Update</b>: {@code update_epochs} passes of {@code minibatches} minibatches; per token the
  *       clipped surrogate of the shared loss module {@link Losses} with the ratio against the sampling
  *       policy, plus β·KL(π_θ ‖ π_ref) to the frozen initial model when the KL is in the loss, minus

@@ -70,6 +70,12 @@ class GrpoConfigTest {
         tree.put("arpo_entropy_weight", 0.2);
         expected.put("tree", tree);
         expected.put("max_sampled_tokens", 0L);
+        Map<String, Object> stepCredit = new LinkedHashMap<>();
+        stepCredit.put("mc_samples", 9);
+        stepCredit.put("progress_steps", 100);
+        stepCredit.put("progress_learning_rate", 0.01);
+        stepCredit.put("patch_threshold", 2);
+        expected.put("step_credit", stepCredit);
         expected.put("rollout_workers", "local");
         expected.put("spark_master", null);
         expected.put("rollout_shards", 1);
