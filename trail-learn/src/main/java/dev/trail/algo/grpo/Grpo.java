@@ -68,7 +68,8 @@ import java.util.Set;
  *       dynamic sampling drops equal-reward groups and refills). With {@code rollout=tree-spo|tree-latr|
  *       tree-arpo} a {@link TreeCollector} grows one rollout tree per prompt instead (forked KV-cache rows,
  *       shared prefixes computed once; {@link TreeRolloutConfig}), and the groups carry their trees, so
- *       {@code spo-tree} credit applies. Rewards are the verifier's, plus DAPO's overlong penalty if on.</li>
+ *       {@code spo-tree} credit applies. With {@code rollout_workers=spark} (i.i.d. only) each generation
+ *       call is sampled by Spark executor tasks with this update's weights ({@link dev.trail.scale.ResponseWorkers}). Rewards are the verifier's, plus DAPO's overlong penalty if on.</li>
  *   <li><b>Credit</b>: the groups as trajectories (one step per response token, tool outputs masked,
  *       reward on the last policy token; minus β·k(t) per token when the KL is in the reward and the
  *       estimator does not shape it itself) go to the registry estimator; any estimator whose inputs
