@@ -50,7 +50,8 @@ class BenchCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("1 layers x width 32 x 2 heads") && r.out().contains("2 prompts x 2 completions"),
                 r.out());
-        assertTrue(r.out().matches("(?s).*\\d[\\d.]* completions/s, \\d+ generated tokens/s.*"), r.out());
+        assertTrue(r.out().matches("(?s).*\\d[\\d.]* completions/s, \\d+ generated tokens/s \\(median update [\\d.]+ ms;"
+                + " CPU time of the training thread [\\d.]+ ms\\).*"), r.out());
         assertTrue(r.out().matches("(?s).*sampling [\\d.]+, reference log-probs [\\d.]+, gradient steps [\\d.]+.*"),
                 r.out());
     }
