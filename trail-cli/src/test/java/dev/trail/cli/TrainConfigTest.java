@@ -140,14 +140,14 @@ class TrainConfigTest {
                 "256", "--eval-episodes", "0", "--set", "update_epochs=1", "--set", "ppo.num_steps=16", "--out",
                 runsDir().toString());
         assertEquals(0, r.code(), r.err());
-        String config = Files.readString(runs().get(0).resolve("config.yaml"));
+        Path firstRun = runs().get(0);
+        String config = Files.readString(firstRun.resolve("config.yaml"));
         assertTrue(config.contains("num_envs: 8") && config.contains("gae_lambda: 0.8"), "the preset's values: " + config);
         assertTrue(config.contains("update_epochs: 1") && config.contains("num_steps: 16"), "--set wins: " + config);
         // a config file's section also overrides the preset
         CliRunner f = withConfig("env: CartPole-v1\nalgo: ppo\ntotal_steps: 128\neval_episodes: 0\nppo:\n  num_envs: 2\n"
                 + "  update_epochs: 1\n", "--preset", "fast");
         assertEquals(0, f.code(), f.err());
-        Path firstRun = runs().get(0);
         Path second = runs().stream().filter(p -> !p.equals(firstRun)).findFirst().orElseThrow();
         String c2 = Files.readString(second.resolve("config.yaml"));
         assertTrue(c2.contains("num_envs: 2") && c2.contains("num_steps: 32"), c2);
