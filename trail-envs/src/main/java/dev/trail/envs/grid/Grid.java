@@ -5,21 +5,13 @@ import java.util.Arrays;
 /**
  * A {@code width × height} grid of cells, MiniGrid's {@code Grid}: cell {@code (x, y)} (x to the
  * right, y down) holds one object or nothing. Cells are stored as packed codes (see
- * {@link WorldObject#code()}), row-major ({@code y * width + x}) as MiniGrid does, inside a
- * border of {@link #PAD} wall cells on every side (never part of the world: they let the agent's
- * view read cells beyond the edge, which MiniGrid fills with walls, without a bounds test per
- * cell); the public methods read and write {@link WorldObject}s.
+ * {@link WorldObject#code()}), row-major ({@code y * width + x}) as MiniGrid does; the public
+ * methods read and write {@link WorldObject}s.
  */
 public final class Grid {
 
-    /** Wall cells around the world on each side: as far as a 7×7 view can reach past an edge. */
-    static final int PAD = MiniGridEnv.VIEW_SIZE - 1;
-
     private final int width;
     private final int height;
-    /** Row length of {@link #cells}: {@code width + 2 PAD}. */
-    final int stride;
-    /** The padded cells: cell {@code (x, y)} is at {@link #index(int, int)}. */
     final int[] cells;
 
     /** An empty grid; MiniGrid requires both sides to be at least 3. */
@@ -29,24 +21,13 @@ public final class Grid {
         }
         this.width = width;
         this.height = height;
-        this.stride = width + 2 * PAD;
-        this.cells = new int[stride * (height + 2 * PAD)];
-        Arrays.fill(cells, WorldObject.WALL_CODE);
-        for (int y = 0; y < height; y++) {
-            Arrays.fill(cells, index(0, y), index(0, y) + width, 0);
-        }
+        this.cells = new int[width * height];
     }
 
     private Grid(Grid other) {
         this.width = other.width;
         this.height = other.height;
-        this.stride = other.stride;
         this.cells = other.cells.clone();
-    }
-
-    /** Where cell {@code (x, y)} is in {@link #cells}. */
-    int index(int x, int y) {
-        return (y + PAD) * stride + x + PAD;
     }
 
     public int width() {
@@ -74,12 +55,12 @@ public final class Grid {
 
     int get(int x, int y) {
         check(x, y);
-        return cells[index(x, y)];
+        return cells[y * width + x];
     }
 
     void set(int x, int y, int code) {
         check(x, y);
-        cells[index(x, y)] = code;
+        cells[y * width + x] = code;
     }
 
     boolean inside(int x, int y) {
@@ -133,7 +114,7 @@ public final class Grid {
         int[][][] out = new int[width][height][];
         for (int x = 0; x < width; x++) {
             for (int y = 0; y < height; y++) {
-                int c = cells[index(x, y)];
+                int c = cells[y * width + x];
                 out[x][y] = new int[] {WorldObject.encodeType(c), WorldObject.color(c), WorldObject.state(c)};
             }
         }

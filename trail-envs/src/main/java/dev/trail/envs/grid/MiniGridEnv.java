@@ -110,8 +110,6 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
     private List<long[]> draws;
 
     private final int[] view = new int[VIEW_SIZE * VIEW_SIZE];
-    /** Per direction and view cell, the offset in the padded {@link Grid#cells} from the agent's cell. */
-    private final int[][] viewOffsets = new int[4][VIEW_SIZE * VIEW_SIZE];
     private final int[] visibleRows = new int[VIEW_SIZE];
 
     /**
@@ -133,11 +131,6 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
         this.seeThroughWalls = seeThroughWalls;
         this.grid = new Grid(width, height);
         this.mission = mission;
-        for (int dir = 0; dir < 4; dir++) {
-            for (int k = 0; k < VIEW_SIZE * VIEW_SIZE; k++) {
-                viewOffsets[dir][k] = VIEW_DY[dir][k] * grid.stride + VIEW_DX[dir][k];
-            }
-        }
     }
 
     /**
@@ -261,9 +254,7 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
     private static final int[][] VIEW_DX = new int[4][VIEW_SIZE * VIEW_SIZE];
     private static final int[][] VIEW_DY = new int[4][VIEW_SIZE * VIEW_SIZE];
     /** {@code [type, colour, state]} of the low 10 bits of a cell code, as floats; 0 encodes as empty. */
-    private static final float[] ENCODING = new float[(3 << 10) + 3];
-    /** Where the {@code [0, 0, 0]} of a cell hidden from the view is in {@link #ENCODING}. */
-    private static final int HIDDEN = 3 << 10;
+    private static final float[] ENCODING = new float[3 << 10];
     /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
     private static final int[] SEE_THROUGH = new int[1 << 10];
 
@@ -292,13 +283,19 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
     protected final void observe(float[] out, int offset) {
         int[] v = view;
         int[] cells = grid.cells;
-        int[] off = viewOffsets[agentDir];
-        int base = grid.index(agentX, agentY);
+        int[] offX = VIEW_DX[agentDir];
+        int[] offY = VIEW_DY[agentDir];
+        int ax = agentX;
+        int ay = agentY;
+        int w = width;
+        int h = height;
         int[] rows = visibleRows;
         for (int vy = 0, k = 0; vy < VIEW_SIZE; vy++) {
             int t = 0;
             for (int vx = 0; vx < VIEW_SIZE; vx++, k++) {
-                int code = cells[base + off[k]]; // beyond the edge: the padding's walls
+                int wx = ax + offX[k];
+                int wy = ay + offY[k];
+                int code = wx >= 0 && wx < w && wy >= 0 && wy < h ? cells[wy * w + wx] : WorldObject.WALL_CODE;
                 v[k] = code;
                 t |= SEE_THROUGH[code & 0x3ff] << vx;
             }
@@ -313,12 +310,16 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
         float[] enc = ENCODING;
         for (int vx = 0, o = offset; vx < VIEW_SIZE; vx++) { // in output order: sequential stores
             for (int vy = 0; vy < VIEW_SIZE; vy++, o += 3) {
-                // branch-free: a hidden cell reads the all-zero entry after the 1024 codes
-                int visible = -(rows[vy] >>> vx & 1);
-                int e = HIDDEN + ((3 * (v[vy * VIEW_SIZE + vx] & 0x3ff) - HIDDEN) & visible);
-                out[o] = enc[e];
-                out[o + 1] = enc[e + 1];
-                out[o + 2] = enc[e + 2];
+                if ((rows[vy] >>> vx & 1) != 0) {
+                    int e = 3 * (v[vy * VIEW_SIZE + vx] & 0x3ff);
+                    out[o] = enc[e];
+                    out[o + 1] = enc[e + 1];
+                    out[o + 2] = enc[e + 2];
+                } else {
+                    out[o] = 0;
+                    out[o + 1] = 0;
+                    out[o + 2] = 0;
+                }
             }
         }
         out[offset + IMAGE_SIZE] = agentDir;
@@ -598,7 +599,8 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
     @Override
     public final double[] state() {
         int[] extra = extraState();
-        double[] state = new double[5 + extra.length + width * height];
+        int[] cells = grid.cells;
+        double[] state = new double[5 + extra.length + cells.length];
         state[0] = agentX;
         state[1] = agentY;
         state[2] = agentDir;
@@ -607,10 +609,8 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
         for (int i = 0; i < extra.length; i++) {
             state[5 + i] = extra[i];
         }
-        for (int y = 0, i = 5 + extra.length; y < height; y++) {
-            for (int x = 0; x < width; x++, i++) {
-                state[i] = grid.cells[grid.index(x, y)];
-            }
+        for (int i = 0; i < cells.length; i++) {
+            state[5 + extra.length + i] = cells[i];
         }
         return state;
     }
@@ -636,10 +636,8 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
             extra[i] = (int) state[5 + i];
         }
         Grid g = new Grid(width, height);
-        for (int cy = 0, i = 5 + n; cy < height; cy++) {
-            for (int cx = 0; cx < width; cx++, i++) {
-                g.cells[g.index(cx, cy)] = (int) state[i];
-            }
+        for (int i = 0; i < g.cells.length; i++) {
+            g.cells[i] = (int) state[5 + n + i];
         }
         grid = g;
         agentX = x;

@@ -392,10 +392,8 @@ class GridEnvTest {
         s[1] = y;
         s[2] = dir;
         s[3] = 0;
-        for (int cy = 0, i = 5 + extra; cy < g.height(); cy++) {
-            for (int cx = 0; cx < g.width(); cx++, i++) {
-                s[i] = g.get(cx, cy);
-            }
+        for (int i = 0; i < g.cells.length; i++) {
+            s[5 + extra + i] = g.cells[i];
         }
         return s;
     }
