@@ -114,6 +114,8 @@ public abstract class OfflineLearner implements Trainer {
     private final float[] exploreAction;
     private final int[] exploreDiscrete = new int[1];
     private TrainingListener episodeListener = TrainingListener.NONE;
+    /** The dataset's normalisation for online observations (made once), or null. */
+    private ObservationNormalizer onlineNormalizer;
 
     protected final NDManager manager;
     protected final Engine engine;
@@ -362,7 +364,10 @@ public abstract class OfflineLearner implements Trainer {
             return raw.clone();
         }
         float[] o = new float[obsDim];
-        normalizer(observationStatistics, obsDim).transform(raw, o);
+        if (onlineNormalizer == null) {
+            onlineNormalizer = normalizer(observationStatistics, obsDim);
+        }
+        onlineNormalizer.transform(raw, o);
         return o;
     }
 
