@@ -7,6 +7,7 @@ import dev.trail.loss.PolicyLoss;
 import dev.trail.config.Param;
 import dev.trail.config.bind.ConfigBinder;
 import dev.trail.lm.TransformerConfig;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -212,128 +213,87 @@ public record GrpoConfig(
 
     /** This config with another estimator. */
     public GrpoConfig withEstimator(String name) {
-        return new GrpoConfig(name, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("estimator", name);
     }
 
     /** This config with another length: {@code iterations} updates and a wall-clock budget. */
     public GrpoConfig withBudget(int iterations, double maxMinutes) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("iterations", iterations, "max_minutes", maxMinutes);
     }
 
     /** This config with other batch sizes. */
     public GrpoConfig withBatch(int groupSize, int promptsPerBatch, int minibatches) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("group_size", groupSize, "prompts_per_batch", promptsPerBatch, "num_minibatches", minibatches);
     }
 
     /** This config with another evaluation schedule. */
     public GrpoConfig withEval(int evalEvery, int evalProblems, int evalK) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("eval_every", evalEvery, "eval_problems", evalProblems, "eval_k", evalK);
     }
 
     /** This config with a model shape (required when there is no {@code --init}). */
     public GrpoConfig withModel(TransformerConfig model) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("model", model);
     }
 
     /** This config with DAPO's settings: clip-higher 0.2/0.28, token-mean, dynamic sampling, overlong shaping, no KL. */
     public GrpoConfig withDapo() {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, 0.2, 0.28, dualClipC, Aggregation.TOKEN_MEAN,
-                klKind, 0.0, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, true, maxGenBatches, true, overlongCache, iterations, maxMinutes,
-                evalEvery, evalProblems, evalK, model, true, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("clip_epsilon_low", 0.2, "clip_epsilon_high", 0.28, "loss_aggregation", Aggregation.TOKEN_MEAN,
+                "kl_coef", 0.0, "dynamic_sampling", true, "overlong_shaping", true, "dapo", true);
     }
 
     /** This config with another KL setting. */
     public GrpoConfig withKl(KlEstimators.Kind kind, double coef, boolean inReward) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                kind, coef, inReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm, temperature,
-                topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("kl_estimator", kind, "kl_coef", coef, "kl_in_reward", inReward);
     }
 
     /** This config with another number of epochs and minibatches per update. */
     public GrpoConfig withEpochs(int updateEpochs, int minibatches) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("update_epochs", updateEpochs, "num_minibatches", minibatches);
     }
 
     /** This config with other sampling settings ({@code maxNewTokens} 0: the task's default). */
     public GrpoConfig withSampling(double temperature, double topP, int maxNewTokens) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("temperature", temperature, "top_p", topP, "max_new_tokens", maxNewTokens);
     }
 
     /** This config with other estimator options ({@code key=value} pairs separated by {@code ,}). */
     public GrpoConfig withEstimatorOptions(String options) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, options, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("estimator_options", options);
     }
 
     /** This config with a budget of sampled policy tokens (0: none). */
     public GrpoConfig withMaxSampledTokens(long budget) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
-                budget, stepCredit, rolloutWorkers, sparkMaster, rolloutShards);
+        return with("max_sampled_tokens", budget);
     }
 
     /** This config with other step-credit input settings. */
     public GrpoConfig withStepCredit(StepCreditConfig stepCredit) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
-                maxSampledTokens, stepCredit, rolloutWorkers, sparkMaster, rolloutShards);
+        return with("step_credit", stepCredit);
     }
 
     /** This config with another rollout strategy. */
     public GrpoConfig withRollout(TreeRolloutConfig.Kind rollout) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, learningRate, maxGradNorm,
-                temperature, topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache,
-                iterations, maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree,
-                maxSampledTokens, stepCredit, rolloutWorkers, sparkMaster, rolloutShards);
+        return with("rollout", rollout);
     }
 
     /** This config with another learning rate. */
     public GrpoConfig withLearningRate(double lr) {
-        return new GrpoConfig(estimator, groupSize, promptsPerBatch, epsilonLow, epsilonHigh, dualClipC, aggregation,
-                klKind, klCoef, klInReward, entropyCoef, updateEpochs, minibatches, lr, maxGradNorm, temperature,
-                topP, maxNewTokens, dynamicSampling, maxGenBatches, overlongShaping, overlongCache, iterations,
-                maxMinutes, evalEvery, evalProblems, evalK, model, dapo, estimatorOptions, rollout, tree, maxSampledTokens, stepCredit,
-                rolloutWorkers, sparkMaster, rolloutShards);
+        return with("learning_rate", lr);
+    }
+
+    /** This config with the components of the snake_case keys replaced: {@code with(key, value, key, value, ...)}. */
+    private GrpoConfig with(Object... keysAndValues) {
+        Map<String, Object> changes = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            changes.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return Plain.BINDER.with(this, changes);
+    }
+
+    /** A binder without the {@code dapo} preset, for {@link #with}: every key is given, so its defaults are never read. */
+    private static final class Plain {
+        static final ConfigBinder<GrpoConfig> BINDER = ConfigBinder.of("grpo", GrpoConfig.class, defaults());
     }
 
     /**

@@ -620,6 +620,32 @@ public final class ConfigBinder<R extends Record> {
         return m;
     }
 
+    /**
+     * {@code config} with the components named by {@code changes} (snake_case keys, as in a config
+     * file) replaced by the values given, which have the components' Java types (an enum constant,
+     * a nested record, a number); bound as {@link #bind(Map)} binds, so every value is range-checked.
+     * The way a record's {@code withX} methods change a few of many components.
+     *
+     * @throws IllegalArgumentException naming the key for an unknown key or a value out of range
+     */
+    public R with(R config, Map<String, ?> changes) {
+        Map<String, Object> m = toMap(config);
+        for (Map.Entry<String, ?> e : changes.entrySet()) {
+            Field f = byKey.get(e.getKey());
+            if (f == null) {
+                throw new IllegalArgumentException(owner + ": unknown key '" + e.getKey() + "'");
+            }
+            Object v = e.getValue();
+            if (v instanceof Enum<?> en) {
+                v = spelling(en);
+            } else if (v instanceof Record r) {
+                v = nested(f, r).toMap(r);
+            }
+            m.put(f.key(), v);
+        }
+        return bind(m);
+    }
+
     /** {@link #toMap} as YAML text (for messages and tests). */
     public String toYaml(Record config) {
         try {

@@ -55,6 +55,25 @@ class ConfigBinderTest {
     }
 
     @Test
+    void withReplacesTheNamedComponentsOnlyAndChecksThem() {
+        Demo base = Demo.defaults().asFast(); // the preset flag on: with() must not re-apply the preset's values
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("num_envs", 8);
+        changes.put("loss_aggregation", Aggregation.SEQ_MEAN_TOKEN_MEAN);
+        changes.put("model", new Shape(3, 32));
+        changes.put("target_kl", null);
+        Demo changed = BINDER.with(base, changes);
+        assertEquals(new Demo(8, 1e-3, true, null, Double.POSITIVE_INFINITY, "64,64", Aggregation.SEQ_MEAN_TOKEN_MEAN,
+                500_000L, new Shape(3, 32), true), changed);
+        IllegalArgumentException range = assertThrows(IllegalArgumentException.class,
+                () -> BINDER.with(base, Map.of("num_envs", 65)));
+        assertTrue(range.getMessage().contains("num_envs"), range.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+                () -> BINDER.with(base, Map.of("num_env", 2)));
+        assertTrue(unknown.getMessage().contains("num_env"), unknown.getMessage());
+    }
+
+    @Test
     void defaultsWhenNothingIsSet() {
         assertEquals(Demo.defaults(), BINDER.parse(Map.of()));
         assertEquals(Demo.defaults(), BINDER.bind(null, null));
