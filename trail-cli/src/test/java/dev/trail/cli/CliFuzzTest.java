@@ -13,25 +13,78 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 
 /**
- * The fuzzing harness (issue 16; docs/RELIABILITY.md): property-based tests (jqwik) that feed every
+ * The fuzzing harness (issue 16; docs/RELIABILITY.md): property-based tests that feed every
  * input class the command line reads — config YAML, {@code --set} pairs, trajectory JSONL, Parquet
  * and Minari datasets, checkpoints, run folders — as mutated bytes of valid files or generated
  * values, and assert for each: exit code 0 or 2 (never 1, never a stack trace), a message naming
  * the file or key on exit 2, nothing created or changed outside the named output, the input
- * untouched. Bounded by tries (58 in all); jqwik prints the seed of a failure,
- * and {@code target/jqwik-database} replays it first on the next run.
+ * untouched. Bounded by tries (58 in all). Every try draws its input from its own seeded stream,
+ * printed in the test's name ({@code seed=...}); {@code -Dtrail.fuzz.seed=S} replays a failing
+ * try (with {@code -Dtest=CliFuzzTest}), {@code -Dtrail.fuzz.tries=K} multiplies the tries for a
+ * longer hunt.
  */
 class CliFuzzTest {
+
+    // ---------------------------------------------------------------- tries and generators
+
+    /** The base seed of every try (fixed, so CI runs the same inputs every time). */
+    static final long BASE_SEED = Long.getLong("trail.fuzz.seed", 20_261_201L);
+    /** How many times the declared tries to run. */
+    static final int TRIES_FACTOR = Integer.getInteger("trail.fuzz.tries", 1);
+
+    /** A property: one check of inputs drawn from a seeded stream. */
+    interface Property {
+        void check(SplittableRandom random) throws Exception;
+    }
+
+    /**
+     * {@code tries} dynamic tests of {@code property}, each seeded with the next value of a stream
+     * seeded by the base seed and the property's name; with {@code -Dtrail.fuzz.seed=S} given alone
+     * (no factor), one try seeded with {@code S}, the seed a failing try's name shows.
+     */
+    static Stream<DynamicTest> tries(String name, int tries, Property property) {
+        boolean replay = System.getProperty("trail.fuzz.seed") != null && System.getProperty("trail.fuzz.tries") == null;
+        int n = replay ? 1 : tries * TRIES_FACTOR;
+        long[] seeds = replay ? new long[] {BASE_SEED}
+                : new SplittableRandom(BASE_SEED * 31 + name.hashCode()).longs(n).toArray();
+        return IntStream.range(0, n).mapToObj(i -> DynamicTest.dynamicTest(name + " try " + i + " seed=" + seeds[i], () -> {
+            try {
+                property.check(new SplittableRandom(seeds[i]));
+            } catch (Throwable t) {
+                throw new AssertionError(name + " failed with seed=" + seeds[i] + " (replay: -Dtest=CliFuzzTest -Dtrail.fuzz.seed="
+                        + seeds[i] + "): " + t.getMessage(), t);
+            }
+        }));
+    }
+
+    @SafeVarargs
+    static <T> T oneOf(SplittableRandom r, T... values) {
+        return values[r.nextInt(values.length)];
+    }
+
+    /** Up to {@code max} characters: printable ASCII, control characters, Latin-1 and other Unicode. */
+    static String text(SplittableRandom r, int min, int max) {
+        int len = min + r.nextInt(max - min + 1);
+        StringBuilder b = new StringBuilder(len);
+        for (int i = 0; i < len; i++) {
+            int c = switch (r.nextInt(4)) {
+                case 0 -> r.nextInt(0x20);
+                case 1 -> 0x80 + r.nextInt(0x780);
+                case 2 -> 0x800 + r.nextInt(0xD000);
+                default -> 0x20 + r.nextInt(0x5F);
+            };
+            b.append((char) c);
+        }
+        return b.toString();
+    }
 
     // ---------------------------------------------------------------- mutations of valid bytes
 
@@ -96,11 +149,10 @@ class CliFuzzTest {
         return out;
     }
 
-    @Provide
-    Arbitrary<List<Mutation>> mutations() {
-        Arbitrary<Mutation> one = Combinators.combine(Arbitraries.doubles().between(0, 1), Arbitraries.of(Kind.class),
-                Arbitraries.bytes(), Arbitraries.integers().between(1, 40)).as(Mutation::new);
-        return one.list().ofMinSize(1).ofMaxSize(4);
+    /** One to four edits at random places, of random kinds, bytes and lengths. */
+    static List<Mutation> mutations(SplittableRandom r) {
+        return IntStream.range(0, 1 + r.nextInt(4)).mapToObj(i -> new Mutation(r.nextDouble(),
+                Kind.values()[r.nextInt(Kind.values().length)], (byte) r.nextInt(256), 1 + r.nextInt(40))).toList();
     }
 
     // ---------------------------------------------------------------- the checks
@@ -115,7 +167,7 @@ class CliFuzzTest {
         return Files.createTempDirectory(base, "try-");
     }
 
-    @AfterContainer
+    @AfterAll
     static void cleanUp() throws IOException {
         if (base != null) {
             deleteTree(base);
@@ -181,8 +233,12 @@ class CliFuzzTest {
               target_kl: none
             """;
 
-    @Property(tries = 10)
-    void configFiles(@ForAll("mutations") List<Mutation> ms) throws IOException {
+    @TestFactory
+    Stream<DynamicTest> configFiles() {
+        return tries("configFiles", 10, r -> configFile(mutations(r)));
+    }
+
+    void configFile(List<Mutation> ms) throws IOException {
         Path w = work();
         Path cfg = Files.write(w.resolve("c.yaml"), mutate(CONFIG.getBytes(StandardCharsets.UTF_8), ms));
         check(w, List.of("c.yaml", "--env", "--algo", "unknown"), List.of("runs"),
@@ -191,28 +247,37 @@ class CliFuzzTest {
         deleteTree(w);
     }
 
-    @Provide
-    Arbitrary<String> keys() {
-        return Arbitraries.oneOf(Arbitraries.of("num_envs", "num_steps", "learning_rate", "hidden_sizes", "target_kl",
-                        "gamma", "gae_lambda", "num_minibatches", "update_epochs", "clip_coef", "ent_coef", "norm_adv",
-                        "anneal_lr", "backend", "advantage_estimator", "max_grad_norm", "ppo.num_envs", "sac.gamma"),
-                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(12));
+    static String key(SplittableRandom r) {
+        if (r.nextBoolean()) {
+            return oneOf(r, "num_envs", "num_steps", "learning_rate", "hidden_sizes", "target_kl", "gamma", "gae_lambda",
+                    "num_minibatches", "update_epochs", "clip_coef", "ent_coef", "norm_adv", "anneal_lr", "backend",
+                    "advantage_estimator", "max_grad_norm", "ppo.num_envs", "sac.gamma");
+        }
+        StringBuilder b = new StringBuilder();
+        for (int i = 0, n = 1 + r.nextInt(12); i < n; i++) {
+            b.append((char) ('a' + r.nextInt(26)));
+        }
+        return b.toString();
     }
 
-    @Provide
-    Arbitrary<String> values() {
-        return Arbitraries.oneOf(
-                Arbitraries.of("", " ", "0", "-1", "1", "2", "3", "1e300", "-1e300", ".inf", "-.inf", ".nan", "nan",
-                        "4294967296", "4294967295", "2147483648", "9223372036854775808", "1e-320", "0x10", "1_0",
-                        "true", "false", "yes", "none", "null", "~", "[1, 2]", "{a: 1}", "64,abc", "65536,65536", "8,8",
-                        "'3'", "\"3\"", "0.5", "2.5", "a: b", "- x", "&a", "*a", "!!binary AA==", "\u001b[31m", "é",
-                        "\u0000", "1,", ",", "djl", "java", "gae", "x".repeat(100_000)),
-                Arbitraries.integers().between(-3, 8).map(String::valueOf),
-                Arbitraries.strings().ofMaxLength(20));
+    static String value(SplittableRandom r) {
+        return switch (r.nextInt(3)) {
+            case 0 -> oneOf(r, "", " ", "0", "-1", "1", "2", "3", "1e300", "-1e300", ".inf", "-.inf", ".nan", "nan",
+                    "4294967296", "4294967295", "2147483648", "9223372036854775808", "1e-320", "0x10", "1_0",
+                    "true", "false", "yes", "none", "null", "~", "[1, 2]", "{a: 1}", "64,abc", "65536,65536", "8,8",
+                    "'3'", "\"3\"", "0.5", "2.5", "a: b", "- x", "&a", "*a", "!!binary AA==", "\u001b[31m", "é",
+                    "\u0000", "1,", ",", "djl", "java", "gae", "x".repeat(100_000));
+            case 1 -> String.valueOf(-3 + r.nextInt(12));
+            default -> text(r, 0, 20);
+        };
     }
 
-    @Property(tries = 16)
-    void setPairs(@ForAll("keys") String key, @ForAll("values") String value) throws IOException {
+    @TestFactory
+    Stream<DynamicTest> setPairs() {
+        return tries("setPairs", 16, r -> setPair(key(r), value(r)));
+    }
+
+    void setPair(String key, String value) throws IOException {
         Path w = work();
         String bare = key.contains(".") ? key.substring(key.indexOf('.') + 1) : key;
         check(w, List.of(bare, bare.replace('_', ' '), "--set"), List.of("runs"),
@@ -230,8 +295,12 @@ class CliFuzzTest {
             {"id":"c","group":"h","reward":1,"steps":[{"x":[1,{"y":2}]},{}]}
             """;
 
-    @Property(tries = 12)
-    void trajectoryJsonl(@ForAll("mutations") List<Mutation> ms) throws IOException {
+    @TestFactory
+    Stream<DynamicTest> trajectoryJsonl() {
+        return tries("trajectoryJsonl", 12, r -> trajectoryJsonl(mutations(r)));
+    }
+
+    void trajectoryJsonl(List<Mutation> ms) throws IOException {
         Path w = work();
         Path in = Files.write(w.resolve("in.jsonl"), mutate(JSONL.getBytes(StandardCharsets.UTF_8), ms));
         check(w, List.of("in.jsonl"), List.of("o.jsonl"),
@@ -254,8 +323,12 @@ class CliFuzzTest {
         return parquet;
     }
 
-    @Property(tries = 4)
-    void parquetFiles(@ForAll("mutations") List<Mutation> ms) throws IOException {
+    @TestFactory
+    Stream<DynamicTest> parquetFiles() {
+        return tries("parquetFiles", 4, r -> parquetFile(mutations(r)));
+    }
+
+    void parquetFile(List<Mutation> ms) throws IOException {
         Path w = work();
         Path in = Files.write(w.resolve("in.parquet"), mutate(validParquet(), ms));
         check(w, List.of("in.parquet"), List.of(), "data", "info", in.toString());
@@ -264,8 +337,12 @@ class CliFuzzTest {
         deleteTree(w);
     }
 
-    @Property(tries = 5)
-    void minariDatasets(@ForAll("mutations") List<Mutation> ms, @ForAll("fileIndex") int which) throws Exception {
+    @TestFactory
+    Stream<DynamicTest> minariDatasets() {
+        return tries("minariDatasets", 5, r -> minariDataset(mutations(r), r.nextInt(1001)));
+    }
+
+    void minariDataset(List<Mutation> ms, int which) throws Exception {
         Path w = work();
         Path src = DataCommandTest.minari("cartpole-random-arrow-v0");
         Path ds = w.resolve("ds");
@@ -279,11 +356,6 @@ class CliFuzzTest {
         check(w, List.of("ds", victim.getFileName().toString()), List.of("o.jsonl"),
                 "data", "convert", ds.toString(), w.resolve("o.jsonl").toString());
         deleteTree(w);
-    }
-
-    @Provide
-    Arbitrary<Integer> fileIndex() {
-        return Arbitraries.integers().between(0, 1000);
     }
 
     static void copyTree(Path from, Path to) throws IOException {
@@ -318,8 +390,12 @@ class CliFuzzTest {
         return trainedRun;
     }
 
-    @Property(tries = 6)
-    void checkpoints(@ForAll("mutations") List<Mutation> ms, @ForAll("fileIndex") int which) throws IOException {
+    @TestFactory
+    Stream<DynamicTest> checkpoints() {
+        return tries("checkpoints", 6, r -> checkpoint(mutations(r), r.nextInt(1001)));
+    }
+
+    void checkpoint(List<Mutation> ms, int which) throws IOException {
         Path w = work();
         Path cp;
         try (Stream<Path> s = Files.list(trainedRun().resolve("checkpoints"))) {
@@ -338,8 +414,13 @@ class CliFuzzTest {
         deleteTree(w);
     }
 
-    @Property(tries = 5)
-    void runFolders(@ForAll("mutations") List<Mutation> ms, @ForAll("runFile") String file) throws IOException {
+    @TestFactory
+    Stream<DynamicTest> runFolders() {
+        return tries("runFolders", 5,
+                r -> runFolder(mutations(r), oneOf(r, "summary.json", "metrics.csv", "config.yaml", "provenance.json")));
+    }
+
+    void runFolder(List<Mutation> ms, String file) throws IOException {
         Path w = work();
         Path runs = w.resolve("runs");
         Path run = runs.resolve(trainedRun().getFileName().toString());
@@ -352,10 +433,5 @@ class CliFuzzTest {
         check(w, names, List.of(), "runs", "--dir", runs.toString(), "show", id);
         check(w, names, List.of("runs/" + id), "train", "--resume", run.toString());
         deleteTree(w);
-    }
-
-    @Provide
-    Arbitrary<String> runFile() {
-        return Arbitraries.of("summary.json", "metrics.csv", "config.yaml", "provenance.json");
     }
 }
