@@ -90,7 +90,15 @@ public final class Trail implements Callable<Integer> {
             }
             return FAILURE;
         });
-        int code = cli.execute(args);
+        int code;
+        try {
+            code = cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            err.println((args.length > 0 ? args[0] : "trail") + ": out of memory (" + e.getMessage() + ", max heap "
+                    + Runtime.getRuntime().maxMemory() / (1 << 20) + " MB): give the JVM more with TRAIL_JAVA_OPTS=-Xmx..."
+                    + " (e.g. -Xmx8g), or for datasets larger than memory run `trail credit` on Spark (--spark; docs/SPARK.md)");
+            code = FAILURE;
+        }
         out.flush();
         err.flush();
         return code;
