@@ -67,11 +67,28 @@ final class TrainCommand implements Callable<Integer> {
             @Param("token-level algorithms: the model to start from (an SFT run or checkpoint)") String init,
             @Param("offline algorithms: the trajectory dataset (.parquet, .jsonl or a Minari folder)") String dataset,
             @Param("offline algorithms: the dataset's content hash (recorded; a resumed run checks it)")
-                    String datasetSha256) {
+                    String datasetSha256,
+            @Param("SHA-256 of the other data files the algorithm reads (recorded; a resumed run checks them)")
+                    DataSha256 dataSha256) {
+    }
+
+    /** The SHA-256 of each data file an algorithm's config names ({@link Algorithm#dataFiles}), by its key. */
+    record DataSha256(
+            @Param("sha256 of sac's offline_dataset") String offlineDataset,
+            @Param("sha256 of ppo's bc_dataset") String bcDataset,
+            @Param("sha256 of ppo's start_states") String startStates) {
+
+        Map<String, String> toMap() {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("offline_dataset", offlineDataset);
+            m.put("bc_dataset", bcDataset);
+            m.put("start_states", startStates);
+            return m;
+        }
     }
 
     static final ConfigBinder<RunKeys> RUN_KEYS = ConfigBinder.of("config", RunKeys.class,
-            new RunKeys(null, null, 1, null, null, 10, null, null, null));
+            new RunKeys(null, null, 1, null, null, 10, null, null, null, new DataSha256(null, null, null)));
 
     /** Gradient updates of an offline algorithm when --total-steps is not given. */
     static final long OFFLINE_DEFAULT_UPDATES = 100_000;
@@ -140,7 +157,7 @@ final class TrainCommand implements Callable<Integer> {
     /** The fully resolved settings of a training run. */
     record Plan(String env, EnvSpec spec, Algorithm algorithm, long seed, long totalSteps, long checkpointEverySteps,
             int evalEpisodes, Record algoConfig, Path init, Path resumeFrom, long resumeStep,
-            TransitionDataset dataset, TransitionDataset companion) {
+            TransitionDataset dataset, TransitionDataset companion, Map<String, String> dataSha256) {
 
         Map<String, Object> toConfig() {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -158,6 +175,9 @@ final class TrainCommand implements Callable<Integer> {
             if (dataset != null) {
                 c.put("dataset", dataset.source());
                 c.put("dataset_sha256", dataset.contentHash());
+            }
+            if (!dataSha256.isEmpty()) {
+                c.put("data_sha256", dataSha256);
             }
             c.put(algorithm.name(), algorithm.config(spec).toMap(algoConfig));
             return c;
@@ -519,8 +539,33 @@ final class TrainCommand implements Callable<Integer> {
                 (OfflineAlgorithm) algorithm, algoConfig) : null;
         String companionFile = offline ? null : algorithm.companionDataset(algoConfig);
         TransitionDataset companion = companionFile == null ? null : companionDataset(Path.of(companionFile), envSpec);
+        Map<String, String> dataSha256 = dataSha256(algorithm.dataFiles(algoConfig),
+                resumeFrom != null && keys.dataSha256() != null ? keys.dataSha256().toMap() : Map.of());
         return new Plan(env, envSpec, algorithm, keys.seed(), total, ckpt, keys.evalEpisodes(), algoConfig, initPath,
-                resumeFrom, resumeStep, data, companion);
+                resumeFrom, resumeStep, data, companion, dataSha256);
+    }
+
+    /**
+     * The SHA-256 of each data file (by config key; a folder: of its files' names and contents), and,
+     * when resuming, the refusal of one whose hash differs from the one the run recorded.
+     */
+    private static Map<String, String> dataSha256(Map<String, String> files, Map<String, String> recorded)
+            throws IOException {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : files.entrySet()) {
+            Path file = Path.of(e.getValue());
+            if (!Files.exists(file)) {
+                continue; // the algorithm names the missing file in its own message
+            }
+            String hash = dev.trail.data.OfflineDatasets.contentHash(file);
+            String before = recorded.get(e.getKey());
+            if (before != null && !before.equals(hash)) {
+                throw new UserError(e.getKey() + "=" + file + ": the file changed since the run started (content hash "
+                        + hash + ", the run recorded " + before + "); a resumed run must read the data it started with");
+            }
+            hashes.put(e.getKey(), hash);
+        }
+        return hashes;
     }
 
     /**

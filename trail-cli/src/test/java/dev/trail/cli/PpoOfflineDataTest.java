@@ -180,6 +180,39 @@ class PpoOfflineDataTest {
     }
 
     @Test
+    void aResumedRunRefusesDataFilesThatChangedSinceItStarted() throws IOException {
+        Path demos = Files.copy(doorKeyDemos(2), dir.resolve("bc.jsonl"));
+        Path starts = Files.copy(doorKeyDemos(3), dir.resolve("starts.jsonl"));
+        Path runs = dir.resolve("resumable");
+        CliRunner r = CliRunner.run("train", "--env", DOOR_KEY, "--algo", "ppo", "--total-steps", "256", "--seed", "1",
+                "--eval-episodes", "0", "--checkpoint-every", "128", "--out", runs.toString(), "--set", "num_envs=2",
+                "--set", "num_steps=64", "--set", "bc_dataset=" + demos, "--set", "bc_coef=0.1",
+                "--set", "start_states=" + starts);
+        assertEquals(0, r.code(), r.err());
+        Path run;
+        try (Stream<Path> s = Files.list(runs)) {
+            run = s.findFirst().orElseThrow();
+        }
+        String config = Files.readString(run.resolve("config.yaml"));
+        assertTrue(config.contains("data_sha256") && config.contains(dev.trail.data.OfflineDatasets.contentHash(demos))
+                && config.contains(dev.trail.data.OfflineDatasets.contentHash(starts)), config);
+        Path summary = run.resolve("summary.json");
+        Files.writeString(summary, Files.readString(summary).replace("\"finished\"", "\"interrupted\""));
+
+        // the start states are replaced by other episodes: refused, naming the key and file, nothing changed
+        Files.copy(doorKeyDemos(4), starts, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Map<String, String> before = HostileInputTest.snapshot(runs);
+        r = CliRunner.run("train", "--resume", run.toString());
+        assertEquals(2, r.code(), r.out() + r.err());
+        assertTrue(r.err().contains("start_states=" + starts) && r.err().contains("changed since the run started"),
+                r.err());
+        Map<String, String> after = HostileInputTest.snapshot(runs);
+        before.remove(run.getFileName() + "/.lock");
+        after.remove(run.getFileName() + "/.lock");
+        assertEquals(before, after, "nothing changed");
+    }
+
+    @Test
     void theCliTrainsWithOfflineDataAndRefusesFilesOfAnotherEnv() throws IOException {
         Path demos = doorKeyDemos(2);
         Path runs = dir.resolve("runs");

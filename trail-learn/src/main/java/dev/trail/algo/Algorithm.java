@@ -118,6 +118,17 @@ public interface Algorithm {
         return null;
     }
 
+    /**
+     * The data files a run of this config reads besides {@code --dataset}, by config key (SAC's
+     * {@code offline_dataset}, PPO's {@code bc_dataset} and {@code start_states}): the command
+     * line records their SHA-256 in the run's {@code config.yaml}, and a resumed run refuses files
+     * that changed since it started.
+     */
+    default Map<String, String> dataFiles(Record config) {
+        String companion = companionDataset(config);
+        return companion == null ? Map.of() : Map.of("offline_dataset", companion);
+    }
+
     /** {@link #train(Record, EnvSpec, long, long, Path, TrainingListener, Path, int)} with offline transitions mixed in. */
     default Path train(Record config, EnvSpec env, long seed, long totalSteps,
             dev.trail.offline.TransitionDataset companion, TrainingListener listener, Path checkpointDir,

@@ -105,6 +105,19 @@ public final class Algorithms {
     }
 
     private static final class PpoAlgorithm implements Algorithm {
+
+        @Override
+        public Map<String, String> dataFiles(Record config) {
+            PpoConfig c = (PpoConfig) config;
+            Map<String, String> files = new LinkedHashMap<>();
+            if (!c.bcDataset().isEmpty()) {
+                files.put("bc_dataset", c.bcDataset());
+            }
+            if (!c.startStates().isEmpty()) {
+                files.put("start_states", c.startStates());
+            }
+            return files;
+        }
         @Override
         public String name() {
             return "ppo";
