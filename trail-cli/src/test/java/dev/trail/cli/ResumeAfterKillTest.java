@@ -27,9 +27,10 @@ class ResumeAfterKillTest {
     /**
      * metrics.csv without the wall-clock column and the time/* metrics, and without GRPO's count of
      * skipped non-finite gradient steps: on this degenerate task (a 5-step SFT model that never scores,
-     * so every advantage is 0) a rare non-finite gradient appears in some processes and not in others
-     * (a known defect, under investigation); skipping a zero gradient leaves the weights as they are,
-     * and every other metric must still be equal.
+     * so every advantage is 0) a rare non-finite gradient appeared in some processes and not in others
+     * (likely the freed scalar operands that {@code Tensors.mul} and kin now avoid, not yet shown
+     * gone); skipping a zero gradient leaves the weights as they are, and every other metric must
+     * still be equal.
      */
     static List<String> reproducibleMetrics(Path run) throws IOException {
         return Files.readAllLines(run.resolve("metrics.csv")).stream().skip(1)
