@@ -178,7 +178,7 @@ public class PpoMinibatchBenchmark {
                         Losses.Reduction.mean(m), PolicyLoss.Clip.ppo(0.2)).loss();
                 vLoss = Losses.valueLoss(ev.values(), Tensors.create(sub, batch.oldValues(), m), returnsT, true, 0.2);
                 entropyMean = ev.entropy().mean();
-                NDArray loss = pgLoss.sub(entropyMean.mul(0.01f)).add(vLoss.mul(0.5f));
+                NDArray loss = pgLoss.sub(Tensors.mul(entropyMean, 0.01f)).add(Tensors.mul(vLoss, 0.5f));
                 gc.backward(loss);
             }
             grads = params.gradients();

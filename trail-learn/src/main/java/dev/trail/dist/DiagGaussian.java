@@ -1,5 +1,6 @@
 package dev.trail.dist;
 
+import dev.trail.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.trail.seed.Rng;
@@ -78,7 +79,7 @@ public final class DiagGaussian {
      */
     public static NDArray logProb(NDArray mean, NDArray logStd, NDArray actions) {
         NDArray z = actions.sub(mean).mul(logStd.neg().exp());
-        return z.square().mul(-0.5f).sub(logStd).sub((float) HALF_LOG_TWO_PI).sum(new int[] {-1});
+        return Tensors.mul(z.square(), -0.5f).sub(logStd).sub((float) HALF_LOG_TWO_PI).sum(new int[] {-1});
     }
 
     /** Entropy for each of {@code batch} rows given the log standard deviation {@code [d]}; returns {@code [batch]}. */

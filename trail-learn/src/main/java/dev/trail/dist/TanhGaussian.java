@@ -1,5 +1,6 @@
 package dev.trail.dist;
 
+import dev.trail.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import dev.trail.seed.Rng;
 
@@ -33,7 +34,7 @@ public final class TanhGaussian {
 
     /** {@link #boundLogStd(double)} on a tensor. */
     public static NDArray boundLogStd(NDArray raw) {
-        return raw.tanh().add(1f).mul((float) (0.5 * (LOG_STD_MAX - LOG_STD_MIN))).add((float) LOG_STD_MIN);
+        return Tensors.mul(raw.tanh().add(1f), (float) (0.5 * (LOG_STD_MAX - LOG_STD_MIN))).add((float) LOG_STD_MIN);
     }
 
     /**
@@ -71,7 +72,7 @@ public final class TanhGaussian {
         NDArray u = mean.add(logStd.exp().mul(eps));
         NDArray y = u.tanh();
         NDArray action = y.mul(scale).add(bias);
-        NDArray normalLogp = eps.square().mul(-0.5f).sub(logStd).sub((float) DiagGaussian.HALF_LOG_TWO_PI);
+        NDArray normalLogp = Tensors.mul(eps.square(), -0.5f).sub(logStd).sub((float) DiagGaussian.HALF_LOG_TWO_PI);
         NDArray jacobian = y.square().neg().add(1f).mul(scale).add((float) EPSILON).log();
         NDArray logp = normalLogp.sub(jacobian).sum(new int[] {-1});
         return new NDArray[] {action, logp};

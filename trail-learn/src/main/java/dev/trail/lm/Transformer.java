@@ -266,7 +266,7 @@ public final class Transformer {
                 k = cache.append(cache.keys, l, k);
                 v = cache.append(cache.values, l, v);
             }
-            NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(attentionBias);
+            NDArray scores = Tensors.mul(q.matMul(k.transpose(0, 1, 3, 2)), scale).add(attentionBias);
             NDArray y = scores.softmax(3).matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
             x = x.add(Linear.linear(y, w.get(p + "attn.proj.weight"), w.get(p + "attn.proj.bias")).singletonOrThrow());
             NDArray m = LayerNorm.layerNorm(x, norm, w.get(p + "ln2.weight"), w.get(p + "ln2.bias"), LN_EPSILON)
@@ -326,7 +326,7 @@ public final class Transformer {
             boolean withEntropy) {
         NDArray logits = logits(w, inputs);
         if (temperature != 1.0) {
-            logits = logits.div((float) temperature);
+            logits = Tensors.div(logits, (float) temperature);
         }
         NDArray logp = logits.logSoftmax(2);
         NDArray chosen = logp.gather(targets.expandDims(2), 2).squeeze(2);
@@ -405,7 +405,7 @@ public final class Transformer {
             logits = logits.concat(suffixLogits, 1); // [N, W, V]
         }
         if (temperature != 1.0) {
-            logits = logits.div((float) temperature);
+            logits = Tensors.div(logits, (float) temperature);
         }
         NDArray logp = logits.logSoftmax(2);
         NDArray chosen = logp.gather(batch.targetsTensor(m).expandDims(2), 2).squeeze(2);

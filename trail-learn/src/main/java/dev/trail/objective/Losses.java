@@ -99,10 +99,10 @@ public final class Losses {
             int rows = mask.length / width;
             Aggregation.Totals totals = Aggregation.Totals.of(mask, width);
             if (totals.tokens() == 0) {
-                return losses.sum().mul(0f);
+                return Tensors.mul(losses.sum(), 0f);
             }
             return switch (mode) {
-                case TOKEN_MEAN -> losses.sum().div((float) totals.tokens());
+                case TOKEN_MEAN -> Tensors.div(losses.sum(), (float) totals.tokens());
                 case SEQ_MEAN_TOKEN_MEAN -> {
                     float[] inverse = new float[rows];
                     for (int b = 0; b < rows; b++) {
@@ -113,11 +113,11 @@ public final class Losses {
                         inverse[b] = n == 0 ? 0f : 1f / n;
                     }
                     NDArray perRow = losses.sum(new int[] {1}).mul(Tensors.create(losses.getManager(), inverse, rows));
-                    yield perRow.sum().div((float) totals.sequences());
+                    yield Tensors.div(perRow.sum(), (float) totals.sequences());
                 }
-                case SEQ_MEAN_TOKEN_SUM -> losses.sum().div((float) totals.sequences());
-                case SEQ_MEAN_TOKEN_SUM_NORM -> losses.sum().div((float) ((double) totals.sequences() * maxLength));
-                case VERL_SEQ_MEAN_TOKEN_SUM_NORM -> losses.sum().div((float) width);
+                case SEQ_MEAN_TOKEN_SUM -> Tensors.div(losses.sum(), (float) totals.sequences());
+                case SEQ_MEAN_TOKEN_SUM_NORM -> Tensors.div(losses.sum(), (float) ((double) totals.sequences() * maxLength));
+                case VERL_SEQ_MEAN_TOKEN_SUM_NORM -> Tensors.div(losses.sum(), (float) width);
             };
         }
 
@@ -164,7 +164,7 @@ public final class Losses {
         NDArray l = l1.maximum(l2);
         if (clip.dualClip()) {
             NDArray negative = adv.lt(0).toType(DataType.FLOAT32, false);
-            NDArray cap = negAdv.mul((float) clip.dualClipC());
+            NDArray cap = Tensors.mul(negAdv, (float) clip.dualClipC());
             l = negative.mul(l.minimum(cap)).add(negative.neg().add(1f).mul(l));
         }
         NDArray maskTensor = reduction.maskTensor(l);
@@ -210,7 +210,7 @@ public final class Losses {
             NDArray clippedValues = oldValues.add(values.sub(oldValues).clip((float) -epsilon, (float) epsilon));
             squared = unclipped.maximum(clippedValues.sub(returns).square());
         }
-        return squared.mean().mul(0.5f);
+        return Tensors.mul(squared.mean(), 0.5f);
     }
 
     /**
@@ -221,7 +221,7 @@ public final class Losses {
     public static NDArray kl(KlEstimators.Kind kind, NDArray logProbs, NDArray refLogProbs, Reduction reduction) {
         NDArray k = switch (kind) {
             case K1 -> logProbs.sub(refLogProbs);
-            case K2 -> refLogProbs.sub(logProbs).square().mul(0.5f);
+            case K2 -> Tensors.mul(refLogProbs.sub(logProbs).square(), 0.5f);
             case K3 -> {
                 NDArray delta = refLogProbs.sub(logProbs).clip(-KlEstimators.DELTA_CLAMP, KlEstimators.DELTA_CLAMP);
                 yield delta.exp().sub(1f).sub(delta).clip(-KlEstimators.K3_CLAMP, KlEstimators.K3_CLAMP);
@@ -253,7 +253,7 @@ public final class Losses {
             return d.square().mean();
         }
         NDArray abs = d.abs();
-        NDArray quadratic = abs.minimum(1f);
-        return quadratic.square().mul(0.5f).add(abs.sub(quadratic)).mean();
+        NDArray quadratic = Tensors.minimum(abs, 1f);
+        return Tensors.mul(quadratic.square(), 0.5f).add(abs.sub(quadratic)).mean();
     }
 }

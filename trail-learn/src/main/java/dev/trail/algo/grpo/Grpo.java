@@ -1,5 +1,6 @@
 package dev.trail.algo.grpo;
 
+import dev.trail.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -852,12 +853,12 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
                             klTerm = Losses.kl(config.klKind(), lp.logProbs(), mb.tensor(sub, mb.scatter(mbRef)),
                                     reduction);
                             if (klInLoss) {
-                                loss = loss.add(klTerm.mul((float) config.klCoef()));
+                                loss = loss.add(Tensors.mul(klTerm, (float) config.klCoef()));
                             }
                         }
                         NDArray entropyMean = reduction.withMode(Aggregation.TOKEN_MEAN).masked(lp.entropy());
                         if (config.entropyCoef() > 0) {
-                            loss = loss.sub(entropyMean.mul((float) config.entropyCoef()));
+                            loss = loss.sub(Tensors.mul(entropyMean, (float) config.entropyCoef()));
                         }
                         collector.backward(loss);
                         float[][] grads = w.gradients();

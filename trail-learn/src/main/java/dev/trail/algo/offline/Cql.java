@@ -134,8 +134,8 @@ public final class Cql extends OfflineLearner {
     /** {@code T · logsumexp(x / T)} over axis 1, through {@code x − log_softmax(x)} (the same in every column). */
     private NDArray logSumExp(NDArray x) {
         float t = (float) config.cqlTemp();
-        NDArray scaled = x.div(t);
-        return scaled.sub(scaled.logSoftmax(1)).mean(new int[] {1}).mul(t);
+        NDArray scaled = Tensors.div(x, t);
+        return Tensors.mul(scaled.sub(scaled.logSoftmax(1)).mean(new int[] {1}), t);
     }
 
     private Map<String, Double> updateDiscrete(boolean reporting) {
@@ -148,7 +148,7 @@ public final class Cql extends OfflineLearner {
             NDArray oneHot = Tensors.create(sub, batchOneHot, b, categories);
             NDArray maxNext = qNet.forward(criticTarget.constant(sub), next).max(new int[] {1});
             NDArray y = Tensors.create(sub, batchRewards, b)
-                    .add(Tensors.create(sub, batchNotDone, b).mul(maxNext).mul((float) config.gamma()));
+                    .add(Tensors.mul(Tensors.create(sub, batchNotDone, b).mul(maxNext), (float) config.gamma()));
             Parameters.Bound params = critic.bind(sub);
             NDArray tdLoss;
             NDArray gap;
@@ -159,7 +159,7 @@ public final class Cql extends OfflineLearner {
                 qData = all.mul(oneHot).sum(new int[] {1});
                 tdLoss = qData.sub(y).square().mean();
                 gap = logSumExp(all).sub(qData).mean();
-                loss = tdLoss.add(gap.mul((float) config.cqlAlpha()));
+                loss = tdLoss.add(Tensors.mul(gap, (float) config.cqlAlpha()));
                 gc.backward(loss);
             }
             grads = params.gradients();
@@ -197,7 +197,7 @@ public final class Cql extends OfflineLearner {
                 NDArray in = NDArrays.concat(new NDList(obs, sample[0]), 1);
                 NDArray minQ = q1.forward(criticC, in).minimum(q2.forward(criticC, in)).reshape(-1);
                 logPi = sample[1];
-                actorLoss = logPi.mul((float) alpha).sub(minQ).mean();
+                actorLoss = Tensors.mul(logPi, (float) alpha).sub(minQ).mean();
                 gc.backward(actorLoss);
             }
             actorGrads = aParams.gradients();
@@ -210,7 +210,7 @@ public final class Cql extends OfflineLearner {
             NDArray nextIn = NDArrays.concat(new NDList(next, nextSample[0]), 1);
             NDArray minNext = q1.forward(target, nextIn).minimum(q2.forward(target, nextIn)).reshape(-1);
             NDArray y = Tensors.create(sub, batchRewards, b)
-                    .add(Tensors.create(sub, batchNotDone, b).mul(minNext).mul((float) config.gamma()));
+                    .add(Tensors.mul(Tensors.create(sub, batchNotDone, b).mul(minNext), (float) config.gamma()));
             // the CQL samples: n uniform, n from π(s), n from π(s') per state, all scored at s
             NDArray obsRep = obs.repeat(0, n);
             NDArray nextRep = next.repeat(0, n);
@@ -241,7 +241,7 @@ public final class Cql extends OfflineLearner {
                 NDArray gap2 = conservativeGap(q2, params, obsRep, randomActions, current, following, logDensity,
                         q2Data, b, n);
                 gapSum = gap1.add(gap2);
-                loss = tdLoss.add(gapSum.mul((float) config.cqlAlpha()));
+                loss = tdLoss.add(Tensors.mul(gapSum, (float) config.cqlAlpha()));
                 gc.backward(loss);
             }
             criticGrads = params.gradients();

@@ -203,9 +203,9 @@ public final class Dt extends OfflineLearner {
                 } else {
                     perStep = out.sub(Tensors.create(sub, targets, b, k, actDim)).square().mean(new int[] {2});
                 }
-                loss = perStep.mul(validMask).sum().div((float) validCount);
+                loss = Tensors.div(perStep.mul(validMask).sum(), (float) validCount);
                 // wte/wpe are not used (DT embeds its own tokens); the zero term gives them a (zero) gradient
-                NDArray unused = tw.get("wte").sum().add(tw.get("wpe").sum()).mul(0f);
+                NDArray unused = Tensors.mul(tw.get("wte").sum().add(tw.get("wpe").sum()), 0f);
                 gc.backward(loss.add(unused));
             }
             lossValue = loss.getFloat();

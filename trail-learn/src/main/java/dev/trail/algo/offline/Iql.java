@@ -128,7 +128,7 @@ public final class Iql extends OfflineLearner {
             NDArray advantage;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray u = targetQ.sub(vf.forward(vParams, obs).reshape(-1));
-                NDArray weight = u.lt(0f).toType(DataType.FLOAT32, false).mul((float) (1 - 2 * config.expectile()))
+                NDArray weight = Tensors.mul(u.lt(0f).toType(DataType.FLOAT32, false), (float) (1 - 2 * config.expectile()))
                         .add((float) config.expectile());
                 vLoss = weight.mul(u.square()).mean();
                 advantage = u.stopGradient();
@@ -138,19 +138,19 @@ public final class Iql extends OfflineLearner {
 
             // Q: one-step TD towards r + γ V(s')
             NDArray y = Tensors.create(sub, batchRewards, b)
-                    .add(Tensors.create(sub, batchNotDone, b).mul(nextV).mul((float) config.gamma()));
+                    .add(Tensors.mul(Tensors.create(sub, batchNotDone, b).mul(nextV), (float) config.gamma()));
             Parameters.Bound qParams = critic.bind(sub);
             NDArray qLoss;
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray a1 = q(q1, qParams, obs, act, oneHot);
                 NDArray a2 = q(q2, qParams, obs, act, oneHot);
-                qLoss = a1.sub(y).square().mean().add(a2.sub(y).square().mean()).div(2f);
+                qLoss = Tensors.div(a1.sub(y).square().mean().add(a2.sub(y).square().mean()), 2f);
                 gc.backward(qLoss);
             }
             float[][] qGrads = qParams.gradients();
 
             // actor: advantage-weighted regression
-            NDArray weights = advantage.mul((float) config.beta()).exp().minimum((float) config.expAdvMax());
+            NDArray weights = Tensors.minimum(Tensors.mul(advantage, (float) config.beta()).exp(), (float) config.expAdvMax());
             Parameters.Bound aParams = actorParameters.bind(sub);
             NDArray actorLoss;
             try (GradientCollector gc = engine.newGradientCollector()) {

@@ -113,14 +113,14 @@ public final class Td3Bc extends OfflineLearner {
             NDArray obs = Tensors.create(sub, batchObservations, b, obsDim);
             NDArray act = Tensors.create(sub, batchActions, b, actDim);
             NDArray next = Tensors.create(sub, batchNextObservations, b, obsDim);
-            NDArray noise = gaussian(sub, b, actDim).mul((float) config.policyNoise())
+            NDArray noise = Tensors.mul(gaussian(sub, b, actDim), (float) config.policyNoise())
                     .clip(-config.noiseClip(), config.noiseClip());
             NDArray nextAct = actorNet.forward(actorTarget.constant(sub), next).tanh().add(noise).clip(-1f, 1f);
             Parameters.Bound target = criticTarget.constant(sub);
             NDArray nextIn = NDArrays.concat(new NDList(next, nextAct), 1);
             NDArray minNext = q1.forward(target, nextIn).minimum(q2.forward(target, nextIn)).reshape(-1);
             NDArray y = Tensors.create(sub, batchRewards, b)
-                    .add(Tensors.create(sub, batchNotDone, b).mul(minNext).mul((float) config.gamma()));
+                    .add(Tensors.mul(Tensors.create(sub, batchNotDone, b).mul(minNext), (float) config.gamma()));
             Parameters.Bound params = critic.bind(sub);
             NDArray in = NDArrays.concat(new NDList(obs, act), 1);
             NDArray loss;
@@ -152,7 +152,7 @@ public final class Td3Bc extends OfflineLearner {
             try (GradientCollector gc = engine.newGradientCollector()) {
                 NDArray pi = actorNet.forward(params, obs).tanh();
                 NDArray q = q1.forward(criticC, NDArrays.concat(new NDList(obs, pi), 1)).reshape(-1);
-                NDArray lambda = q.abs().mean().stopGradient().pow(-1).mul((float) config.alpha());
+                NDArray lambda = Tensors.mul(Tensors.pow(q.abs().mean().stopGradient(), -1), (float) config.alpha());
                 loss = q.mean().mul(lambda).neg().add(pi.sub(act).square().mean());
                 gc.backward(loss);
             }

@@ -561,11 +561,11 @@ public final class Ppo extends OnPolicyAlgorithm<RolloutBuffer> {
                         Tensors.create(sub, mbReturns, m), config.clipVloss(), config.clipCoef());
                 entropyMean = ev.entropy().mean();
                 // float scalars: a double would promote the 0-dim loss to float64
-                NDArray loss = policyTerms.loss().sub(entropyMean.mul((float) config.entCoef()))
-                        .add(vLoss.mul((float) config.vfCoef()));
+                NDArray loss = policyTerms.loss().sub(Tensors.mul(entropyMean, (float) config.entCoef()))
+                        .add(Tensors.mul(vLoss, (float) config.vfCoef()));
                 if (config.bcCoef() > 0) {
                     NDArray bc = behaviourCloningTerm(sub, params);
-                    loss = loss.add(bc.mul((float) config.bcCoef()));
+                    loss = loss.add(Tensors.mul(bc, (float) config.bcCoef()));
                     bcLoss = bc.getFloat();
                 }
                 gc.backward(loss);

@@ -537,7 +537,7 @@ public final class Sac implements Trainer {
             NDArray[] nextSample = actor.rsample(actorC, nextObs, gaussian(sub, b));
             NDArray nextIn = NDArrays.concat(new NDList(nextObs, nextSample[0]), 1);
             NDArray minNext = qValue(q1, targetC, nextIn).minimum(qValue(q2, targetC, nextIn)).reshape(-1)
-                    .sub(nextSample[1].mul((float) alpha));
+                    .sub(Tensors.mul(nextSample[1], alpha));
             NDArray y = Tensors.create(sub, batch.rewards(), b).add(Tensors.create(sub, discount, b).mul(minNext));
 
             Parameters.Bound params = critic.bind(sub);
@@ -574,7 +574,7 @@ public final class Sac implements Trainer {
                 NDArray[] sample = actor.rsample(params, obs, gaussian(sub, b));
                 NDArray in = NDArrays.concat(new NDList(obs, sample[0]), 1);
                 NDArray minQ = qValue(q1, criticC, in).minimum(qValue(q2, criticC, in)).reshape(-1);
-                loss = sample[1].mul((float) alpha).sub(minQ).mean();
+                loss = Tensors.mul(sample[1], alpha).sub(minQ).mean();
                 gc.backward(loss);
             }
             grads = params.gradients();

@@ -1,5 +1,6 @@
 package dev.trail.algo.sft;
 
+import dev.trail.nn.Tensors;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
@@ -96,7 +97,7 @@ public final class Sft {
                     NDArray logProbs = model.tokenLogProbs(w, batch.inputsTensor(sub), batch.targetsTensor(sub), 1.0,
                             false).logProbs();
                     NDArray mask = batch.tensor(sub, batch.mask());
-                    NDArray nll = logProbs.mul(mask).sum().neg().div((float) batch.maskedTokens());
+                    NDArray nll = Tensors.div(logProbs.mul(mask).sum().neg(), (float) batch.maskedTokens());
                     collector.backward(nll);
                     loss = nll.getFloat();
                     float[][] grads = w.gradients();
