@@ -57,7 +57,7 @@ for root in dirs:
         if not c['env'] or '__grpo__' not in d: continue
         method = method_of(c)
         if methods and method not in methods: continue
-        evals, acc, sampled, computed, traj, mc = [], [], [], [], [], []
+        evals, acc, sampled, computed, traj, mc, sample_s = [], [], [], [], [], [], []
         last_wall = last_step = 0
         for r in csv.DictReader(open(mfile)):
             step = int(float(r['step'])); wall = float(r['wall_time'])
@@ -69,12 +69,14 @@ for root in dirs:
             elif name == 'charts/tokens_computed': computed.append(v)
             elif name == 'charts/trajectories': traj.append(v)
             elif name == 'charts/mc_tokens_sampled': mc.append(v)
+            elif name == 'time/sample_seconds': sample_s.append(v)
         if len(evals) < 2: continue
         load = ld.get(os.path.normpath(d), ld.get((c['env'], method, c['seed']), '-'))
         key = (c['env'], method, c['seed'])
         run = dict(seed=c['seed'], evals=evals, acc=acc, tokens=last_step, wall=last_wall, mc_tokens=sum(mc),
                    per_traj_sampled=sum(sampled) / sum(traj) if traj else None,
-                   per_traj_computed=sum(computed) / sum(traj) if traj and computed else None, load=load, dir=d)
+                   per_traj_computed=sum(computed) / sum(traj) if traj and computed else None,
+                   sample_ms=1000 * sum(sample_s) / sum(traj) if traj and sample_s else None, load=load, dir=d)
         if key in runs and [e[2] for e in runs[key]['evals']] != [e[2] for e in evals]:
             print(f'note: {key} differs between {runs[key]["dir"]} and {d}', file=sys.stderr)
         runs[key] = run
@@ -84,10 +86,11 @@ for (env, method, seed), r in sorted(runs.items()):
     rows[(env, method)].append(r)
 
 f = lambda xs: '%.3f ± %.3f' % (statistics.mean(xs), statistics.pstdev(xs)) if len(xs) > 1 else '%.3f' % xs[0]
+fm = lambda xs: '%.1f ± %.1f' % (statistics.mean(xs), statistics.pstdev(xs)) if len(xs) > 1 else '%.1f' % xs[0]
 opt = lambda xs, fmt: fmt % statistics.mean(xs) if xs and None not in xs else '–'
 print('| task | method | seeds | held-out start | held-out end | held-out best | train rate first 3 | train rate last 3 '
-      '| updates | sampled tokens (of which MC) | sampled / trajectory | computed / trajectory | minutes per run | load | held-out per evaluation |')
-print('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
+      '| updates | sampled tokens (of which MC) | sampled / trajectory | computed / trajectory | sampling ms / trajectory | minutes per run | load | held-out per evaluation |')
+print('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|')
 for (env, method), rs in sorted(rows.items()):
     base = [r['evals'][0][2] for r in rs]; end = [r['evals'][-1][2] for r in rs]
     best = [max(e[2] for e in r['evals']) for r in rs]
@@ -99,7 +102,8 @@ for (env, method), rs in sorted(rows.items()):
     curves = ' '.join('s%d:%s' % (r['seed'], '/'.join('%.2f' % e[2] for e in r['evals'])) for r in rs)
     print(f'| {env} | {method} | {len(rs)} | {f(base)} | {f(end)} | {f(best)} | {f(a0)} | {f(a1)} | {upd:.1f} '
           f'| {tok:.0f} ({mct:.0f}) | {opt([r["per_traj_sampled"] for r in rs], "%.1f")} '
-          f'| {opt([r["per_traj_computed"] for r in rs], "%.1f")} | {f(mins).replace(".000", "")} | {load} | {curves} |')
+          f'| {opt([r["per_traj_computed"] for r in rs], "%.1f")} | {opt([r["sample_ms"] for r in rs], "%.0f")} '
+          f'| {fm(mins)} | {load} | {curves} |')
 
 if curves_out:
     print()
