@@ -109,8 +109,8 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
     private Generator npRandom;
     private List<long[]> draws;
 
-    private final int[] view = new int[VIEW_SIZE * VIEW_SIZE];
-    private final int[] visibleRows = new int[VIEW_SIZE];
+    /** The observation's caches beside {@link #grid}. */
+    private final EgoView ego;
 
     /**
      * @param id the registry id
@@ -131,6 +131,7 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
         this.seeThroughWalls = seeThroughWalls;
         this.grid = new Grid(width, height);
         this.mission = mission;
+        this.ego = new EgoView(width, height);
     }
 
     /**
@@ -189,12 +190,12 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
             case PICKUP -> {
                 if (fwd != 0 && WorldObject.canPickup(fwd) && carrying == 0) {
                     carrying = fwd;
-                    grid.set(fx, fy, 0);
+                    ego.set(grid, fx, fy, 0);
                 }
             }
             case DROP -> {
                 if (fwd == 0 && carrying != 0) {
-                    grid.set(fx, fy, carrying);
+                    ego.set(grid, fx, fy, carrying);
                     carrying = 0;
                 }
             }
@@ -225,9 +226,9 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
             } else {
                 newState = state == WorldObject.OPEN ? WorldObject.CLOSED : WorldObject.OPEN;
             }
-            grid.set(x, y, (code & ~(3 << WorldObject.STATE_SHIFT)) | newState << WorldObject.STATE_SHIFT);
+            ego.set(grid, x, y, (code & ~(3 << WorldObject.STATE_SHIFT)) | newState << WorldObject.STATE_SHIFT);
         } else if (type == 7) { // box: replaced by its contents
-            grid.set(x, y, code >>> WorldObject.CONTENTS_SHIFT);
+            ego.set(grid, x, y, code >>> WorldObject.CONTENTS_SHIFT);
         }
     }
 
@@ -246,82 +247,9 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
 
     // ---- observation --------------------------------------------------------------------------------
 
-    /**
-     * For each direction and view cell {@code k = vy * 7 + vx}: the world offset from the agent,
-     * {@code dir * (6 - vy) + right * (vx - 3)} ({@code Grid.slice} of {@code get_view_exts}
-     * rotated left {@code agent_dir + 1} times).
-     */
-    private static final int[][] VIEW_DX = new int[4][VIEW_SIZE * VIEW_SIZE];
-    private static final int[][] VIEW_DY = new int[4][VIEW_SIZE * VIEW_SIZE];
-    /** {@code [type, colour, state]} of the low 10 bits of a cell code, as floats; 0 encodes as empty. */
-    private static final float[] ENCODING = new float[3 << 10];
-    /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
-    private static final int[] SEE_THROUGH = new int[1 << 10];
-
-    static {
-        for (int dir = 0; dir < 4; dir++) {
-            int rx = -DY[dir];
-            int ry = DX[dir];
-            for (int vy = 0; vy < VIEW_SIZE; vy++) {
-                for (int vx = 0; vx < VIEW_SIZE; vx++) {
-                    int ahead = VIEW_SIZE - 1 - vy;
-                    int side = vx - VIEW_SIZE / 2;
-                    VIEW_DX[dir][vy * VIEW_SIZE + vx] = DX[dir] * ahead + rx * side;
-                    VIEW_DY[dir][vy * VIEW_SIZE + vx] = DY[dir] * ahead + ry * side;
-                }
-            }
-        }
-        for (int code = 0; code < 1 << 10; code++) {
-            ENCODING[3 * code] = WorldObject.encodeType(code);
-            ENCODING[3 * code + 1] = WorldObject.color(code);
-            ENCODING[3 * code + 2] = WorldObject.state(code);
-            SEE_THROUGH[code] = code == 0 || WorldObject.seeBehind(code) ? 1 : 0;
-        }
-    }
-
     @Override
     protected final void observe(float[] out, int offset) {
-        int[] v = view;
-        int[] cells = grid.cells;
-        int[] offX = VIEW_DX[agentDir];
-        int[] offY = VIEW_DY[agentDir];
-        int ax = agentX;
-        int ay = agentY;
-        int w = width;
-        int h = height;
-        int[] rows = visibleRows;
-        for (int vy = 0, k = 0; vy < VIEW_SIZE; vy++) {
-            int t = 0;
-            for (int vx = 0; vx < VIEW_SIZE; vx++, k++) {
-                int wx = ax + offX[k];
-                int wy = ay + offY[k];
-                int code = wx >= 0 && wx < w && wy >= 0 && wy < h ? cells[wy * w + wx] : WorldObject.WALL_CODE;
-                v[k] = code;
-                t |= SEE_THROUGH[code & 0x3ff] << vx;
-            }
-            rows[vy] = t;
-        }
-        if (seeThroughWalls) {
-            Arrays.fill(rows, 0x7f);
-        } else {
-            visibleRows(rows);
-        }
-        v[(VIEW_SIZE - 1) * VIEW_SIZE + VIEW_SIZE / 2] = carrying;
-        float[] enc = ENCODING;
-        for (int vx = 0, o = offset; vx < VIEW_SIZE; vx++) { // in output order: sequential stores
-            for (int vy = 0; vy < VIEW_SIZE; vy++, o += 3) {
-                if ((rows[vy] >>> vx & 1) != 0) {
-                    int e = 3 * (v[vy * VIEW_SIZE + vx] & 0x3ff);
-                    out[o] = enc[e];
-                    out[o + 1] = enc[e + 1];
-                    out[o + 2] = enc[e + 2];
-                } else {
-                    out[o] = 0;
-                    out[o + 1] = 0;
-                    out[o + 2] = 0;
-                }
-            }
-        }
+        ego.observe(grid, agentX, agentY, agentDir, carrying, seeThroughWalls, out, offset);
         out[offset + IMAGE_SIZE] = agentDir;
     }
 

@@ -1,0 +1,214 @@
+package dev.trail.envs.grid;
+
+/**
+ * The egocentric observation of a {@link MiniGridEnv} from caches kept beside its {@link Grid}, so
+ * that a step's observation is seven contiguous copies plus the visibility mask, with no
+ * per-cell decoding and no bounds tests.
+ *
+ * <p>For each agent direction {@code d} the world is stored once more, rotated so that a column
+ * {@code vx} of the view ({@code vy} from far to near, 7 cells of 3 floats) is 21 consecutive
+ * floats: cell {@code (p, q)} of layout {@code d} holds MiniGrid's encoding {@code [type, colour,
+ * state]} as floats, {@code p} running along the view's {@code vx} and {@code q} along its
+ * {@code vy}. The layouts have a border of {@link #PAD} grey walls, what {@code Grid.slice} puts
+ * outside the grid, so every view of an agent inside the grid lies within them. Beside each layout,
+ * {@code windows[d][p * qn + q]} holds, in bit {@code i}, whether cell {@code (p + i, q)} lets the
+ * view through ({@code see_behind}, or empty): the seven bits of one view row for
+ * {@link MiniGridEnv#visibleRows}.
+ *
+ * <p>The caches follow the grid: {@link #set} updates the cells a step changes, and
+ * {@link #observe} rebuilds everything when the grid was replaced or changed behind its back
+ * ({@link Grid#version}), e.g. by a new episode's generator.
+ */
+final class EgoView {
+
+    static final int N = MiniGridEnv.VIEW_SIZE;
+    /** The wall border: the view reaches {@code N - 1} cells ahead and {@code N / 2} to the sides. */
+    static final int PAD = N - 1;
+    /** The floats of one view column. */
+    private static final int COLUMN = 3 * N;
+    /** The float offset of the agent's cell {@code (vx, vy) = (3, 6)} in the image. */
+    private static final int AGENT_CELL = (N / 2 * N + N - 1) * 3;
+
+    /** {@code [type, colour, state]} of the low 10 bits of a cell code, as floats; 0 encodes as empty. */
+    private static final float[] ENCODING = new float[3 << 10];
+    /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
+    private static final int[] SEE_THROUGH = new int[1 << 10];
+
+    /** The float offset in the image of view cell {@code k = vy * 7 + vx}: {@code (vx * 7 + vy) * 3}. */
+    private static final int[] IMAGE_OFFSET = new int[N * N];
+
+    static {
+        for (int k = 0; k < N * N; k++) {
+            IMAGE_OFFSET[k] = (k % N * N + k / N) * 3;
+        }
+        for (int code = 0; code < 1 << 10; code++) {
+            ENCODING[3 * code] = WorldObject.encodeType(code);
+            ENCODING[3 * code + 1] = WorldObject.color(code);
+            ENCODING[3 * code + 2] = WorldObject.state(code);
+            SEE_THROUGH[code] = code == 0 || WorldObject.seeBehind(code) ? 1 : 0;
+        }
+    }
+
+    private final int width;
+    private final int height;
+    private final int paddedWidth;
+    private final int paddedHeight;
+    /** Per direction: the layout's extent along {@code q} (its row length). */
+    private final int[] qn = new int[4];
+    private final float[][] layouts = new float[4][];
+    private final int[][] windows = new int[4][];
+    private final int[] rows = new int[N];
+
+    /** The grid the caches show, and its {@link Grid#version} when they were last brought in line. */
+    private Grid grid;
+    private int version;
+
+    EgoView(int width, int height) {
+        this.width = width;
+        this.height = height;
+        this.paddedWidth = width + 2 * PAD;
+        this.paddedHeight = height + 2 * PAD;
+        for (int d = 0; d < 4; d++) {
+            int pn = d % 2 == 0 ? paddedHeight : paddedWidth;
+            qn[d] = d % 2 == 0 ? paddedWidth : paddedHeight;
+            layouts[d] = new float[pn * qn[d] * 3];
+            for (int i = 0; i < pn * qn[d]; i++) { // the border stays grey walls; rebuild writes the inside
+                System.arraycopy(ENCODING, 3 * WorldObject.WALL_CODE, layouts[d], 3 * i, 3);
+            }
+            windows[d] = new int[pn * qn[d]];
+        }
+    }
+
+    /** Layout {@code d}'s {@code p} of world cell {@code (x, y)} (padded coordinates). */
+    private int p(int d, int x, int y) {
+        return switch (d) {
+            case 0 -> y + PAD;
+            case 1 -> width - 1 - x + PAD;
+            case 2 -> height - 1 - y + PAD;
+            default -> x + PAD;
+        };
+    }
+
+    /** Layout {@code d}'s {@code q} of world cell {@code (x, y)}. */
+    private int q(int d, int x, int y) {
+        return switch (d) {
+            case 0 -> width - 1 - x + PAD;
+            case 1 -> height - 1 - y + PAD;
+            case 2 -> x + PAD;
+            default -> y + PAD;
+        };
+    }
+
+    /** Rebuilds every cache from {@code g}'s cells. */
+    private void rebuild(Grid g) {
+        int[] cells = g.cells;
+        for (int d = 0; d < 4; d++) {
+            float[] layout = layouts[d];
+            int[] window = windows[d];
+            int rowLength = qn[d];
+            int pn = window.length / rowLength;
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    int code = cells[y * width + x] & 0x3ff;
+                    int i = p(d, x, y) * rowLength + q(d, x, y);
+                    System.arraycopy(ENCODING, 3 * code, layout, 3 * i, 3);
+                }
+            }
+            // the windows, far p first: window(p) = seeThrough(p) | window(p + 1) << 1, 7 bits
+            java.util.Arrays.fill(window, 0); // the border: walls
+            for (int y = 0; y < height; y++) {
+                for (int x = 0; x < width; x++) {
+                    window[p(d, x, y) * rowLength + q(d, x, y)] = SEE_THROUGH[cells[y * width + x] & 0x3ff];
+                }
+            }
+            for (int p = pn - 2; p >= 0; p--) {
+                for (int q = 0, k = p * rowLength; q < rowLength; q++, k++) {
+                    window[k] = (window[k] | window[k + rowLength] << 1) & 0x7f;
+                }
+            }
+        }
+        grid = g;
+        version = g.version;
+    }
+
+    /** {@code g.set(x, y, code)}, and the caches follow if they showed {@code g} until now. */
+    void set(Grid g, int x, int y, int code) {
+        boolean inLine = g == grid && g.version == version;
+        g.set(x, y, code);
+        if (!inLine) {
+            return;
+        }
+        int c = code & 0x3ff;
+        int bit = SEE_THROUGH[c];
+        for (int d = 0; d < 4; d++) {
+            int rowLength = qn[d];
+            int p = p(d, x, y);
+            int q = q(d, x, y);
+            System.arraycopy(ENCODING, 3 * c, layouts[d], 3 * (p * rowLength + q), 3);
+            int[] window = windows[d];
+            for (int i = 0; i < N && i <= p; i++) { // the windows that start at p - i contain the cell
+                int k = (p - i) * rowLength + q;
+                window[k] = (window[k] & ~(1 << i)) | bit << i;
+            }
+        }
+        version = g.version;
+    }
+
+    /**
+     * Writes the 7×7×3 image of an agent at {@code (ax, ay)} facing {@code dir} and carrying
+     * {@code carrying} into {@code out[offset .. offset + 147)}, {@code index = (vx * 7 + vy) * 3 +
+     * channel}, cells it cannot see as {@code [0, 0, 0]}.
+     */
+    void observe(Grid g, int ax, int ay, int dir, int carrying, boolean seeThroughWalls, float[] out, int offset) {
+        if (g != grid || g.version != version) {
+            rebuild(g);
+        }
+        int p0;
+        int q0;
+        switch (dir) {
+            case 0 -> {
+                p0 = ay - N / 2 + PAD;
+                q0 = width - N - ax + PAD;
+            }
+            case 1 -> {
+                p0 = width - 1 - N / 2 - ax + PAD;
+                q0 = height - N - ay + PAD;
+            }
+            case 2 -> {
+                p0 = height - 1 - N / 2 - ay + PAD;
+                q0 = ax - (N - 1) + PAD;
+            }
+            default -> {
+                p0 = ax - N / 2 + PAD;
+                q0 = ay - (N - 1) + PAD;
+            }
+        }
+        int rowLength = qn[dir];
+        float[] layout = layouts[dir];
+        int from = (p0 * rowLength + q0) * 3;
+        for (int vx = 0; vx < N; vx++) {
+            System.arraycopy(layout, from + vx * rowLength * 3, out, offset + vx * COLUMN, COLUMN);
+        }
+        if (!seeThroughWalls) {
+            int[] r = rows;
+            System.arraycopy(windows[dir], p0 * rowLength + q0, r, 0, N);
+            MiniGridEnv.visibleRows(r);
+            long hidden = 0;
+            for (int vy = 0; vy < N; vy++) {
+                hidden |= (long) (~r[vy] & 0x7f) << (vy * N);
+            }
+            while (hidden != 0) {
+                int k = Long.numberOfTrailingZeros(hidden); // k = vy * 7 + vx
+                int o = offset + IMAGE_OFFSET[k];
+                out[o] = 0;
+                out[o + 1] = 0;
+                out[o + 2] = 0;
+                hidden &= hidden - 1;
+            }
+        }
+        int e = 3 * (carrying & 0x3ff);
+        out[offset + AGENT_CELL] = ENCODING[e];
+        out[offset + AGENT_CELL + 1] = ENCODING[e + 1];
+        out[offset + AGENT_CELL + 2] = ENCODING[e + 2];
+    }
+}
