@@ -31,6 +31,23 @@ final class EgoView {
 
     /** {@code [type, colour, state]} of the low 10 bits of a cell code, as floats; 0 encodes as empty. */
     private static final float[] ENCODING = new float[3 << 10];
+    /** Floats of the image. */
+    private static final int IMAGE = MiniGridEnv.IMAGE_SIZE;
+    /**
+     * Whether {@link #observe} keeps the finished images of recent poses (the system property
+     * {@code trail.minigrid.cache=false} turns it off, for measurements).
+     */
+    static final boolean CACHE = !"false".equals(System.getProperty("trail.minigrid.cache"));
+    /** The most poses whose images are kept (direct-mapped by pose): 256 × 147 floats, 150 KB. */
+    private static final int MAX_SLOTS = 256;
+    /**
+     * {@link MiniGridEnv#rowStep} tabulated: index {@code mask << 7 | seeThrough}, value
+     * {@code visible | above << 7}.
+     */
+    private static final char[] ROW_STEP = new char[1 << 2 * N];
+    /** For each direction and view cell {@code k = vy * 7 + vx}: the world offset from the agent. */
+    private static final int[][] VIEW_DX = new int[4][N * N];
+    private static final int[][] VIEW_DY = new int[4][N * N];
     /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
     private static final int[] SEE_THROUGH = new int[1 << 10];
 
@@ -38,6 +55,21 @@ final class EgoView {
     private static final int[] IMAGE_OFFSET = new int[N * N];
 
     static {
+        for (int mask = 0; mask < 1 << N; mask++) {
+            for (int t = 0; t < 1 << N; t++) {
+                ROW_STEP[mask << N | t] = (char) MiniGridEnv.rowStep(mask, t);
+            }
+        }
+        for (int dir = 0; dir < 4; dir++) {
+            int rx = -MiniGridEnv.DY[dir];
+            int ry = MiniGridEnv.DX[dir];
+            for (int vy = 0; vy < N; vy++) {
+                for (int vx = 0; vx < N; vx++) {
+                    VIEW_DX[dir][vy * N + vx] = MiniGridEnv.DX[dir] * (N - 1 - vy) + rx * (vx - N / 2);
+                    VIEW_DY[dir][vy * N + vx] = MiniGridEnv.DY[dir] * (N - 1 - vy) + ry * (vx - N / 2);
+                }
+            }
+        }
         for (int k = 0; k < N * N; k++) {
             IMAGE_OFFSET[k] = (k % N * N + k / N) * 3;
         }
@@ -57,7 +89,10 @@ final class EgoView {
     private final int[] qn = new int[4];
     private final float[][] layouts = new float[4][];
     private final int[][] windows = new int[4][];
-    private final int[] rows = new int[N];
+    /** Per cache slot: the pose ({@code (y * width + x) * 4 + dir}) plus 1 whose image it holds, 0 for none. */
+    private final int[] slotPoses;
+    /** The cached images, {@link #IMAGE} floats per slot; made on first use. */
+    private float[] images;
 
     /** The grid the caches show, and its {@link Grid#version} when they were last brought in line. */
     private Grid grid;
@@ -68,6 +103,7 @@ final class EgoView {
         this.height = height;
         this.paddedWidth = width + 2 * PAD;
         this.paddedHeight = height + 2 * PAD;
+        this.slotPoses = new int[Math.min(MAX_SLOTS, Integer.highestOneBit(4 * width * height - 1) << 1)];
         for (int d = 0; d < 4; d++) {
             int pn = d % 2 == 0 ? paddedHeight : paddedWidth;
             qn[d] = d % 2 == 0 ? paddedWidth : paddedHeight;
@@ -127,6 +163,7 @@ final class EgoView {
                 }
             }
         }
+        java.util.Arrays.fill(slotPoses, 0);
         grid = g;
         version = g.version;
     }
@@ -150,6 +187,17 @@ final class EgoView {
                 int k = (p - i) * rowLength + q;
                 window[k] = (window[k] & ~(1 << i)) | bit << i;
             }
+            for (int k = 0; k < N * N; k++) { // the poses that see the cell
+                int agentX = x - VIEW_DX[d][k];
+                int agentY = y - VIEW_DY[d][k];
+                if (agentX >= 0 && agentX < width && agentY >= 0 && agentY < height) {
+                    int pose = (agentY * width + agentX) << 2 | d;
+                    int slot = pose & (slotPoses.length - 1);
+                    if (slotPoses[slot] == pose + 1) {
+                        slotPoses[slot] = 0;
+                    }
+                }
+            }
         }
         version = g.version;
     }
@@ -157,12 +205,54 @@ final class EgoView {
     /**
      * Writes the 7×7×3 image of an agent at {@code (ax, ay)} facing {@code dir} and carrying
      * {@code carrying} into {@code out[offset .. offset + 147)}, {@code index = (vx * 7 + vy) * 3 +
-     * channel}, cells it cannot see as {@code [0, 0, 0]}.
+     * channel}, cells it cannot see as {@code [0, 0, 0]}: from the cache if this pose's image is
+     * there, otherwise {@linkplain #compute computed} and cached.
      */
     void observe(Grid g, int ax, int ay, int dir, int carrying, boolean seeThroughWalls, float[] out, int offset) {
         if (g != grid || g.version != version) {
             rebuild(g);
         }
+        if (CACHE) {
+            int pose = (ay * width + ax) << 2 | dir;
+            int slot = pose & (slotPoses.length - 1);
+            if (slotPoses[slot] == pose + 1) {
+                System.arraycopy(images, slot * IMAGE, out, offset, IMAGE);
+            } else {
+                compute(ax, ay, dir, seeThroughWalls, out, offset);
+                if (images == null) {
+                    images = new float[slotPoses.length * IMAGE];
+                }
+                System.arraycopy(out, offset, images, slot * IMAGE, IMAGE);
+                slotPoses[slot] = pose + 1;
+            }
+        } else {
+            compute(ax, ay, dir, seeThroughWalls, out, offset);
+        }
+        int e = 3 * (carrying & 0x3ff);
+        out[offset + AGENT_CELL] = ENCODING[e];
+        out[offset + AGENT_CELL + 1] = ENCODING[e + 1];
+        out[offset + AGENT_CELL + 2] = ENCODING[e + 2];
+    }
+
+    /** {@link #observe} without the cache of finished images. */
+    void observeUncached(Grid g, int ax, int ay, int dir, int carrying, boolean seeThroughWalls, float[] out,
+            int offset) {
+        if (g != grid || g.version != version) {
+            rebuild(g);
+        }
+        compute(ax, ay, dir, seeThroughWalls, out, offset);
+        int e = 3 * (carrying & 0x3ff);
+        out[offset + AGENT_CELL] = ENCODING[e];
+        out[offset + AGENT_CELL + 1] = ENCODING[e + 1];
+        out[offset + AGENT_CELL + 2] = ENCODING[e + 2];
+    }
+
+    /**
+     * The image of the pose from the layouts, the agent's cell not yet filled in: seven column
+     * copies, the visibility of the seven rows from their windows ({@link #ROW_STEP}, near to
+     * far), then zeros over the hidden cells.
+     */
+    private void compute(int ax, int ay, int dir, boolean seeThroughWalls, float[] out, int offset) {
         int p0;
         int q0;
         switch (dir) {
@@ -189,26 +279,25 @@ final class EgoView {
         for (int vx = 0; vx < N; vx++) {
             System.arraycopy(layout, from + vx * rowLength * 3, out, offset + vx * COLUMN, COLUMN);
         }
-        if (!seeThroughWalls) {
-            int[] r = rows;
-            System.arraycopy(windows[dir], p0 * rowLength + q0, r, 0, N);
-            MiniGridEnv.visibleRows(r);
-            long hidden = 0;
-            for (int vy = 0; vy < N; vy++) {
-                hidden |= (long) (~r[vy] & 0x7f) << (vy * N);
-            }
-            while (hidden != 0) {
-                int k = Long.numberOfTrailingZeros(hidden); // k = vy * 7 + vx
-                int o = offset + IMAGE_OFFSET[k];
-                out[o] = 0;
-                out[o + 1] = 0;
-                out[o + 2] = 0;
-                hidden &= hidden - 1;
-            }
+        if (seeThroughWalls) {
+            return;
         }
-        int e = 3 * (carrying & 0x3ff);
-        out[offset + AGENT_CELL] = ENCODING[e];
-        out[offset + AGENT_CELL + 1] = ENCODING[e + 1];
-        out[offset + AGENT_CELL + 2] = ENCODING[e + 2];
+        int[] window = windows[dir];
+        int w0 = p0 * rowLength + q0;
+        long hidden = 0;
+        int mask = 1 << N / 2; // the agent's cell, in the nearest row
+        for (int vy = N - 1; vy >= 0; vy--) {
+            int step = ROW_STEP[mask << N | window[w0 + vy]];
+            hidden |= (long) (~step & 0x7f) << (vy * N);
+            mask = step >>> N;
+        }
+        while (hidden != 0) {
+            int k = Long.numberOfTrailingZeros(hidden); // k = vy * 7 + vx
+            int o = offset + IMAGE_OFFSET[k];
+            out[o] = 0;
+            out[o + 1] = 0;
+            out[o + 2] = 0;
+            hidden &= hidden - 1;
+        }
     }
 }

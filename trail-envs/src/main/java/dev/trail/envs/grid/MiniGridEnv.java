@@ -253,6 +253,12 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
         out[offset + IMAGE_SIZE] = agentDir;
     }
 
+    /** {@link #observe} bypassing the cache of finished images (for tests). */
+    final void observeUncached(float[] out, int offset) {
+        ego.observeUncached(grid, agentX, agentY, agentDir, carrying, seeThroughWalls, out, offset);
+        out[offset + IMAGE_SIZE] = agentDir;
+    }
+
     /**
      * {@link #processVis} on bit masks, the same result: given in {@code rows[vy]} bit {@code vx}
      * set when view cell {@code (vx, vy)} lets the view through, it leaves there bit {@code vx}
@@ -262,31 +268,40 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
      * also lights the cell above it and the one diagonally ahead in the pass's direction.
      */
     static void visibleRows(int[] rows) {
-        final int n = VIEW_SIZE;
-        int mask = 1 << (n / 2); // the agent's cell in row n - 1
-        for (int j = n - 1; j >= 0; j--) {
-            int t = rows[j];
-            // left to right: cells 0..n-2 pass visibility on to the right
-            int pro = t & ((1 << (n - 1)) - 1);
-            int gen = mask & pro;
-            gen |= pro & (gen << 1);
-            int pro2 = pro & (pro << 1);
-            gen |= pro2 & (gen << 2);
-            gen |= (pro2 & (pro2 << 2)) & (gen << 4);
-            mask |= gen << 1;
-            int above = gen | (gen << 1);
-            // right to left: cells 1..n-1 pass visibility on to the left
-            pro = t & ~1 & ((1 << n) - 1);
-            gen = mask & pro;
-            gen |= pro & (gen >>> 1);
-            pro2 = pro & (pro >>> 1);
-            gen |= pro2 & (gen >>> 2);
-            gen |= (pro2 & (pro2 >>> 2)) & (gen >>> 4);
-            mask |= gen >>> 1;
-            above |= gen | (gen >>> 1);
-            rows[j] = mask;
-            mask = above;
+        int mask = 1 << (VIEW_SIZE / 2); // the agent's cell in row n - 1
+        for (int j = VIEW_SIZE - 1; j >= 0; j--) {
+            int step = rowStep(mask, rows[j]);
+            rows[j] = step & 0x7f;
+            mask = step >>> VIEW_SIZE;
         }
+    }
+
+    /**
+     * One row of {@link #visibleRows}: given the row's see-through bits {@code t} and the cells
+     * {@code mask} the row below lit, {@code visible | above << 7}: the row's visible cells and
+     * the cells it lights in the row above.
+     */
+    static int rowStep(int mask, int t) {
+        final int n = VIEW_SIZE;
+        // left to right: cells 0..n-2 pass visibility on to the right
+        int pro = t & ((1 << (n - 1)) - 1);
+        int gen = mask & pro;
+        gen |= pro & (gen << 1);
+        int pro2 = pro & (pro << 1);
+        gen |= pro2 & (gen << 2);
+        gen |= (pro2 & (pro2 << 2)) & (gen << 4);
+        mask |= gen << 1;
+        int above = gen | (gen << 1);
+        // right to left: cells 1..n-1 pass visibility on to the left
+        pro = t & ~1 & ((1 << n) - 1);
+        gen = mask & pro;
+        gen |= pro & (gen >>> 1);
+        pro2 = pro & (pro >>> 1);
+        gen |= pro2 & (gen >>> 2);
+        gen |= (pro2 & (pro2 >>> 2)) & (gen >>> 4);
+        mask |= gen >>> 1;
+        above |= gen | (gen >>> 1);
+        return (mask & 0x7f) | (above & 0x7f) << n;
     }
 
     /**
