@@ -45,9 +45,6 @@ final class EgoView {
      * {@code visible | above << 7}.
      */
     private static final char[] ROW_STEP = new char[1 << 2 * N];
-    /** For each direction and view cell {@code k = vy * 7 + vx}: the world offset from the agent. */
-    private static final int[][] VIEW_DX = new int[4][N * N];
-    private static final int[][] VIEW_DY = new int[4][N * N];
     /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
     private static final int[] SEE_THROUGH = new int[1 << 10];
 
@@ -58,16 +55,6 @@ final class EgoView {
         for (int mask = 0; mask < 1 << N; mask++) {
             for (int t = 0; t < 1 << N; t++) {
                 ROW_STEP[mask << N | t] = (char) MiniGridEnv.rowStep(mask, t);
-            }
-        }
-        for (int dir = 0; dir < 4; dir++) {
-            int rx = -MiniGridEnv.DY[dir];
-            int ry = MiniGridEnv.DX[dir];
-            for (int vy = 0; vy < N; vy++) {
-                for (int vx = 0; vx < N; vx++) {
-                    VIEW_DX[dir][vy * N + vx] = MiniGridEnv.DX[dir] * (N - 1 - vy) + rx * (vx - N / 2);
-                    VIEW_DY[dir][vy * N + vx] = MiniGridEnv.DY[dir] * (N - 1 - vy) + ry * (vx - N / 2);
-                }
             }
         }
         for (int k = 0; k < N * N; k++) {
@@ -135,37 +122,43 @@ final class EgoView {
         };
     }
 
-    /** Rebuilds every cache from {@code g}'s cells. */
+    /** Rebuilds every cache from {@code g}'s cells (the borders never change). */
     private void rebuild(Grid g) {
         int[] cells = g.cells;
         for (int d = 0; d < 4; d++) {
             float[] layout = layouts[d];
             int[] window = windows[d];
             int rowLength = qn[d];
-            int pn = window.length / rowLength;
             for (int y = 0; y < height; y++) {
                 for (int x = 0; x < width; x++) {
-                    int code = cells[y * width + x] & 0x3ff;
-                    int i = p(d, x, y) * rowLength + q(d, x, y);
-                    System.arraycopy(ENCODING, 3 * code, layout, 3 * i, 3);
+                    int e = 3 * (cells[y * width + x] & 0x3ff);
+                    int i = 3 * (p(d, x, y) * rowLength + q(d, x, y));
+                    layout[i] = ENCODING[e];
+                    layout[i + 1] = ENCODING[e + 1];
+                    layout[i + 2] = ENCODING[e + 2];
                 }
             }
-            // the windows, far p first: window(p) = seeThrough(p) | window(p + 1) << 1, 7 bits
-            java.util.Arrays.fill(window, 0); // the border: walls
-            for (int y = 0; y < height; y++) {
-                for (int x = 0; x < width; x++) {
-                    window[p(d, x, y) * rowLength + q(d, x, y)] = SEE_THROUGH[cells[y * width + x] & 0x3ff];
-                }
-            }
-            for (int p = pn - 2; p >= 0; p--) {
-                for (int q = 0, k = p * rowLength; q < rowLength; q++, k++) {
-                    window[k] = (window[k] | window[k + rowLength] << 1) & 0x7f;
+            // the windows of the inner q lines, far p first: window(p) = seeThrough(p) | window(p + 1) << 1
+            int innerP = d % 2 == 0 ? height : width;
+            int innerQ = d % 2 == 0 ? width : height;
+            for (int q = PAD; q < PAD + innerQ; q++) {
+                int bits = 0;
+                for (int p = PAD + innerP - 1; p >= 0; p--) {
+                    int i = p * rowLength + q;
+                    int seeThrough = p >= PAD && seesThrough(layout[3 * i], layout[3 * i + 2]) ? 1 : 0;
+                    bits = (bits << 1 | seeThrough) & 0x7f;
+                    window[i] = bits;
                 }
             }
         }
         java.util.Arrays.fill(slotPoses, 0);
         grid = g;
         version = g.version;
+    }
+
+    /** {@code see_behind()} of an encoded cell: not a wall, not a door unless open. */
+    private static boolean seesThrough(float type, float state) {
+        return type != ObjectType.WALL.index() && !(type == ObjectType.DOOR.index() && state != WorldObject.OPEN);
     }
 
     /** {@code g.set(x, y, code)}, and the caches follow if they showed {@code g} until now. */
@@ -175,27 +168,38 @@ final class EgoView {
         if (!inLine) {
             return;
         }
-        int c = code & 0x3ff;
-        int bit = SEE_THROUGH[c];
+        int e = 3 * (code & 0x3ff);
+        int bit = SEE_THROUGH[code & 0x3ff];
         for (int d = 0; d < 4; d++) {
             int rowLength = qn[d];
             int p = p(d, x, y);
-            int q = q(d, x, y);
-            System.arraycopy(ENCODING, 3 * c, layouts[d], 3 * (p * rowLength + q), 3);
+            int i = p * rowLength + q(d, x, y);
+            float[] layout = layouts[d];
+            layout[3 * i] = ENCODING[e];
+            layout[3 * i + 1] = ENCODING[e + 1];
+            layout[3 * i + 2] = ENCODING[e + 2];
             int[] window = windows[d];
-            for (int i = 0; i < N && i <= p; i++) { // the windows that start at p - i contain the cell
-                int k = (p - i) * rowLength + q;
-                window[k] = (window[k] & ~(1 << i)) | bit << i;
+            for (int j = 0; j < N && j <= p; j++) { // the windows that start at p - j contain the cell
+                int k = i - j * rowLength;
+                window[k] = (window[k] & ~(1 << j)) | bit << j;
             }
-            for (int k = 0; k < N * N; k++) { // the poses that see the cell
-                int agentX = x - VIEW_DX[d][k];
-                int agentY = y - VIEW_DY[d][k];
-                if (agentX >= 0 && agentX < width && agentY >= 0 && agentY < height) {
-                    int pose = (agentY * width + agentX) << 2 | d;
-                    int slot = pose & (slotPoses.length - 1);
-                    if (slotPoses[slot] == pose + 1) {
-                        slotPoses[slot] = 0;
-                    }
+            // the poses whose 7x7 square holds the cell: the agent within [x0, x0 + 6] x [y0, y0 + 6]
+            int x0 = switch (d) {
+                case 0 -> x - (N - 1);
+                case 2 -> x;
+                default -> x - N / 2;
+            };
+            int y0 = switch (d) {
+                case 1 -> y - (N - 1);
+                case 3 -> y;
+                default -> y - N / 2;
+            };
+            int slotMask = slotPoses.length - 1;
+            for (int ay = Math.max(y0, 0), yEnd = Math.min(y0 + N, height); ay < yEnd; ay++) {
+                for (int ax = Math.max(x0, 0), xEnd = Math.min(x0 + N, width); ax < xEnd; ax++) {
+                    int pose = (ay * width + ax) << 2 | d;
+                    int slot = pose & slotMask;
+                    slotPoses[slot] = slotPoses[slot] == pose + 1 ? 0 : slotPoses[slot];
                 }
             }
         }
