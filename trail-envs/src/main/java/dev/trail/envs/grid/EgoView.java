@@ -76,6 +76,14 @@ final class EgoView {
     private final int[] qn = new int[4];
     private final float[][] layouts = new float[4][];
     private final int[][] windows = new int[4][];
+    /**
+     * Per direction, the strips: for each {@code q0} (the far row of a view), the view columns of
+     * every {@code p} one after the other, {@code strips[d][(q0 * pn + p) * 21 + vy * 3 + channel]}
+     * = layout cell {@code (p, q0 + vy)}; a view is then the 147 consecutive floats from
+     * {@code p0}. Made on first use after each rebuild ({@link #stripReady}).
+     */
+    private final float[][] strips = new float[4][];
+    private final boolean[][] stripReady = new boolean[4][];
     /** Per cache slot: the pose ({@code (y * width + x) * 4 + dir}) plus 1 whose image it holds, 0 for none. */
     private final int[] slotPoses;
     /** The cached images, {@link #IMAGE} floats per slot; made on first use. */
@@ -99,6 +107,9 @@ final class EgoView {
                 System.arraycopy(ENCODING, 3 * WorldObject.WALL_CODE, layouts[d], 3 * i, 3);
             }
             windows[d] = new int[pn * qn[d]];
+            int innerQ = d % 2 == 0 ? width : height;
+            strips[d] = new float[innerQ * pn * COLUMN];
+            stripReady[d] = new boolean[innerQ];
         }
     }
 
@@ -151,6 +162,9 @@ final class EgoView {
                 }
             }
         }
+        for (boolean[] ready : stripReady) {
+            java.util.Arrays.fill(ready, false);
+        }
         java.util.Arrays.fill(slotPoses, 0);
         grid = g;
         version = g.version;
@@ -178,6 +192,18 @@ final class EgoView {
             layout[3 * i] = ENCODING[e];
             layout[3 * i + 1] = ENCODING[e + 1];
             layout[3 * i + 2] = ENCODING[e + 2];
+            int q = i - p * rowLength;
+            boolean[] ready = stripReady[d];
+            float[] strip = strips[d];
+            int pn = windows[d].length / rowLength;
+            for (int q0 = Math.max(q - (N - 1), 0), end = Math.min(q, ready.length - 1); q0 <= end; q0++) {
+                if (ready[q0]) {
+                    int o = (q0 * pn + p) * COLUMN + (q - q0) * 3;
+                    strip[o] = ENCODING[e];
+                    strip[o + 1] = ENCODING[e + 1];
+                    strip[o + 2] = ENCODING[e + 2];
+                }
+            }
             int[] window = windows[d];
             for (int j = 0; j < N && j <= p; j++) { // the windows that start at p - j contain the cell
                 int k = i - j * rowLength;
@@ -278,11 +304,16 @@ final class EgoView {
             }
         }
         int rowLength = qn[dir];
-        float[] layout = layouts[dir];
-        int from = (p0 * rowLength + q0) * 3;
-        for (int vx = 0; vx < N; vx++) {
-            System.arraycopy(layout, from + vx * rowLength * 3, out, offset + vx * COLUMN, COLUMN);
+        int pn = windows[dir].length / rowLength;
+        if (!stripReady[dir][q0]) {
+            float[] layout = layouts[dir];
+            float[] strip = strips[dir];
+            for (int p = PAD - N / 2; p < pn - (PAD - N / 2); p++) { // the p of views from inside the grid
+                System.arraycopy(layout, (p * rowLength + q0) * 3, strip, (q0 * pn + p) * COLUMN, COLUMN);
+            }
+            stripReady[dir][q0] = true;
         }
+        System.arraycopy(strips[dir], (q0 * pn + p0) * COLUMN, out, offset, IMAGE);
         if (seeThroughWalls) {
             return;
         }
