@@ -34,8 +34,9 @@ final class EgoView {
     /** Floats of the image. */
     private static final int IMAGE = MiniGridEnv.IMAGE_SIZE;
     /**
-     * Whether {@link #observe} keeps the finished images of recent poses (the system property
-     * {@code trail.minigrid.cache=false} turns it off, for measurements).
+     * Whether {@link #observe} keeps the finished images of recent poses when the environment
+     * does not see through walls (the system property {@code trail.minigrid.cache=false} turns it
+     * off, for measurements).
      */
     static final boolean CACHE = !"false".equals(System.getProperty("trail.minigrid.cache"));
     /** The most poses whose images are kept (direct-mapped by pose): 256 × 147 floats, 150 KB. */
@@ -242,7 +243,7 @@ final class EgoView {
         if (g != grid || g.version != version) {
             rebuild(g);
         }
-        if (CACHE) {
+        if (CACHE && !seeThroughWalls) { // seeing through walls, a view is one copy anyway
             int pose = (ay * width + ax) << 2 | dir;
             int slot = pose & (slotPoses.length - 1);
             if (slotPoses[slot] == pose + 1) {

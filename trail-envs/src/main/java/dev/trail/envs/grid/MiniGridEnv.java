@@ -39,6 +39,14 @@ import java.util.List;
  * environment sees through walls, MiniGrid's {@code Grid.process_vis} runs over the view from the
  * agent's cell, walls and closed doors blocking it.
  *
+ * <p>Speed: the view is not gathered cell by cell. Beside the grid the environment keeps, for each
+ * direction, the world pre-encoded as floats in the view's rotation, see-through bit windows for
+ * {@code process_vis} (tabulated per row), and (made on first use) strips from which a view is one
+ * 147-float copy; on top of that, unless it sees through walls, a cache of the finished images of
+ * up to 256 recent poses, dropped for every pose that sees a cell a step changes and at every reset. All of it gives exactly the
+ * image MiniGrid gives. About 0.25 MB per environment for an 8×8 grid, 0.6 MB for 25×25; the system
+ * property {@code trail.minigrid.cache=false} turns the image cache off (for measurements).
+ *
  * <h2>Rewards</h2>
  * 0, except on success: {@code 1 - 0.9 * (step_count / max_steps)} in double precision (divided
  * first, as MiniGrid), {@code step_count} counting the successful step. Entering lava ends the
