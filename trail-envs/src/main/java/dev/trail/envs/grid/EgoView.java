@@ -49,8 +49,8 @@ final class EgoView {
     /** 1 where the low 10 bits of a cell code let the view through ({@code see_behind}, or no object). */
     private static final int[] SEE_THROUGH = new int[1 << 10];
 
-    /** The float offset in the image of view cell {@code k = vy * 7 + vx}: {@code (vx * 7 + vy) * 3}. */
-    private static final int[] IMAGE_OFFSET = new int[N * N];
+    /** The bits {@code vx} of a row spread to bits {@code vx * 7} (the image's cell order, for row 0). */
+    private static final long[] SPREAD = new long[1 << N];
 
     static {
         for (int mask = 0; mask < 1 << N; mask++) {
@@ -58,8 +58,10 @@ final class EgoView {
                 ROW_STEP[mask << N | t] = (char) MiniGridEnv.rowStep(mask, t);
             }
         }
-        for (int k = 0; k < N * N; k++) {
-            IMAGE_OFFSET[k] = (k % N * N + k / N) * 3;
+        for (int bits = 0; bits < 1 << N; bits++) {
+            for (int vx = 0; vx < N; vx++) {
+                SPREAD[bits] |= (long) (bits >>> vx & 1) << (vx * N);
+            }
         }
         for (int code = 0; code < 1 << 10; code++) {
             ENCODING[3 * code] = WorldObject.encodeType(code);
@@ -320,20 +322,20 @@ final class EgoView {
         }
         int[] window = windows[dir];
         int w0 = p0 * rowLength + q0;
-        long hidden = 0;
+        long hidden = 0; // bit vx * 7 + vy: the image's cell order, so runs of bits are runs of floats
         int mask = 1 << N / 2; // the agent's cell, in the nearest row
         for (int vy = N - 1; vy >= 0; vy--) {
             int step = ROW_STEP[mask << N | window[w0 + vy]];
-            hidden |= (long) (~step & 0x7f) << (vy * N);
+            hidden |= SPREAD[~step & 0x7f] << vy;
             mask = step >>> N;
         }
-        while (hidden != 0) {
-            int k = Long.numberOfTrailingZeros(hidden); // k = vy * 7 + vx
-            int o = offset + IMAGE_OFFSET[k];
-            out[o] = 0;
-            out[o + 1] = 0;
-            out[o + 2] = 0;
-            hidden &= hidden - 1;
+        while (hidden != 0) { // zero each run of hidden cells
+            int start = Long.numberOfTrailingZeros(hidden);
+            int length = Long.numberOfTrailingZeros(~(hidden >>> start));
+            for (int o = offset + 3 * start, end = o + 3 * length; o < end; o++) {
+                out[o] = 0;
+            }
+            hidden &= -1L << (start + length);
         }
     }
 }
