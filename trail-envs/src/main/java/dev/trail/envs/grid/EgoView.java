@@ -2,8 +2,8 @@ package dev.trail.envs.grid;
 
 /**
  * The egocentric observation of a {@link MiniGridEnv} from caches kept beside its {@link Grid}, so
- * that a step's observation is seven contiguous copies plus the visibility mask, with no
- * per-cell decoding and no bounds tests.
+ * that a step's observation is one 147-float copy plus the visibility mask, with no per-cell
+ * decoding and no bounds tests, or a single copy of a cached finished image.
  *
  * <p>For each agent direction {@code d} the world is stored once more, rotated so that a column
  * {@code vx} of the view ({@code vy} from far to near, 7 cells of 3 floats) is 21 consecutive
@@ -12,12 +12,19 @@ package dev.trail.envs.grid;
  * {@code vy}. The layouts have a border of {@link #PAD} grey walls, what {@code Grid.slice} puts
  * outside the grid, so every view of an agent inside the grid lies within them. Beside each layout,
  * {@code windows[d][p * qn + q]} holds, in bit {@code i}, whether cell {@code (p + i, q)} lets the
- * view through ({@code see_behind}, or empty): the seven bits of one view row for
- * {@link MiniGridEnv#visibleRows}.
+ * view through ({@code see_behind}, or empty): the seven bits of one view row for the tabulated
+ * {@link MiniGridEnv#rowStep}. From the layouts, strips (one per direction and far row
+ * {@code q0}, made on first use) hold the columns of every {@code p} one after the other, so the
+ * seven columns of a view are consecutive.
  *
- * <p>The caches follow the grid: {@link #set} updates the cells a step changes, and
- * {@link #observe} rebuilds everything when the grid was replaced or changed behind its back
- * ({@link Grid#version}), e.g. by a new episode's generator.
+ * <p>On top, unless the environment sees through walls, a direct-mapped cache of the finished
+ * images of up to {@link #MAX_SLOTS} poses ({@code (y * width + x) * 4 + dir}); the agent's own cell
+ * (what it carries) is written after each copy.
+ *
+ * <p>The caches follow the grid: {@link #set} updates the cells a step changes (and drops the cached
+ * images of every pose whose 7×7 square holds the cell), and {@link #observe} rebuilds everything
+ * when the grid was replaced or changed behind its back ({@link Grid#version}), e.g. by a new
+ * episode's generator or a restored snapshot.
  */
 final class EgoView {
 

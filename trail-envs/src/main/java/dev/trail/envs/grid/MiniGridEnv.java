@@ -314,7 +314,7 @@ public abstract class MiniGridEnv extends ArrayEnv<Integer> implements dev.trail
 
     /**
      * {@code Grid.process_vis(agent_pos=(3, 6))} on the 7×7 view, ported line by line (the
-     * reference for {@link #visibleRows}, which {@link #observe} uses): visibility spreads from the
+     * reference for {@link #visibleRows}, whose row step {@link EgoView} tabulates): visibility spreads from the
      * agent's cell row by row, from near to far, sideways and diagonally forward, through every
      * cell that does not block the view.
      */
