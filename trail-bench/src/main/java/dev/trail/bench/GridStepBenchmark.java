@@ -67,7 +67,8 @@ public class GridStepBenchmark {
     /**
      * Steps per second of thread CPU time, median of rounds, robust to other processes on the
      * machine (JMH reports wall time): {@code java -cp 'trail-bench/target/classes:trail-bench/target/lib/*'
-     * dev.trail.bench.GridStepBenchmark [envId] [rounds] [stepsPerRound]}.
+     * dev.trail.bench.GridStepBenchmark [envId] [rounds] [stepsPerRound]}; {@code bin/grid-speed} runs it
+     * with and without the cache of finished images ({@code -Dtrail.minigrid.cache=false}).
      */
     public static void main(String[] args) {
         GridStepBenchmark b = new GridStepBenchmark();
@@ -96,7 +97,9 @@ public class GridStepBenchmark {
         java.util.Arrays.sort(cpu);
         java.util.Arrays.sort(wall);
         System.out.printf("%s, %d rounds of %d steps: %.2f M steps per CPU-second (median; min %.2f, max %.2f), "
-                + "wall %.2f M steps/s (median)  [%s]%n", b.envId, rounds, calls * STEPS, cpu[rounds / 2] / 1e6,
-                cpu[0] / 1e6, cpu[rounds - 1] / 1e6, wall[rounds / 2] / 1e6, Double.isNaN(sink) ? "NaN" : "ok");
+                + "wall %.2f M steps/s (median)  [cache %s, %s]%n", b.envId, rounds, calls * STEPS,
+                cpu[rounds / 2] / 1e6, cpu[0] / 1e6, cpu[rounds - 1] / 1e6, wall[rounds / 2] / 1e6,
+                "false".equals(System.getProperty("trail.minigrid.cache")) ? "off" : "on",
+                Double.isNaN(sink) ? "NaN" : "ok");
     }
 }

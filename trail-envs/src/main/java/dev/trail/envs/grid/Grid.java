@@ -13,6 +13,8 @@ public final class Grid {
     private final int width;
     private final int height;
     final int[] cells;
+    /** Incremented by every {@link #set(int, int, int)}: lets a cache tell whether the cells changed. */
+    int version;
 
     /** An empty grid; MiniGrid requires both sides to be at least 3. */
     public Grid(int width, int height) {
@@ -61,6 +63,7 @@ public final class Grid {
     void set(int x, int y, int code) {
         check(x, y);
         cells[y * width + x] = code;
+        version++;
     }
 
     boolean inside(int x, int y) {
