@@ -39,8 +39,8 @@ import java.util.function.ToDoubleFunction;
  * problem), and forks get streams from their parents ({@link TreeStrategy#childStream}); with
  * one-threaded model evaluation the same weights and streams give the same trees.
  *
- * <p>State (checkpointed by the trainer): the problem stream, the sampling stream and the batch
- * counter.
+ * <p>State (checkpointed by the trainer, {@link #streams}): the problem stream, the sampling stream
+ * and the batch counter.
  */
 public final class TreeCollector implements Collector<ForkableDecoder.Factory, GroupRollout> {
 
@@ -70,9 +70,7 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
     private TreeStrategy strategy;
     private final Settings settings;
     private final ToDoubleFunction<Transcript> reward;
-    private Rng problems;
-    private Rng sampling;
-    private int collections;
+    private final TaskStreams streams;
 
     /**
      * @param reward the reward of a response
@@ -95,8 +93,7 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
         this.strategy = strategies.apply(0);
         this.settings = settings;
         this.reward = reward;
-        this.problems = problems;
-        this.sampling = sampling;
+        this.streams = new TaskStreams(problems, sampling);
     }
 
     /** The strategy of the last (or next, before any) batch. */
@@ -106,13 +103,13 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
 
     @Override
     public GroupRollout collect(ForkableDecoder.Factory decoders) {
-        strategy = strategies.apply(collections);
-        collections++;
+        strategy = strategies.apply(streams.collections());
+        int collection = streams.nextCollection();
         List<Problem> batch = new ArrayList<>(settings.tasksPerBatch());
         for (int i = 0; i < settings.tasksPerBatch(); i++) {
-            batch.add(task.sample(problems, Split.TRAIN));
+            batch.add(task.sample(streams.problemRng(), Split.TRAIN));
         }
-        return grow(decoders, batch, collections + ".1.");
+        return grow(decoders, batch, collection + ".1.");
     }
 
     /**
@@ -188,9 +185,9 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
             int allReserves = 0;
             for (int p = 0; p < batch.size(); p++) {
                 List<TreeStrategy.Start> starts = strategy.start(p);
-                Rng[] streams = sampling.split(starts.size());
+                Rng[] branchStreams = streams.samplingRng().split(starts.size());
                 for (int k = 0; k < starts.size(); k++) {
-                    TreeBranch b = newBranch(p, prompts[p].copy(), streams[k], starts.get(k).depth());
+                    TreeBranch b = newBranch(p, prompts[p].copy(), branchStreams[k], starts.get(k).depth());
                     trees.get(p).add(b);
                     placeOnPrompt(b, promptTaken, fresh);
                 }
@@ -198,10 +195,10 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
                 allReserves += reserves[p];
             }
             // stand-by branches, with streams split off after every initial branch's
-            Rng[] streams = sampling.split(allReserves);
+            Rng[] reserveStreams = streams.samplingRng().split(allReserves);
             for (int p = 0, k = 0; p < batch.size(); p++) {
                 for (int j = 0; j < reserves[p]; j++) {
-                    TreeBranch b = newBranch(p, prompts[p].copy(), streams[k++], 0);
+                    TreeBranch b = newBranch(p, prompts[p].copy(), reserveStreams[k++], 0);
                     b.reserve = true;
                     standBy.get(p).add(b);
                     placeOnPrompt(b, promptTaken, fresh);
@@ -456,27 +453,8 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
         }
     }
 
-    // ---- state, for checkpoints ----------------------------------------------------------------
-
-    /** The stream problems are drawn from. */
-    public Rng problemRng() {
-        return problems;
-    }
-
-    /** The stream branches' streams are split from. */
-    public Rng samplingRng() {
-        return sampling;
-    }
-
-    /** Batches collected so far. */
-    public int collections() {
-        return collections;
-    }
-
-    /** Restores the streams and the batch counter from a checkpoint. */
-    public void restore(Rng problemRng, Rng samplingRng, int collectionsDone) {
-        this.problems = problemRng;
-        this.sampling = samplingRng;
-        this.collections = collectionsDone;
+    /** The streams and the batch counter, for checkpoints. */
+    public TaskStreams streams() {
+        return streams;
     }
 }
