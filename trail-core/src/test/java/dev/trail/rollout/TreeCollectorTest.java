@@ -352,6 +352,10 @@ class TreeCollectorTest {
                 0.05, 512, 8));
         GroupRollout kept = collector(new Task(false), keep, 8).grow(factory(model), problems(1), "g");
         assertEquals(2, kept.kept().get(0).responses().size(), "digits are math symbols: exempt");
+        assertArrayEquals(new int[] {-1, 0}, kept.kept().get(0).parents(), "root and child, no fill");
+        // the stand-by sample decoded beside them until the child passed its last comparison age (3): then
+        // it could no longer be pruned, the root was full, and the stand-by was dropped after 3 tokens
+        assertEquals(6 + 6 + 3, kept.budget().tokensSampled());
         LatrStrategy prune = new LatrStrategy(new LatrStrategy.Settings(2, 1.0, 0.25, 0.15, 0.4, new int[] {3}, false,
                 0.05, 512, 8));
         GroupRollout pruned = collector(new Task(false), prune, 8).grow(factory(model), problems(1), "g");
@@ -359,6 +363,9 @@ class TreeCollectorTest {
         assertEquals(2, g.responses().size(), "the pruned child's slot is filled by an ordinary sample");
         assertEquals("59999", g.responses().get(0).transcript().responseText());
         assertEquals(-1, g.parents()[1]);
+        // the stand-by sample was kept while the child could still be pruned, so it fills the slot in
+        // the same wave of steps (6 tokens, the last not fed)
+        assertEquals(5, last[0].steps);
         // the pruned child's 3 tokens are still sampled tokens
         assertEquals(6 + 3 + 6, pruned.budget().tokensSampled());
     }
