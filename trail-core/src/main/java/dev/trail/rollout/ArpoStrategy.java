@@ -17,9 +17,12 @@ import java.util.List;
  * </pre>
  * so a slot clones with probability {@code clip(τ + β·ΔH, 0, 1)} ({@link #branchProbability}).
  * A clone copies the current prefix, tool replies included, and samples on with its own stream.
- * When a problem has no live branch and fewer than M responses, the missing ones start from the
- * prompt (the code starts one per generation round; Trail's rounds are single tokens, so it
- * starts them together). Tokens are sampled (temperature, top-p) throughout.
+ * The responses a problem's clones do not make are fresh rollouts from the prompt: the code starts
+ * them once the problem has no live trajectory (one per generation round); Trail starts all
+ * {@code M − N} with the first N as stand-by branches ({@link TreeStrategy#reserves}), so they
+ * decode in the same batched steps, and drops the latest one whenever a clone takes its place.
+ * Each is an ordinary sample with its own stream either way, and which ones are dropped does not
+ * depend on what they sampled. Tokens are sampled (temperature, top-p) throughout.
  */
 public final class ArpoStrategy implements TreeStrategy {
 
@@ -131,24 +134,16 @@ public final class ArpoStrategy implements TreeStrategy {
         return out;
     }
 
+    /** The {@code M − N} responses that clones may not make start beside the first N (stand-by). */
     @Override
-    public boolean refills() {
-        return s.initialRollouts() < s.groupSize();
+    public int reserves(int p) {
+        return s.groupSize() - s.initialRollouts();
     }
 
+    /** {@code M} minus the responses made so far (the initial ones and the clones): each clone takes a stand-by's place. */
     @Override
-    public List<Start> refill(int p, Batch batch) {
-        List<TreeBranch> branches = batch.branches(p);
-        for (TreeBranch b : branches) {
-            if (b.live()) {
-                return List.of();
-            }
-        }
-        List<Start> out = new ArrayList<>();
-        for (int k = branches.size(); k < s.groupSize(); k++) {
-            out.add(new Start(0));
-        }
-        return out;
+    public int reservesNeeded(int p, Batch batch) {
+        return Math.max(0, s.groupSize() - batch.branches(p).size());
     }
 
     @Override

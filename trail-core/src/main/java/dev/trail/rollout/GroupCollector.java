@@ -21,8 +21,8 @@ import java.util.function.ToDoubleFunction;
  * dropped; more rounds of B problems are sampled, up to {@code maxRounds}, until B groups are kept
  * (extra groups of the last round are dropped, so a batch never exceeds B).
  *
- * <p>State (checkpointed by the trainer): the problem stream, the sampling stream and the batch
- * counter that names the groups.
+ * <p>State (checkpointed by the trainer, {@link #streams}): the problem stream, the sampling stream
+ * and the batch counter that names the groups.
  */
 public final class GroupCollector implements Collector<ResponseSampler, GroupRollout> {
 
@@ -49,9 +49,7 @@ public final class GroupCollector implements Collector<ResponseSampler, GroupRol
     private final TokenTask task;
     private final Settings settings;
     private final ToDoubleFunction<Transcript> reward;
-    private Rng problems;
-    private Rng sampling;
-    private int collections;
+    private final TaskStreams streams;
 
     /**
      * @param reward the reward of a response (the verifier's, plus any shaping such as DAPO's overlong penalty)
@@ -63,13 +61,12 @@ public final class GroupCollector implements Collector<ResponseSampler, GroupRol
         this.task = task;
         this.settings = settings;
         this.reward = reward;
-        this.problems = problems;
-        this.sampling = sampling;
+        this.streams = new TaskStreams(problems, sampling);
     }
 
     @Override
     public GroupRollout collect(ResponseSampler sampler) {
-        collections++;
+        int collection = streams.nextCollection();
         long start = System.nanoTime();
         int b = settings.tasksPerBatch();
         int g = settings.groupSize();
@@ -83,18 +80,18 @@ public final class GroupCollector implements Collector<ResponseSampler, GroupRol
             List<Problem> tasks = new ArrayList<>(b);
             List<Problem> rows = new ArrayList<>(b * g);
             for (int i = 0; i < b; i++) {
-                Problem p = task.sample(problems, Split.TRAIN);
+                Problem p = task.sample(streams.problemRng(), Split.TRAIN);
                 tasks.add(p);
                 for (int j = 0; j < g; j++) {
                     rows.add(p);
                 }
             }
-            List<ResponseSampler.Response> sampled = sampler.sample(task, rows, sampling.split(rows.size()), false);
+            List<ResponseSampler.Response> sampled = sampler.sample(task, rows, streams.samplingRng().split(rows.size()), false);
             tokens += sampler.lastTokens();
             double[] greedy = new double[b];
             Arrays.fill(greedy, Double.NaN);
             if (settings.greedyBaseline()) {
-                List<ResponseSampler.Response> baseline = sampler.sample(task, tasks, sampling.split(b), true);
+                List<ResponseSampler.Response> baseline = sampler.sample(task, tasks, streams.samplingRng().split(b), true);
                 for (int i = 0; i < b; i++) {
                     greedy[i] = reward.applyAsDouble(baseline.get(i).transcript());
                 }
@@ -115,7 +112,7 @@ public final class GroupCollector implements Collector<ResponseSampler, GroupRol
                 }
                 seen++;
                 if ((!settings.dynamicSampling() || Dapo.keepGroup(rewards)) && kept.size() < b) {
-                    kept.add(new GroupRollout.Group(collections + "." + rounds + "." + i, tasks.get(i), members,
+                    kept.add(new GroupRollout.Group(collection + "." + rounds + "." + i, tasks.get(i), members,
                             rewards, greedy[i]));
                 }
             }
@@ -125,27 +122,8 @@ public final class GroupCollector implements Collector<ResponseSampler, GroupRol
                 responseTokens, toolUse, truncated, seen, rounds, seconds));
     }
 
-    // ---- state, for checkpoints ----------------------------------------------------------------
-
-    /** The stream problems are drawn from. */
-    public Rng problemRng() {
-        return problems;
-    }
-
-    /** The stream responses are sampled from. */
-    public Rng samplingRng() {
-        return sampling;
-    }
-
-    /** Batches collected so far. */
-    public int collections() {
-        return collections;
-    }
-
-    /** Restores the streams and the batch counter from a checkpoint. */
-    public void restore(Rng problemRng, Rng samplingRng, int collectionsDone) {
-        this.problems = problemRng;
-        this.sampling = samplingRng;
-        this.collections = collectionsDone;
+    /** The streams and the batch counter, for checkpoints. */
+    public TaskStreams streams() {
+        return streams;
     }
 }

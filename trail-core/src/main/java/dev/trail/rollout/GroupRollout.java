@@ -30,7 +30,8 @@ public record GroupRollout(List<Group> kept, Stats stats, Budget budget) impleme
     /**
      * What a batch cost, for comparing rollout strategies at equal budget.
      *
-     * @param tokensSampled policy tokens drawn from the model (pruned tree branches included)
+     * @param tokensSampled policy tokens drawn from the model (pruned tree branches and dropped stand-by
+     *        branches included)
      * @param tokensComputed tokens fed through the model: BOS, prompt and response tokens except each
      *        response's last, a prefix shared by several responses counted once (tree rollouts)
      * @param positionsEvaluated (row, position) pairs the model evaluated, padding included, or -1 when

@@ -30,10 +30,15 @@ import java.util.TreeMap;
  *       and every live tree branch is older than {@code max(r)}; or at {@code forceReturnStep}.
  *       Unfinished branches then continue by ordinary sampling.</li>
  * </ul>
- * An under-full root (fewer than {@code n_kt} tree branches at exit, or once none of its tree
- * branches is live) gets ordinary samples from the prompt for the missing slots; the code duplicates the root's first sequence instead
- * ({@code fill_return_sequences}), which puts identical rewards into the group. Only the
- * edit-distance criterion is implemented (suffix-match and ROUGE-L, the math preset's, are not).
+ * An under-full root (fewer than {@code n_kt} tree branches when its tree can no longer grow or
+ * be pruned) gets ordinary samples from the prompt for the missing slots; the code duplicates the
+ * root's first sequence instead ({@code fill_return_sequences}), which puts identical rewards into
+ * the group. The fills do not wait for the tree: {@code n_kt − 1} ordinary samples per root decode
+ * beside it from the first step as stand-by branches ({@link TreeStrategy#reserves}), and the
+ * latest are dropped as soon as the tree's branches that can no longer be pruned make them
+ * unnecessary ({@link #reservesNeeded}); a fill is an ordinary sample with its own stream either
+ * way. Only the edit-distance criterion is implemented (suffix-match and ROUGE-L, the math
+ * preset's, are not).
  *
  * <p>{@link TreeBranch#depth} is 1 for tree branches and 0 for ordinary samples.
  */
@@ -80,7 +85,6 @@ public final class LatrStrategy implements TreeStrategy {
     private final int treeSlots;
     private final int maxFilterStep;
     private boolean treePhase;
-    private boolean[] filled;
 
     public LatrStrategy(Settings settings) {
         this.s = settings;
@@ -154,7 +158,6 @@ public final class LatrStrategy implements TreeStrategy {
     public List<Start> start(int p) {
         if (p == 0) {
             treePhase = treeSlots > 0;
-            filled = null;
         }
         List<Start> out = new ArrayList<>();
         if (treeSlots > 0) {
@@ -178,15 +181,6 @@ public final class LatrStrategy implements TreeStrategy {
             return List.of(Draw.token(top[0]), Draw.token(top[1]));
         }
         return List.of(Draw.token(top[0]));
-    }
-
-    private static boolean liveTreeBranch(List<TreeBranch> branches) {
-        for (TreeBranch b : branches) {
-            if (b.depth == 1 && b.live()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static int treeBranches(List<TreeBranch> branches) {
@@ -274,31 +268,47 @@ public final class LatrStrategy implements TreeStrategy {
         return MATH_SYMBOLS.indexOf(Vocabulary.character(token)) >= 0;
     }
 
+    /** A root's slots beyond itself may all have to be filled: {@code n_kt − 1} stand-by samples. */
     @Override
-    public boolean refills() {
-        return treeSlots > 0;
+    public int reserves(int p) {
+        return Math.max(0, treeSlots - 1);
     }
 
+    /**
+     * The fills root {@code p} can still need: {@code n_kt} minus its unpruned tree branches that
+     * can no longer be pruned (forks only lower the need). Exact once the tree phase has ended or
+     * none of the root's tree branches is live.
+     */
     @Override
-    public List<Start> refill(int p, Batch batch) {
+    public int reservesNeeded(int p, Batch batch) {
         if (treeSlots == 0) {
-            return List.of();
+            return 0;
         }
-        if (filled == null) {
-            filled = new boolean[batch.problems()];
+        int safe = 0;
+        for (TreeBranch b : batch.branches(p)) {
+            if (b.depth == 1 && !b.pruned() && !mayBePruned(b)) {
+                safe++;
+            }
         }
-        // a root is filled when the tree phase ends, or earlier once none of its tree branches is live
-        // (it cannot grow any more), so that its ordinary samples do not wait for the other roots
-        if (filled[p] || (treePhase && liveTreeBranch(batch.branches(p)))) {
-            return List.of();
+        return Math.max(0, treeSlots - safe);
+    }
+
+    /**
+     * Whether a tree branch may still be pruned at a later step: in the tree phase, live, not a
+     * root, and an age in r still ahead of it that its response budget lets it reach (pruning
+     * at the current age has run already).
+     */
+    private boolean mayBePruned(TreeBranch c) {
+        if (!treePhase || !c.live() || c.parent() == null) {
+            return false;
         }
-        filled[p] = true;
-        int missing = treeSlots - treeBranches(batch.branches(p));
-        List<Start> out = new ArrayList<>();
-        for (int k = 0; k < missing; k++) {
-            out.add(new Start(0));
+        int age = c.responseLength() - c.birth();
+        for (int r : s.filterSteps()) {
+            if (r > age && c.birth() + r <= c.budget()) {
+                return true;
+            }
         }
-        return out;
+        return false;
     }
 
     @Override

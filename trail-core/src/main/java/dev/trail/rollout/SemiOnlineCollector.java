@@ -79,15 +79,12 @@ public final class SemiOnlineCollector {
 
     private final MultiTurnTask task;
     private final Settings settings;
-    private Rng problems;
-    private Rng sampling;
-    private int collections;
+    private final TaskStreams streams;
 
     public SemiOnlineCollector(MultiTurnTask task, Settings settings, Rng problems, Rng sampling) {
         this.task = task;
         this.settings = settings;
-        this.problems = problems;
-        this.sampling = sampling;
+        this.streams = new TaskStreams(problems, sampling);
     }
 
     /** The expert's turns for {@code problem}. */
@@ -107,7 +104,7 @@ public final class SemiOnlineCollector {
         int rows = 0;
         long responseTokens = 0;
         for (int p = 0; p < settings.problemsPerBatch(); p++) {
-            Problem problem = task.sample(problems, Split.TRAIN);
+            Problem problem = task.sample(streams.problemRng(), Split.TRAIN);
             List<String> expert = expert(task, problem);
             ResponseBuilder history = new ResponseBuilder(task, problem, settings.contextLength(),
                     settings.maxResponseTokens());
@@ -120,10 +117,10 @@ public final class SemiOnlineCollector {
                 if (live.length == 0) {
                     break;
                 }
-                Rng[] streams = sampling.split(live.length);
+                Rng[] turnStreams = streams.samplingRng().split(live.length);
                 Turn[] turns;
                 try (ForkableDecoder decoder = decoders.open(List.of(history.context()))) {
-                    turns = sampleTurns(decoder, history, live.length, streams);
+                    turns = sampleTurns(decoder, history, live.length, turnStreams);
                     computed += decoder.tokensComputed();
                 }
                 for (int j = 0; j < live.length; j++) {
@@ -142,7 +139,7 @@ public final class SemiOnlineCollector {
                 withEnd[expertTurn.length] = task.endOfTurn();
                 history.appendAll(withEnd);
             }
-            String id = collections + "." + p;
+            String id = streams.collections() + "." + p;
             episodes.add(new Episodes(id, problem, expert, steps));
             List<ResponseSampler.Response> responses = new ArrayList<>();
             double[] rewards = new double[steps.size()];
@@ -154,7 +151,7 @@ public final class SemiOnlineCollector {
             rows += steps.size();
             groups.add(new GroupRollout.Group(id, problem, responses, rewards, Double.NaN));
         }
-        collections++;
+        streams.nextCollection();
         double seconds = (System.nanoTime() - start) / 1e9;
         GroupRollout.Stats stats = new GroupRollout.Stats(rows, matched, matched, 0, sampledTokens,
                 responseTokens, 0, 0, settings.problemsPerBatch(), 1, seconds);
@@ -252,23 +249,8 @@ public final class SemiOnlineCollector {
         return new ResponseSampler.Response(t, lp);
     }
 
-    /** The random streams and collection count, for checkpoints. */
-    public Rng problemRng() {
-        return problems;
-    }
-
-    public Rng samplingRng() {
-        return sampling;
-    }
-
-    public int collections() {
-        return collections;
-    }
-
-    /** Restores what a checkpoint saved. */
-    public void restore(Rng problems, Rng sampling, int collections) {
-        this.problems = problems;
-        this.sampling = sampling;
-        this.collections = collections;
+    /** The streams and the batch counter, for checkpoints. */
+    public TaskStreams streams() {
+        return streams;
     }
 }

@@ -28,6 +28,10 @@ public final class TreeBranch {
     int row;
     boolean pruned;
     boolean finished;
+    /** A stand-by branch ({@link TreeStrategy#reserves}): an ordinary sample from the prompt that may fill a slot. */
+    boolean reserve;
+    /** A stand-by branch that turned out not to be needed. */
+    boolean dropped;
     /** A tool output was fed since this branch last drew a token (an environment turn just ended). */
     boolean afterToolReply;
     /** Strategy field copied into forks: SPO-tree's level; LATR's tree-phase flag. */
@@ -108,9 +112,22 @@ public final class TreeBranch {
         return pruned;
     }
 
-    /** Whether the branch is still being decoded (neither finished nor pruned). */
+    /** Whether the branch is still being decoded (neither finished nor pruned nor dropped). */
     public boolean live() {
-        return !pruned && !finished;
+        return !pruned && !finished && !dropped;
+    }
+
+    /**
+     * Whether this is a stand-by branch ({@link TreeStrategy#reserves}): an ordinary sample from
+     * the prompt, never forked or asked about, that becomes a member of its group unless dropped.
+     */
+    public boolean reserve() {
+        return reserve;
+    }
+
+    /** The response budget in tokens (the response ends when it reaches it). */
+    public int budget() {
+        return builder.budget();
     }
 
     /** Whether a tool output was fed since the branch last drew a token. */

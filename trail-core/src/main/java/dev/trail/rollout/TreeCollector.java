@@ -23,20 +23,24 @@ import java.util.function.ToDoubleFunction;
  * recorded as the batch sampler does), and the new forks draw theirs; then all of them are fed in
  * one batch, except a response's final token, which nothing reads. A branch ends at EOS or at
  * its length budget; the strategy may prune live branches (their tokens stay counted as
- * sampled) and start fresh ones from the prompt.
+ * sampled). Ordinary samples from the prompt that the strategy may need to fill its group
+ * ({@link TreeStrategy#reserves}) start with the tree as stand-by branches and decode in the same
+ * steps, so a group takes about as many decoding steps as i.i.d. sampling; after every step the
+ * latest of them beyond {@link TreeStrategy#reservesNeeded} are dropped (their tokens, too, stay
+ * counted as sampled).
  *
  * <p>The result is a {@link GroupRollout} whose groups hold every finished, unpruned branch as a
- * complete response, in creation order, with its lineage: the nearest unpruned ancestor and the
+ * complete response, in creation order (the kept stand-by branches last), with its lineage: the nearest unpruned ancestor and the
  * response tokens shared with it. {@link GroupRollout#groups()} turns that into trajectories with
  * {@code parentId}/{@code branchStep} and a {@link dev.trail.trajectory.TrajectoryTree}.
  *
  * <p>Determinism: problems come from the problem stream, each initial branch gets a stream split
- * off the sampling stream (problem by problem, in order), forks get streams from their parents
- * ({@link TreeStrategy#childStream}); with one-threaded model evaluation the same weights and
- * streams give the same trees.
+ * off the sampling stream (problem by problem, in order), then each stand-by branch (problem by
+ * problem), and forks get streams from their parents ({@link TreeStrategy#childStream}); with
+ * one-threaded model evaluation the same weights and streams give the same trees.
  *
- * <p>State (checkpointed by the trainer): the problem stream, the sampling stream and the batch
- * counter.
+ * <p>State (checkpointed by the trainer, {@link #streams}): the problem stream, the sampling stream
+ * and the batch counter.
  */
 public final class TreeCollector implements Collector<ForkableDecoder.Factory, GroupRollout> {
 
@@ -59,14 +63,14 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
         }
     }
 
+    private static final List<TreeStrategy.Draw> SAMPLE_ONLY = List.of(TreeStrategy.Draw.sample());
+
     private final TokenTask task;
     private final java.util.function.IntFunction<TreeStrategy> strategies;
     private TreeStrategy strategy;
     private final Settings settings;
     private final ToDoubleFunction<Transcript> reward;
-    private Rng problems;
-    private Rng sampling;
-    private int collections;
+    private final TaskStreams streams;
 
     /**
      * @param reward the reward of a response
@@ -89,8 +93,7 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
         this.strategy = strategies.apply(0);
         this.settings = settings;
         this.reward = reward;
-        this.problems = problems;
-        this.sampling = sampling;
+        this.streams = new TaskStreams(problems, sampling);
     }
 
     /** The strategy of the last (or next, before any) batch. */
@@ -100,13 +103,13 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
 
     @Override
     public GroupRollout collect(ForkableDecoder.Factory decoders) {
-        strategy = strategies.apply(collections);
-        collections++;
+        strategy = strategies.apply(streams.collections());
+        int collection = streams.nextCollection();
         List<Problem> batch = new ArrayList<>(settings.tasksPerBatch());
         for (int i = 0; i < settings.tasksPerBatch(); i++) {
-            batch.add(task.sample(problems, Split.TRAIN));
+            batch.add(task.sample(streams.problemRng(), Split.TRAIN));
         }
-        return grow(decoders, batch, collections + ".1.");
+        return grow(decoders, batch, collection + ".1.");
     }
 
     /**
@@ -127,9 +130,9 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
     private final class Run implements TreeStrategy.Batch {
         private final List<Problem> batch;
         private final List<List<TreeBranch>> trees = new ArrayList<>();
+        private final List<List<TreeBranch>> standBy = new ArrayList<>();
         private final List<TreeBranch> all = new ArrayList<>();
         private final ResponseBuilder[] prompts;
-        private final int[] promptRows;
         private ForkableDecoder decoder;
         private int step;
         private long sampled;
@@ -138,10 +141,10 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
         Run(List<Problem> batch) {
             this.batch = batch;
             this.prompts = new ResponseBuilder[batch.size()];
-            this.promptRows = new int[batch.size()];
             for (int p = 0; p < batch.size(); p++) {
                 prompts[p] = new ResponseBuilder(task, batch.get(p), settings.contextLength(), settings.maxNewTokens());
                 trees.add(new ArrayList<>());
+                standBy.add(new ArrayList<>());
             }
         }
 
@@ -175,26 +178,34 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
 
         void decode(ForkableDecoder d) {
             this.decoder = d;
-            // initial branches: forks of the prompt rows; without refills the prompt row itself is the first branch
+            // initial branches, problem by problem: the prompt row is the first one, the others fork it
+            boolean[] promptTaken = new boolean[batch.size()];
             List<TreeBranch> fresh = new ArrayList<>();
-            List<Integer> parents = new ArrayList<>();
+            int[] reserves = new int[batch.size()];
+            int allReserves = 0;
             for (int p = 0; p < batch.size(); p++) {
-                promptRows[p] = p;
                 List<TreeStrategy.Start> starts = strategy.start(p);
-                Rng[] streams = sampling.split(starts.size());
+                Rng[] branchStreams = streams.samplingRng().split(starts.size());
                 for (int k = 0; k < starts.size(); k++) {
-                    boolean reuse = k == 0 && !strategy.refills();
-                    TreeBranch b = newBranch(p, prompts[p].copy(), streams[k], reuse ? p : -1, starts.get(k).depth());
-                    if (!reuse) {
-                        fresh.add(b);
-                        parents.add(p);
-                    }
+                    TreeBranch b = newBranch(p, prompts[p].copy(), branchStreams[k], starts.get(k).depth());
+                    trees.get(p).add(b);
+                    placeOnPrompt(b, promptTaken, fresh);
+                }
+                reserves[p] = strategy.reserves(p);
+                allReserves += reserves[p];
+            }
+            // stand-by branches, with streams split off after every initial branch's
+            Rng[] reserveStreams = streams.samplingRng().split(allReserves);
+            for (int p = 0, k = 0; p < batch.size(); p++) {
+                for (int j = 0; j < reserves[p]; j++) {
+                    TreeBranch b = newBranch(p, prompts[p].copy(), reserveStreams[k++], 0);
+                    b.reserve = true;
+                    standBy.get(p).add(b);
+                    placeOnPrompt(b, promptTaken, fresh);
                 }
             }
-            assignRows(fresh, parents);
-            if (!strategy.refills()) {
-                releaseUnusedPrompts();
-            }
+            assignRows(fresh);
+            releaseUnusedPrompts(promptTaken);
             while (true) {
                 List<TreeBranch> live = new ArrayList<>();
                 for (TreeBranch b : all) {
@@ -214,19 +225,24 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
                         decoder.release(new int[] {b.row});
                     }
                 }
-                if (strategy.refills()) {
-                    refill();
-                }
-            }
-            if (strategy.refills()) {
-                decoder.release(promptRows);
+                dropUnneededReserves();
             }
         }
 
-        private void releaseUnusedPrompts() {
+        /** The first branch of a problem decodes on its prompt row; later ones fork it. */
+        private void placeOnPrompt(TreeBranch b, boolean[] promptTaken, List<TreeBranch> fresh) {
+            if (!promptTaken[b.problem()]) {
+                promptTaken[b.problem()] = true;
+                b.row = b.problem();
+            } else {
+                fresh.add(b);
+            }
+        }
+
+        private void releaseUnusedPrompts(boolean[] promptTaken) {
             List<Integer> unused = new ArrayList<>();
             for (int p = 0; p < batch.size(); p++) {
-                if (trees.get(p).isEmpty()) {
+                if (!promptTaken[p]) {
                     unused.add(p);
                 }
             }
@@ -235,36 +251,46 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
             }
         }
 
-        private void refill() {
-            List<TreeBranch> fresh = new ArrayList<>();
-            List<Integer> parents = new ArrayList<>();
+        /** Drops the latest stand-by branches of each problem beyond what the strategy can still need. */
+        private void dropUnneededReserves() {
             for (int p = 0; p < batch.size(); p++) {
-                List<TreeStrategy.Start> starts = strategy.refill(p, this);
-                if (starts.isEmpty()) {
+                List<TreeBranch> kept = new ArrayList<>();
+                for (TreeBranch b : standBy.get(p)) {
+                    if (!b.dropped) {
+                        kept.add(b);
+                    }
+                }
+                if (kept.isEmpty()) {
                     continue;
                 }
-                Rng[] streams = sampling.split(starts.size());
-                for (int k = 0; k < starts.size(); k++) {
-                    fresh.add(newBranch(p, prompts[p].copy(), streams[k], -1, starts.get(k).depth()));
-                    parents.add(promptRows[p]);
+                int needed = strategy.reservesNeeded(p, this);
+                for (int j = kept.size() - 1; j >= needed; j--) {
+                    TreeBranch b = kept.get(j);
+                    if (b.live()) {
+                        decoder.release(new int[] {b.row});
+                    }
+                    b.dropped = true;
                 }
             }
-            assignRows(fresh, parents);
         }
 
-        private TreeBranch newBranch(int p, ResponseBuilder builder, Rng rng, int row, int depth) {
-            TreeBranch b = new TreeBranch(all.size(), p, null, 0, builder, rng, row);
+        private TreeBranch newBranch(int p, ResponseBuilder builder, Rng rng, int depth) {
+            TreeBranch b = new TreeBranch(all.size(), p, null, 0, builder, rng, -1);
             b.depth = depth;
             all.add(b);
-            trees.get(p).add(b);
             return b;
         }
 
-        private void assignRows(List<TreeBranch> branches, List<Integer> parentRows) {
+        /** Forks each branch's row off its problem's prompt row. */
+        private void assignRows(List<TreeBranch> branches) {
             if (branches.isEmpty()) {
                 return;
             }
-            int[] rows = decoder.fork(parentRows.stream().mapToInt(Integer::intValue).toArray());
+            int[] parents = new int[branches.size()];
+            for (int i = 0; i < parents.length; i++) {
+                parents[i] = branches.get(i).problem();
+            }
+            int[] rows = decoder.fork(parents);
             for (int i = 0; i < rows.length; i++) {
                 branches.get(i).row = rows[i];
             }
@@ -290,7 +316,8 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
                     continue;
                 }
                 float[] logits = decoder.logits(b.row);
-                List<TreeStrategy.Draw> draws = strategy.decide(b, logits, this);
+                // a stand-by branch is an ordinary sample: the strategy is not asked about it
+                List<TreeStrategy.Draw> draws = b.reserve ? SAMPLE_ONLY : strategy.decide(b, logits, this);
                 b.afterToolReply = false;
                 // forks copy the branch before its own token is appended
                 for (int k = 1; k < draws.size(); k++) {
@@ -371,9 +398,15 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
             long responseTokens = 0;
             double rewardSum = 0;
             for (int p = 0; p < batch.size(); p++) {
+                // the tree's unpruned branches in creation order, then the stand-by branches kept as fills
                 List<TreeBranch> members = new ArrayList<>();
                 for (TreeBranch b : trees.get(p)) {
                     if (!b.pruned) {
+                        members.add(b);
+                    }
+                }
+                for (TreeBranch b : standBy.get(p)) {
+                    if (!b.dropped) {
                         members.add(b);
                     }
                 }
@@ -420,27 +453,8 @@ public final class TreeCollector implements Collector<ForkableDecoder.Factory, G
         }
     }
 
-    // ---- state, for checkpoints ----------------------------------------------------------------
-
-    /** The stream problems are drawn from. */
-    public Rng problemRng() {
-        return problems;
-    }
-
-    /** The stream branches' streams are split from. */
-    public Rng samplingRng() {
-        return sampling;
-    }
-
-    /** Batches collected so far. */
-    public int collections() {
-        return collections;
-    }
-
-    /** Restores the streams and the batch counter from a checkpoint. */
-    public void restore(Rng problemRng, Rng samplingRng, int collectionsDone) {
-        this.problems = problemRng;
-        this.sampling = samplingRng;
-        this.collections = collectionsDone;
+    /** The streams and the batch counter, for checkpoints. */
+    public TaskStreams streams() {
+        return streams;
     }
 }

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The branching rule of a tree rollout ({@link TreeCollector}): how many branches a task starts
- * with, where a branch forks and which token each copy takes, which branches are pruned, and when
- * fresh branches start from the prompt. {@link SpoTreeStrategy}, {@link LatrStrategy} and
+ * with, where a branch forks and which token each copy takes, which branches are pruned, and how
+ * many ordinary samples from the prompt fill the group beside the tree ({@link #reserves}). {@link SpoTreeStrategy}, {@link LatrStrategy} and
  * {@link ArpoStrategy} implement it.
  */
 public interface TreeStrategy {
@@ -50,7 +50,10 @@ public interface TreeStrategy {
         /** Decoding steps done so far (one token per live branch per step). */
         int step();
 
-        /** Every branch of problem {@code p} so far (pruned and finished included), in creation order. */
+        /**
+         * Every branch of problem {@code p} so far (pruned and finished included, stand-by branches
+         * ({@link TreeStrategy#reserves}) excluded), in creation order.
+         */
         List<TreeBranch> branches(int p);
 
         /** Number of problems (roots). */
@@ -88,14 +91,29 @@ public interface TreeStrategy {
         return List.of();
     }
 
-    /** After each decoding step: fresh branches to start at problem {@code p}'s prompt now. */
-    default List<Start> refill(int p, Batch batch) {
-        return List.of();
+    /**
+     * Stand-by branches problem {@code p} starts with, beside {@link #start}: ordinary samples from
+     * the prompt for slots the strategy may have to fill once it knows how its tree turned out
+     * (LATR's under-full roots, ARPO's {@code M − N} rollouts). They decode in the same batched
+     * steps as the tree from the first step on, so a fill does not wait for the tree to end; the
+     * strategy is never asked about them ({@link #decide}), they never fork, and
+     * {@link Batch#branches} does not list them. After every decoding step the collector drops
+     * the latest of a problem's stand-by branches beyond {@link #reservesNeeded}; those left when
+     * decoding ends are members of the group, after the tree's.
+     */
+    default int reserves(int p) {
+        return 0;
     }
 
-    /** Whether {@link #refill} may ever start branches (the collector then keeps each prompt's state). */
-    default boolean refills() {
-        return false;
+    /**
+     * After each decoding step (after {@link #prune}): how many stand-by branches problem
+     * {@code p} can still need. It must never be below the number the finished tree needs and
+     * must equal it once problem {@code p}'s tree can neither fork nor be pruned any more; it may
+     * only depend on the tree's branches, not on the stand-by ones (so which of them are kept does
+     * not depend on what they sampled).
+     */
+    default int reservesNeeded(int p, Batch batch) {
+        return 0;
     }
 
     /** Complete trajectories per problem the strategy aims at (the group size G). */

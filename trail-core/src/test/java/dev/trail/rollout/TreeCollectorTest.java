@@ -117,6 +117,8 @@ class TreeCollectorTest {
         long computed;
         long positions;
         int forks;
+        /** Calls of {@link #step}: the sequential decoding steps (batched forwards). */
+        int steps;
 
         FakeDecoder(Function<int[], float[]> model, List<int[]> contexts) {
             this.model = model;
@@ -148,6 +150,7 @@ class TreeCollectorTest {
 
         @Override
         public void step(int[] r, int[] tokens) {
+            steps++;
             for (int i = 0; i < r.length; i++) {
                 check(r[i]);
                 int[] s = rows.get(r[i]);
@@ -318,6 +321,16 @@ class TreeCollectorTest {
         assertEquals(0, g.parents()[2]);
         assertEquals(0, g.branchSteps()[2]);
         assertEquals(-1, g.parents()[3], "the under-full root is filled from the prompt");
+        // the fill decodes beside the tree (a stand-by branch from the first step), not after it:
+        // every response has 4 tokens, so 3 batched steps feed them all (the 4th, EOS, is not fed)
+        assertEquals(3, last[0].steps, "one wave of decoding steps");
+        for (ResponseSampler.Response resp : g.responses()) {
+            assertEquals(4, resp.transcript().responseLength());
+        }
+        // the second stand-by branch was dropped once the child could no longer be pruned (age 2):
+        // its 2 tokens are sampled, not members
+        assertEquals(4 * 4 + 2, r.budget().tokensSampled());
+        assertEquals(4, r.budget().trajectories());
     }
 
     @Test
@@ -339,6 +352,10 @@ class TreeCollectorTest {
                 0.05, 512, 8));
         GroupRollout kept = collector(new Task(false), keep, 8).grow(factory(model), problems(1), "g");
         assertEquals(2, kept.kept().get(0).responses().size(), "digits are math symbols: exempt");
+        assertArrayEquals(new int[] {-1, 0}, kept.kept().get(0).parents(), "root and child, no fill");
+        // the stand-by sample decoded beside them until the child passed its last comparison age (3): then
+        // it could no longer be pruned, the root was full, and the stand-by was dropped after 3 tokens
+        assertEquals(6 + 6 + 3, kept.budget().tokensSampled());
         LatrStrategy prune = new LatrStrategy(new LatrStrategy.Settings(2, 1.0, 0.25, 0.15, 0.4, new int[] {3}, false,
                 0.05, 512, 8));
         GroupRollout pruned = collector(new Task(false), prune, 8).grow(factory(model), problems(1), "g");
@@ -346,6 +363,9 @@ class TreeCollectorTest {
         assertEquals(2, g.responses().size(), "the pruned child's slot is filled by an ordinary sample");
         assertEquals("59999", g.responses().get(0).transcript().responseText());
         assertEquals(-1, g.parents()[1]);
+        // the stand-by sample was kept while the child could still be pruned, so it fills the slot in
+        // the same wave of steps (6 tokens, the last not fed)
+        assertEquals(5, last[0].steps);
         // the pruned child's 3 tokens are still sampled tokens
         assertEquals(6 + 3 + 6, pruned.budget().tokensSampled());
     }
@@ -434,10 +454,21 @@ class TreeCollectorTest {
         for (ResponseSampler.Response resp : g.responses()) {
             assertEquals("<>=15", resp.transcript().responseText());
         }
-        // tau = 0 (and beta = 0): no clone; the missing two start from the prompt once both have ended
+        // policy tokens: 4 per initial rollout ("<>", "5", EOS), 2 per clone ("5", EOS); the M - N stand-by
+        // rollouts decoded beside the first two and were dropped after the step that made the clones took
+        // their places, having sampled 3 each ("<>", "5")
+        assertEquals(2 * 4 + 2 * 2 + 2 * 3, r.budget().tokensSampled());
+        assertEquals(5, last[0].steps, "6 response tokens, the last (EOS) not fed: one wave");
+        // tau = 0 (and beta = 0): no clone; the missing two are the stand-by rollouts from the prompt,
+        // decoded in the same steps as the first two
         ArpoStrategy never = new ArpoStrategy(new ArpoStrategy.Settings(4, 2, 2, 0.0, 0.0));
         GroupRollout n = collector(new Task(true), never, 8).grow(factory(model), problems(1), "g");
         assertArrayEquals(new int[] {-1, -1, -1, -1}, n.kept().get(0).parents());
+        assertEquals(5, last[0].steps, "one wave, not two");
+        assertEquals(4 * 4, n.budget().tokensSampled());
+        for (ResponseSampler.Response resp : n.kept().get(0).responses()) {
+            assertEquals("<>=15", resp.transcript().responseText());
+        }
     }
 
     @Test

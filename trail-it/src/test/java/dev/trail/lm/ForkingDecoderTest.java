@@ -12,6 +12,7 @@ import dev.trail.envs.token.TokenTasks;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.nn.Torch;
+import dev.trail.rollout.ArpoStrategy;
 import dev.trail.rollout.GroupRollout;
 import dev.trail.rollout.LatrStrategy;
 import dev.trail.rollout.SpoTreeStrategy;
@@ -184,6 +185,54 @@ class ForkingDecoderTest {
                             }
                         }
                         assertEquals(g, members);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * ARPO's {@code M − N} rollouts that no clone replaces are stand-by branches decoded beside the
+     * first N: each is exactly the batch sampler's row with the same stream (streams: the initial
+     * rollouts problem by problem, then the stand-by ones problem by problem), tool calls included.
+     */
+    @Test
+    void standByRolloutsAreTheBatchSamplersRowsWithTheirStreams() {
+        for (String id : new String[] {ArithmeticTask.ID, CalculatorTask.ID}) {
+            TokenTask task = TokenTasks.task(id);
+            Transformer model = Transformer.initialize(TransformerConfig.tiny(), new Rng(7));
+            List<Problem> ps = problems(task, 3, 9);
+            int g = 3;
+            int n = 1;
+            int maxNew = 12;
+            // stream i of new Rng(3).split(...) belongs to: the initial rollout of problem i (i < 3), then
+            // problem (i - 3) / (g - n)'s stand-by rollouts
+            List<Problem> rows = new ArrayList<>();
+            rows.addAll(ps);
+            for (Problem p : ps) {
+                for (int k = n; k < g; k++) {
+                    rows.add(p);
+                }
+            }
+            try (NDManager m = Torch.newManager()) {
+                List<Sampler.Sample> iid = new Sampler(model).sample(m, task, rows, new Rng(3).split(rows.size()),
+                        new SamplingConfig(1.0, 1.0, false, maxNew, true));
+                // tau = 0, beta = 0: no clone, so every stand-by rollout is kept
+                TreeCollector c = new TreeCollector(task, new ArpoStrategy(new ArpoStrategy.Settings(g, n, 2, 0.0, 0.0)),
+                        new TreeCollector.Settings(1.0, 1.0, maxNew, model.config().contextLength(), ps.size()),
+                        Transcript::reward, new Rng(0), new Rng(3));
+                GroupRollout r = c.grow(ForkingDecoder.factory(m, model), ps, "g");
+                for (int p = 0; p < ps.size(); p++) {
+                    GroupRollout.Group group = r.kept().get(p);
+                    assertEquals(g, group.responses().size());
+                    for (int j = 0; j < g; j++) {
+                        int stream = j == 0 ? p : ps.size() + p * (g - n) + (j - 1);
+                        Sampler.Sample expected = iid.get(stream);
+                        var resp = group.responses().get(j);
+                        assertEquals(expected.transcript(), resp.transcript(), id + " problem " + p + " member " + j);
+                        for (int k = 0; k < resp.logProbs().length; k++) {
+                            assertEquals(expected.logProbs()[k], resp.logProbs()[k], 1e-5, id + " log-prob " + k);
+                        }
                     }
                 }
             }

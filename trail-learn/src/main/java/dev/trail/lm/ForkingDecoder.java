@@ -25,7 +25,7 @@ import java.util.List;
  *       token (visible to it from then on, at its next position), the others feed padding that no row
  *       ever sees, so their state is unchanged.</li>
  *   <li>{@link #release}: a released row stays in the cache until enough rows are released (at least
- *       {@value #COMPACT_MIN} and as many as are live), then the cache is compacted to the live rows and to
+ *       {@value #COMPACT_MIN} and a quarter of the live ones), then the cache is compacted to the live rows and to
  *       the columns some live row sees.</li>
  * </ul>
  * A row's logits equal those of a from-scratch forward of its tokens to float rounding (tested).
@@ -35,6 +35,12 @@ public final class ForkingDecoder implements ForkableDecoder {
 
     /** Released rows tolerated in the cache before it is compacted (and at least as many as live rows). */
     static final int COMPACT_MIN = 8;
+    /**
+     * The cache is compacted once its released rows are at least a quarter of its live ones: every
+     * step evaluates every cache row, and tree rollouts drop rows mid-response (pruned branches,
+     * stand-by rows no longer needed).
+     */
+    static final int COMPACT_SHARE = 4;
 
     private final Transformer model;
     private final NDManager manager;
@@ -240,7 +246,7 @@ public final class ForkingDecoder implements ForkableDecoder {
             releasedInCache++;
         }
         int live = visible.size() - releasedInCache;
-        if (releasedInCache >= COMPACT_MIN && releasedInCache >= live) {
+        if (releasedInCache >= COMPACT_MIN && COMPACT_SHARE * releasedInCache >= live) {
             compact();
         }
     }

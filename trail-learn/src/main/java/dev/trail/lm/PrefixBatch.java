@@ -30,7 +30,7 @@ import java.util.Map;
  * @param mask {@code [N, W]} 0/1 loss mask
  */
 public record PrefixBatch(int rows, int width, List<int[]> prompts, int[] promptOf, int[][] responses,
-        double[] mask) {
+        double[] mask) implements ResponseLayout {
 
     /** The batch of {@code transcripts}, in order. */
     public static PrefixBatch of(List<Transcript> transcripts) {
@@ -80,38 +80,15 @@ public record PrefixBatch(int rows, int width, List<int[]> prompts, int[] prompt
         return promptWidth() - prompts.get(u).length;
     }
 
-    /** Spreads per-response values ({@code [N][T_i]}) into the flat {@code [N, W]} layout; 0 elsewhere. */
-    public double[] scatter(double[][] perResponse) {
-        if (perResponse.length != rows) {
-            throw new IllegalArgumentException("scatter needs " + rows + " rows, got " + perResponse.length);
-        }
-        double[] out = new double[rows * width];
-        for (int i = 0; i < rows; i++) {
-            if (perResponse[i].length != responses[i].length) {
-                throw new IllegalArgumentException("row " + i + " has " + responses[i].length + " response tokens but "
-                        + perResponse[i].length + " values");
-            }
-            System.arraycopy(perResponse[i], 0, out, i * width, responses[i].length);
-        }
-        return out;
+    @Override
+    public int responseLength(int row) {
+        return responses[row].length;
     }
 
-    /** The inverse of {@link #scatter}: the values at response positions, {@code [N][T_i]}. */
-    public double[][] gather(double[] flat) {
-        double[][] out = new double[rows][];
-        for (int i = 0; i < rows; i++) {
-            out[i] = Arrays.copyOfRange(flat, i * width, i * width + responses[i].length);
-        }
-        return out;
-    }
-
-    /** Number of loss tokens (sum of the mask). */
-    public int maskedTokens() {
-        int n = 0;
-        for (double m : mask) {
-            n += m != 0 ? 1 : 0;
-        }
-        return n;
+    /** Response token {@code j} sits at column {@code j}. */
+    @Override
+    public int column(int row, int j) {
+        return j;
     }
 
     /** The targets {@code [N, W]}: response token {@code j} at column {@code j}, PAD after the response. */
@@ -124,14 +101,5 @@ public record PrefixBatch(int rows, int width, List<int[]> prompts, int[] prompt
             }
         }
         return Tensors.create(manager, targets, rows, width);
-    }
-
-    /** A flat {@code [N, W]} double array as a float tensor. */
-    public NDArray tensor(NDManager manager, double[] flat) {
-        float[] f = new float[flat.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) flat[i];
-        }
-        return Tensors.create(manager, f, rows, width);
     }
 }

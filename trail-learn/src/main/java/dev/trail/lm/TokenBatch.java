@@ -26,7 +26,7 @@ import java.util.List;
  * @param responseLengths {@code [N]} response lengths (policy and tool tokens)
  */
 public record TokenBatch(int rows, int width, long[] inputs, long[] targets, double[] mask, int[] promptLengths,
-        int[] responseLengths) {
+        int[] responseLengths) implements ResponseLayout {
 
     /** The batch of {@code transcripts}, in order. */
     public static TokenBatch of(List<Transcript> transcripts) {
@@ -60,48 +60,15 @@ public record TokenBatch(int rows, int width, long[] inputs, long[] targets, dou
         return new TokenBatch(n, width, inputs, targets, mask, prompts, responses);
     }
 
-    /** The column of response token {@code j} of row {@code i}. */
+    /** Response token {@code j} is the target at column {@code promptLength − 1 + j}. */
+    @Override
     public int column(int row, int j) {
         return promptLengths[row] - 1 + j;
     }
 
-    /** Spreads per-response values ({@code [N][T_i]}) into the flat {@code [N, W]} layout; 0 elsewhere. */
-    public double[] scatter(double[][] perResponse) {
-        if (perResponse.length != rows) {
-            throw new IllegalArgumentException("scatter needs " + rows + " rows, got " + perResponse.length);
-        }
-        double[] out = new double[rows * width];
-        for (int i = 0; i < rows; i++) {
-            if (perResponse[i].length != responseLengths[i]) {
-                throw new IllegalArgumentException("row " + i + " has " + responseLengths[i] + " response tokens but "
-                        + perResponse[i].length + " values");
-            }
-            for (int j = 0; j < responseLengths[i]; j++) {
-                out[i * width + column(i, j)] = perResponse[i][j];
-            }
-        }
-        return out;
-    }
-
-    /** The inverse of {@link #scatter}: the values at response positions, {@code [N][T_i]}. */
-    public double[][] gather(double[] flat) {
-        double[][] out = new double[rows][];
-        for (int i = 0; i < rows; i++) {
-            out[i] = new double[responseLengths[i]];
-            for (int j = 0; j < responseLengths[i]; j++) {
-                out[i][j] = flat[i * width + column(i, j)];
-            }
-        }
-        return out;
-    }
-
-    /** Number of loss tokens (sum of the mask). */
-    public int maskedTokens() {
-        int n = 0;
-        for (double m : mask) {
-            n += m != 0 ? 1 : 0;
-        }
-        return n;
+    @Override
+    public int responseLength(int row) {
+        return responseLengths[row];
     }
 
     /** {@code inputs} as an int64 tensor {@code [N, W]}. */
@@ -112,14 +79,5 @@ public record TokenBatch(int rows, int width, long[] inputs, long[] targets, dou
     /** {@code targets} as an int64 tensor {@code [N, W]}. */
     public NDArray targetsTensor(NDManager manager) {
         return Tensors.create(manager, targets, rows, width);
-    }
-
-    /** A flat {@code [N, W]} double array as a float tensor. */
-    public NDArray tensor(NDManager manager, double[] flat) {
-        float[] f = new float[flat.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) flat[i];
-        }
-        return Tensors.create(manager, f, rows, width);
     }
 }

@@ -40,6 +40,7 @@ import dev.trail.rollout.GroupRollout;
 import dev.trail.rollout.PrefixValues;
 import dev.trail.rollout.SemiOnlineCollector;
 import dev.trail.rollout.ResponseSampler;
+import dev.trail.rollout.TaskStreams;
 import dev.trail.rollout.TreeCollector;
 import dev.trail.seed.Rng;
 import dev.trail.seed.Seeds;
@@ -998,14 +999,12 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
         }
         meta.putPOJO("config", config.toMap());
         ObjectNode rng = meta.putObject("rng");
-        CollectorState.putLongs(rng.putArray("prompts"), (semiOnline != null ? semiOnline.problemRng()
-                : trees != null ? trees.problemRng() : collector.problemRng()).state());
-        CollectorState.putLongs(rng.putArray("sampling"), (semiOnline != null ? semiOnline.samplingRng()
-                : trees != null ? trees.samplingRng() : collector.samplingRng()).state());
+        TaskStreams streams = collectorStreams();
+        CollectorState.putLongs(rng.putArray("prompts"), streams.problemRng().state());
+        CollectorState.putLongs(rng.putArray("sampling"), streams.samplingRng().state());
         CollectorState.putLongs(rng.putArray("minibatches"), shuffle.state());
         CollectorState.putLongs(rng.putArray("segment_values"), segmentRng.state());
-        meta.put("collections", semiOnline != null ? semiOnline.collections()
-                : trees != null ? trees.collections() : collector.collections());
+        meta.put("collections", streams.collections());
         meta.put("adamStep", adam.stepCount());
         Parameters moments = new Parameters();
         Parameters params = policy.parameters();
@@ -1022,6 +1021,11 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             meta.put("progressAdamStep", progress.adamSteps());
         }
         LmCheckpoint.save(dir, policy, meta, files);
+    }
+
+    /** The checkpointed state of the collector this run samples with. */
+    private TaskStreams collectorStreams() {
+        return semiOnline != null ? semiOnline.streams() : trees != null ? trees.streams() : collector.streams();
     }
 
     /** A run restored from a checkpoint written by {@link #save}, on the task it was trained on. */
@@ -1053,13 +1057,7 @@ public final class Grpo extends OnPolicyAlgorithm<GroupRollout> {
             JsonNode rng = meta.path("rng");
             Rng prompts = Rng.fromState(CollectorState.longs(rng.path("prompts")));
             Rng samplingRng = Rng.fromState(CollectorState.longs(rng.path("sampling")));
-            if (grpo.semiOnline != null) {
-                grpo.semiOnline.restore(prompts, samplingRng, meta.path("collections").asInt());
-            } else if (grpo.trees != null) {
-                grpo.trees.restore(prompts, samplingRng, meta.path("collections").asInt());
-            } else {
-                grpo.collector.restore(prompts, samplingRng, meta.path("collections").asInt());
-            }
+            grpo.collectorStreams().restore(prompts, samplingRng, meta.path("collections").asInt());
             grpo.shuffle = Rng.fromState(CollectorState.longs(rng.path("minibatches")));
             if (rng.has("segment_values")) {
                 grpo.segmentRng = Rng.fromState(CollectorState.longs(rng.path("segment_values")));
