@@ -91,6 +91,7 @@ public final class SparkCollect {
         long stepsRun = 0;
         double returns = 0;
         int rounds = 0;
+        double firstRound = 0;
         long started = System.nanoTime();
         try {
             Files.createDirectories(tmp);
@@ -110,6 +111,9 @@ public final class SparkCollect {
                                 fileSteps);
                         List<ShardResult> round = new ArrayList<>(sc.parallelize(
                                 IntStream.range(0, p).boxed().toList(), p).mapPartitions(w).collect());
+                        if (rounds == 0) {
+                            firstRound = (System.nanoTime() - started) / 1e9;
+                        }
                         round.sort((a, b) -> Long.compare(a.first(), b.first()));
                         rounds++;
                         for (ShardResult r : round) {
@@ -176,10 +180,10 @@ public final class SparkCollect {
             throw e instanceof IllegalArgumentException iae ? iae : Jobs.failed(e);
         }
         return new SparkBackend.Written(trajectories, steps, trajectories == 0 ? Double.NaN : returns / trajectories,
-                String.format(Locale.ROOT, "%.1f s, %.0f steps/s; Spark %s, %d tasks per round, %d rounds, %d steps"
-                        + " run (%.1f%% past the target, discarded)",
+                String.format(Locale.ROOT, "%.1f s, %.0f steps/s; Spark %s, %d tasks per round, %d rounds (the first"
+                        + " %.1f s), %d steps run (%.1f%% past the target, discarded)",
                         (System.nanoTime() - started) / 1e9, steps / Math.max((System.nanoTime() - started) / 1e9, 1e-9),
-                        spark.sparkContext().master(), p, rounds, stepsRun,
+                        spark.sparkContext().master(), p, rounds, firstRound, stepsRun,
                         steps == 0 ? 0.0 : 100.0 * (stepsRun - steps) / steps));
     }
 
@@ -188,11 +192,12 @@ public final class SparkCollect {
 
     /**
      * Episodes in the next round: all that are missing when counting episodes. When counting steps:
-     * 2 per task in the first round, then the missing steps over the mean episode length so far,
-     * plus 2% and one per task (so that one more round is rarely needed), but at most
-     * {@link #ROUND_GROWTH} times the episodes so far: the mean of a few episodes can be far off
-     * (a policy whose episodes last 100 to 500 steps), and a round sized from it would run steps
-     * that are then discarded. The last round's size comes from thousands of episodes' mean.
+     * 2 per task in the first round, then from the mean episode length so far, at most
+     * {@link #ROUND_GROWTH} times the episodes so far (the mean of a few episodes can be far off: a
+     * policy whose episodes last 100 to 500 steps). While more than 64 episodes per task are
+     * missing, a round aims 3% short of the target (the next, small round finishes it); a small
+     * round aims 5% and one episode per task past it, so that one more round is rarely needed.
+     * The steps run past the target are then a small round's margin, not a large one's.
      */
     static long roundSize(SparkBackend.CollectPart part, long have, long stepsSoFar, long episodesSoFar, int p) {
         long missing = part.target() - have;
@@ -202,8 +207,8 @@ public final class SparkCollect {
         if (episodesSoFar == 0) {
             return 2L * p;
         }
-        double meanLength = (double) stepsSoFar / episodesSoFar;
-        long size = (long) Math.ceil(missing / meanLength * 1.02) + p;
+        double episodes = missing / ((double) stepsSoFar / episodesSoFar);
+        long size = episodes > 64.0 * p ? (long) Math.ceil(episodes * 0.97) : (long) Math.ceil(episodes * 1.05) + p;
         return Math.max(Math.min(size, ROUND_GROWTH * episodesSoFar), p);
     }
 
