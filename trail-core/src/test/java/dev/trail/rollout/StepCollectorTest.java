@@ -127,6 +127,7 @@ class StepCollectorTest {
             }
         }
     }
+
     /** {@link #POLICY} acting in two parts: one uniform per row, then the action from it. */
     private static final VectorPolicy SPLITTING = new VectorPolicy() {
         @Override
