@@ -124,10 +124,36 @@ public final class StepCollector implements Collector<VectorPolicy, RolloutBuffe
     /** Fills the buffer with {@code horizon} steps of every copy and returns it (the same buffer every call). */
     @Override
     public RolloutBuffer collect(VectorPolicy policy) {
+        return collect(policy, null);
+    }
+
+    /**
+     * {@link #collect(VectorPolicy)} acting with noise drawn beforehand instead of the action
+     * stream (which is left as it is): step {@code t}'s rows take
+     * {@code noise[(t * numEnvs + row) * noisePerRow ..]}, what {@link VectorPolicy.Split#drawNoise}
+     * would have drawn. So a batch's copies can be collected by separate collectors (shards of the
+     * copies) with the noise of the whole batch drawn in row order, as one collector would have
+     * drawn it, and the same results. Needs a policy with a {@link VectorPolicy#split()}.
+     */
+    public RolloutBuffer collect(VectorPolicy policy, double[] noise) {
+        VectorPolicy.Split split = noise != null || envs.threads() > 1 ? policy.split() : null;
+        if (noise != null) {
+            if (split == null) {
+                throw new IllegalArgumentException("acting with given noise needs a policy that splits its acting");
+            }
+            if (noise.length != (long) horizon * n * split.noisePerRow()) {
+                throw new IllegalArgumentException("expected " + (long) horizon * n * split.noisePerRow()
+                        + " noise values (" + horizon + " steps x " + n + " copies x " + split.noisePerRow()
+                        + "), got " + noise.length);
+            }
+        }
+        return collect(policy, split, noise);
+    }
+
+    private RolloutBuffer collect(VectorPolicy policy, VectorPolicy.Split split, double[] given) {
         RolloutBuffer b = buffer;
         float[] clipped = actionBox == null ? null : new float[n * actDim];
         double[] scaled = new double[n];
-        VectorPolicy.Split split = envs.threads() > 1 ? policy.split() : null;
         double[] noise = null;
         VectorPolicy.Acted rows = null;
         if (split != null) {
@@ -145,7 +171,11 @@ public final class StepCollector implements Collector<VectorPolicy, RolloutBuffe
         for (int t = 0; t < horizon; t++) {
             globalStep += n;
             if (split != null) {
-                split.drawNoise(actionRng, n, noise);
+                if (given == null) {
+                    split.drawNoise(actionRng, n, noise);
+                } else {
+                    System.arraycopy(given, t * noise.length, noise, 0, noise.length);
+                }
                 actSplit(t, noise, rows, clipped);
             } else {
                 VectorPolicy.Acted acted = policy.act(current, n, actionRng);

@@ -127,4 +127,77 @@ class StepCollectorTest {
             }
         }
     }
+
+    /** {@link #POLICY} acting in two parts: one uniform per row, then the action from it. */
+    private static final VectorPolicy SPLITTING = new VectorPolicy() {
+        @Override
+        public Acted act(float[] obs, int n, Rng rng) {
+            double[] noise = new double[n];
+            split().drawNoise(rng, n, noise);
+            Acted out = new Acted(new int[n], null, new float[n], new float[n]);
+            split().newActor().act(obs, 0, n, noise, out);
+            return out;
+        }
+
+        @Override
+        public float[] values(float[] obs, int n) {
+            return POLICY.values(obs, n);
+        }
+
+        @Override
+        public Split split() {
+            return new Split() {
+                @Override
+                public int noisePerRow() {
+                    return 1;
+                }
+
+                @Override
+                public void drawNoise(Rng rng, int n, double[] noise) {
+                    for (int r = 0; r < n; r++) {
+                        noise[r] = rng.nextDouble();
+                    }
+                }
+
+                @Override
+                public RowActor newActor() {
+                    return (obs, from, to, noise, out) -> {
+                        float[] v = POLICY.values(obs, to);
+                        for (int r = from; r < to; r++) {
+                            out.discreteActions()[r] = noise[r] < 0.5 ? 0 : 1;
+                            out.logProbs()[r] = (float) Math.log(0.5 + 0.1 * r);
+                            out.values()[r] = v[r];
+                        }
+                    };
+                }
+            };
+        }
+    };
+
+    @Test
+    void givenNoiseDrawnInRowOrderGivesTheBatchOfTheActionStream() {
+        try (StepCollector drawn = collector(new ArrayList<>()); StepCollector given = collector(new ArrayList<>())) {
+            Rng stream = new Rng(5); // the stream collector() acts with
+            double[] noise = new double[20 * 3];
+            double[] step = new double[3];
+            for (int t = 0; t < 20; t++) {
+                SPLITTING.split().drawNoise(stream, 3, step);
+                System.arraycopy(step, 0, noise, t * 3, 3);
+            }
+            RolloutBuffer a = drawn.collect(SPLITTING);
+            long[] untouched = given.actionRng().state();
+            RolloutBuffer b = given.collect(SPLITTING, noise);
+            assertArrayEquals(a.discreteActions(), b.discreteActions());
+            assertArrayEquals(a.observations(), b.observations());
+            assertArrayEquals(a.rewards(), b.rewards());
+            assertArrayEquals(a.truncationValues(), b.truncationValues());
+            assertArrayEquals(a.nextObservations(), b.nextObservations());
+            assertArrayEquals(drawn.actionRng().state(), stream.state(), "the drawing collector used the stream");
+            assertArrayEquals(untouched, given.actionRng().state(), "given noise leaves the stream alone");
+            // noise of another length is refused, naming what is expected
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> given.collect(SPLITTING, new double[5]));
+            assertTrue(e.getMessage().contains("expected 60 noise values"), e.getMessage());
+        }
+    }
 }

@@ -8,9 +8,10 @@ import java.io.Serializable;
 
 /**
  * Rollout workers outside the learner's thread ({@code rollout_workers=spark}): each batch is
- * collected by a worker from the collector's exact state and the current policy weights, and the
- * collector is left as if it had collected the batch itself, so a run's metrics are those of an
- * in-process run with the same seed. Synchronous: one policy version per batch.
+ * collected by workers (one, or one per shard of the environment copies) from the collector's
+ * exact state and the current policy weights, and the collector is left as if it had collected the
+ * batch itself, so a run's metrics are those of an in-process run with the same seed. Synchronous:
+ * one policy version per batch.
  */
 public interface RolloutWorkers extends AutoCloseable {
 

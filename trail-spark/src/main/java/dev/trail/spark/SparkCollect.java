@@ -41,7 +41,8 @@ import org.apache.spark.sql.SparkSession;
  * (under a temporary name, renamed when complete), returning only the episode lengths and
  * returns. The driver then knows how far the part got: a collection of N episodes is one round;
  * a collection "until S steps" sizes the next round from the mean episode length so far and
- * finally trims the files past the episode that reached S. A retried task recomputes the same
+ * finally trims the files past the episode that reached S (a task starts a new part file every
+ * {@link #FILE_STEPS} steps, so the trim rewrites at most one such file). A retried task recomputes the same
  * episodes and replaces its file with the same bytes' content; the number of partitions and
  * executors only changes where the file boundaries fall. The dataset folder is assembled under a
  * hidden temporary name and renamed into place with its {@code _SUCCESS} marker when the job has
@@ -57,8 +58,20 @@ public final class SparkCollect {
     private SparkCollect() {
     }
 
-    /** What a task reports: its shard's first episode index, and the episodes' lengths and returns. */
-    record ShardResult(int part, long first, int[] lengths, double[] returns, String file) implements Serializable {
+    /**
+     * Steps after which a task starts a new part file (at the next episode boundary): trimming a
+     * collection by steps rewrites at most one file of about this size.
+     */
+    static final int FILE_STEPS = 1 << 17;
+    /** Driver-local property: another {@link #FILE_STEPS} (tests of the trim). */
+    public static final String FILE_STEPS_PROPERTY = "trail.test.fileSteps";
+
+    /**
+     * What a task reports: its shard's first episode index, the episodes' lengths and returns, and
+     * its part files in episode order with the number of episodes in each.
+     */
+    record ShardResult(int part, long first, int[] lengths, double[] returns, String[] files, int[] fileEpisodes)
+            implements Serializable {
     }
 
     /** Runs {@code job} and returns what it wrote. */
@@ -71,10 +84,14 @@ public final class SparkCollect {
         Path tmp = out.resolveSibling("." + out.getFileName() + ".tmp-" + UUID.randomUUID());
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int p = job.partitions() > 0 ? job.partitions() : Math.max(1, sc.defaultParallelism());
+        String fileStepsProperty = sc.getLocalProperty(FILE_STEPS_PROPERTY);
+        int fileSteps = fileStepsProperty == null ? FILE_STEPS : Integer.parseInt(fileStepsProperty);
         long trajectories = 0;
         long steps = 0;
+        long stepsRun = 0;
         double returns = 0;
         int rounds = 0;
+        double firstRound = 0;
         long started = System.nanoTime();
         try {
             Files.createDirectories(tmp);
@@ -90,9 +107,13 @@ public final class SparkCollect {
                     while (have < part.target()) {
                         long size = roundSize(part, have, stepsSoFar, episodesSoFar, p);
                         Worker w = new Worker(job.envId(), job.seed(), part.part(), part.label(), policy, job.epsilon(),
-                                job.actionNoise(), next, size, p, tmp.toString(), new HashMap<>(job.metadata()));
+                                job.actionNoise(), next, size, p, tmp.toString(), new HashMap<>(job.metadata()),
+                                fileSteps);
                         List<ShardResult> round = new ArrayList<>(sc.parallelize(
                                 IntStream.range(0, p).boxed().toList(), p).mapPartitions(w).collect());
+                        if (rounds == 0) {
+                            firstRound = (System.nanoTime() - started) / 1e9;
+                        }
                         round.sort((a, b) -> Long.compare(a.first(), b.first()));
                         rounds++;
                         for (ShardResult r : round) {
@@ -105,27 +126,34 @@ public final class SparkCollect {
                         }
                         next += size;
                     }
-                    // trim: keep the episodes up to the one that reached the target, in index order
+                    stepsRun += stepsSoFar;
+                    // trim: keep the episodes up to the one that reached the target, in index order; only the
+                    // file holding that episode is rewritten, the later ones are deleted
                     long need = part.target();
                     long acc = 0;
                     for (ShardResult r : kept) {
-                        Path file = Path.of(r.file() == null ? "" : r.file());
-                        if (acc >= need) {
-                            if (r.file() != null) {
+                        int i = 0;
+                        for (int f = 0; f < r.files().length; f++) {
+                            Path file = Path.of(r.files()[f]);
+                            int inFile = r.fileEpisodes()[f];
+                            if (acc >= need) {
                                 Files.deleteIfExists(file);
+                                i += inFile;
+                                continue;
                             }
-                            continue;
-                        }
-                        int k = SeededEpisodes.kept(r.lengths(), acc, need, part.bySteps());
-                        int take = k < 0 ? r.lengths().length : k;
-                        for (int i = 0; i < take; i++) {
-                            acc += part.bySteps() ? r.lengths()[i] : 1;
-                            trajectories++;
-                            steps += r.lengths()[i];
-                            returns += r.returns()[i];
-                        }
-                        if (take < r.lengths().length) {
-                            keepFirst(file, take, job.metadata());
+                            int[] lengths = java.util.Arrays.copyOfRange(r.lengths(), i, i + inFile);
+                            int k = SeededEpisodes.kept(lengths, acc, need, part.bySteps());
+                            int take = k < 0 ? inFile : k;
+                            for (int j = 0; j < take; j++) {
+                                acc += part.bySteps() ? lengths[j] : 1;
+                                trajectories++;
+                                steps += lengths[j];
+                                returns += r.returns()[i + j];
+                            }
+                            if (take < inFile) {
+                                keepFirst(file, take, job.metadata());
+                            }
+                            i += inFile;
                         }
                     }
                 } finally {
@@ -133,6 +161,12 @@ public final class SparkCollect {
                         // versioned: this part's policy is released before the next part's is sent
                         policy.destroy();
                     }
+                }
+            }
+            // an attempt that died mid-file (a killed executor) leaves its hidden scratch file behind
+            try (var left = Files.list(tmp)) {
+                for (Path f : left.filter(f -> f.getFileName().toString().startsWith(".")).toList()) {
+                    Files.deleteIfExists(f);
                 }
             }
             Files.writeString(tmp.resolve(TrajectoryParquet.COMMITTED), "");
@@ -146,15 +180,24 @@ public final class SparkCollect {
             throw e instanceof IllegalArgumentException iae ? iae : Jobs.failed(e);
         }
         return new SparkBackend.Written(trajectories, steps, trajectories == 0 ? Double.NaN : returns / trajectories,
-                String.format(Locale.ROOT, "%.1f s, %.0f steps/s; Spark %s, %d tasks per round, %d rounds",
+                String.format(Locale.ROOT, "%.1f s, %.0f steps/s; Spark %s, %d tasks per round, %d rounds (the first"
+                        + " %.1f s), %d steps run (%.1f%% past the target, discarded)",
                         (System.nanoTime() - started) / 1e9, steps / Math.max((System.nanoTime() - started) / 1e9, 1e-9),
-                        spark.sparkContext().master(), p, rounds));
+                        spark.sparkContext().master(), p, rounds, firstRound, stepsRun,
+                        steps == 0 ? 0.0 : 100.0 * (stepsRun - steps) / steps));
     }
 
+    /** A round collects at most this many times the episodes collected so far (while their mean length is uncertain). */
+    static final int ROUND_GROWTH = 8;
+
     /**
-     * Episodes in the next round: all that are missing when counting episodes; when counting steps,
-     * the missing steps over the mean episode length so far (2 per task in the first round), plus
-     * 5% and one per task, so that one more round is rarely needed.
+     * Episodes in the next round: all that are missing when counting episodes. When counting steps:
+     * 2 per task in the first round, then from the mean episode length so far, at most
+     * {@link #ROUND_GROWTH} times the episodes so far (the mean of a few episodes can be far off: a
+     * policy whose episodes last 100 to 500 steps). While more than 64 episodes per task are
+     * missing, a round aims 3% short of the target (the next, small round finishes it); a small
+     * round aims 5% and one episode per task past it, so that one more round is rarely needed.
+     * The steps run past the target are then a small round's margin, not a large one's.
      */
     static long roundSize(SparkBackend.CollectPart part, long have, long stepsSoFar, long episodesSoFar, int p) {
         long missing = part.target() - have;
@@ -164,9 +207,9 @@ public final class SparkCollect {
         if (episodesSoFar == 0) {
             return 2L * p;
         }
-        double meanLength = (double) stepsSoFar / episodesSoFar;
-        long size = (long) Math.ceil(missing / meanLength * 1.05) + p;
-        return Math.max(size, p);
+        double episodes = missing / ((double) stepsSoFar / episodesSoFar);
+        long size = episodes > 64.0 * p ? (long) Math.ceil(episodes * 0.97) : (long) Math.ceil(episodes * 1.05) + p;
+        return Math.max(Math.min(size, ROUND_GROWTH * episodesSoFar), p);
     }
 
     /** Rewrites a part file with its first {@code n} trajectories. */
@@ -203,9 +246,12 @@ public final class SparkCollect {
         private final int shards;
         private final String dir;
         private final HashMap<String, String> meta;
+        private final int fileSteps;
 
         Worker(String envId, long seed, int part, String label, Broadcast<CheckpointBytes> policy, double epsilon,
-                double actionNoise, long first, long size, int shards, String dir, HashMap<String, String> meta) {
+                double actionNoise, long first, long size, int shards, String dir, HashMap<String, String> meta,
+                int fileSteps) {
+            this.fileSteps = fileSteps;
             this.envId = envId;
             this.seed = seed;
             this.part = part;
@@ -244,26 +290,40 @@ public final class SparkCollect {
             int n = (int) (hi - lo);
             int[] lengths = new int[n];
             double[] returns = new double[n];
+            List<String> files = new ArrayList<>();
+            List<Integer> fileEpisodes = new ArrayList<>();
             if (n == 0) {
-                return new ShardResult(part, lo, lengths, returns, null);
+                return new ShardResult(part, lo, lengths, returns, new String[0], new int[0]);
             }
             ArrayEnv<?> env = Envs.spec(envId).makeArray();
             BehaviourPolicy behaviour = policy == null ? BehaviourPolicy.random(env.actionSpace())
                     : BehaviourPolicy.of(policy.value().load(), env.actionSpace(), epsilon, actionNoise);
-            Path file = Path.of(dir, String.format(Locale.ROOT, "p%d-e%012d.parquet", part, lo));
             try (SeededEpisodes episodes = new SeededEpisodes(env, seed, part, envId, label + "-",
-                    Map.of(Labels.POLICY, label));
-                    TrajectorySink sink = TrajectoryParquet.create(file, meta)) {
-                for (int i = 0; i < n; i++) {
-                    Trajectory t = episodes.episode(lo + i, behaviour, behaviour.reportsLogProbs(),
-                            behaviour.reportsValues());
-                    lengths[i] = t.length();
-                    returns[i] = t.totalReward();
-                    sink.write(t);
+                    Map.of(Labels.POLICY, label))) {
+                int i = 0;
+                while (i < n) {
+                    // one part file per fileSteps steps (at an episode boundary), named by its first episode
+                    Path file = Path.of(dir, String.format(Locale.ROOT, "p%d-e%012d.parquet", part, lo + i));
+                    int start = i;
+                    long written = 0;
+                    try (TrajectorySink sink = TrajectoryParquet.create(file, meta)) {
+                        while (i < n && written < fileSteps) {
+                            Trajectory t = episodes.episode(lo + i, behaviour, behaviour.reportsLogProbs(),
+                                    behaviour.reportsValues());
+                            lengths[i] = t.length();
+                            returns[i] = t.totalReward();
+                            written += t.length();
+                            sink.write(t);
+                            i++;
+                        }
+                        sink.commit();
+                    }
+                    files.add(file.toString());
+                    fileEpisodes.add(i - start);
                 }
-                sink.commit();
             }
-            return new ShardResult(part, lo, lengths, returns, file.toString());
+            return new ShardResult(part, lo, lengths, returns, files.toArray(String[]::new),
+                    fileEpisodes.stream().mapToInt(Integer::intValue).toArray());
         }
     }
 }

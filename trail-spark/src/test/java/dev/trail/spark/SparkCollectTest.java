@@ -58,11 +58,23 @@ class SparkCollectTest {
         SparkTesting.assertSameTrajectories(expected, read(spark3));
         assertEquals(metadata(local), metadata(spark3));
 
+        // one task per round, a new part file every 700 steps (4 episodes): round 1 runs episodes 0-1, round 2
+        // episodes 2-8 in two files (2-5, 6-8), and the trim rewrites the last to episodes 6-7
         Path spark1 = dir.resolve("spark1.parquet");
-        r = cli(Stream.concat(Stream.of(base), Stream.of("--out", spark1.toString(), "--spark", MASTER,
-                "--partitions", "1")).toArray(String[]::new));
+        spark.sparkContext().setLocalProperty(SparkCollect.FILE_STEPS_PROPERTY, "700");
+        try {
+            r = cli(Stream.concat(Stream.of(base), Stream.of("--out", spark1.toString(), "--spark", MASTER,
+                    "--partitions", "1")).toArray(String[]::new));
+        } finally {
+            spark.sparkContext().setLocalProperty(SparkCollect.FILE_STEPS_PROPERTY, null);
+        }
         assertEquals(0, r.code(), r.err());
         SparkTesting.assertSameTrajectories(expected, read(spark1));
+        try (Stream<Path> files = Files.list(spark1)) {
+            assertEquals(List.of("p0-e000000000000.parquet", "p0-e000000000002.parquet", "p0-e000000000006.parquet"),
+                    files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".parquet")).sorted().toList());
+        }
+        assertTrue(r.out().contains("2 rounds (the first") && r.out().contains("1800 steps run"), r.out());
 
         // an existing output folder is refused, and nothing is written beside it
         r = cli(Stream.concat(Stream.of(base), Stream.of("--out", spark1.toString(), "--spark", MASTER))

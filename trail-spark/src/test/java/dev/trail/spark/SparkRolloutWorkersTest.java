@@ -9,13 +9,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code trail train --set rollout_workers=spark}: PPO's batches and the GRPO family's generation calls
- * on executors, the local run's metrics.
+ * {@code trail train --set rollout_workers=spark}: PPO's batches (one task, or shards of the env copies) and
+ * the GRPO family's generation calls on executors, the local run's metrics.
  */
 class SparkRolloutWorkersTest {
 
@@ -51,6 +57,57 @@ class SparkRolloutWorkersTest {
         List<String> expected = reproducibleMetrics(local);
         assertTrue(expected.stream().anyMatch(l -> l.contains("charts/episodic_return")), expected.toString());
         assertEquals(expected, reproducibleMetrics(spark));
+    }
+
+    @Test
+    void ppoBatchesShardedAcrossTasksHaveTheMetricsOfTheLocalRun() throws Exception {
+        // without observation normalisation the copies are split across local[2]'s two tasks; shard 1's first
+        // attempt of every batch fails and is retried. Discrete (one uniform per row) and Gaussian (one normal per
+        // dimension) noise, time-limit truncations (Pendulum's 200 steps, bootstrapped with V), reward scaling
+        SparkSession spark = Sessions.session(MASTER, "test");
+        Map<Integer, Integer> tasks = new ConcurrentHashMap<>(); // task index -> successful tasks
+        AtomicInteger failures = new AtomicInteger();
+        SparkListener listener = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskInfo().successful()) {
+                    tasks.merge(end.taskInfo().index(), 1, Integer::sum);
+                } else {
+                    failures.incrementAndGet();
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(listener);
+        spark.sparkContext().setLocalProperty(SparkCollect.FAIL_FIRST_ATTEMPT, "1");
+        try {
+            String[][] runs = {
+                {"--env", "CartPole-v1", "--total-steps", "1536", "--set", "num_envs=3", "--set", "num_steps=128"},
+                {"--env", "Pendulum-v1", "--total-steps", "1024", "--set", "num_envs=2", "--set", "num_steps=128"}};
+            for (String[] run : runs) {
+                String[] base = Stream.concat(Stream.of("train", "--algo", "ppo", "--seed", "6", "--eval-episodes", "0",
+                        "--set", "normalize_observations=false", "--set", "normalize_rewards=true"), Stream.of(run))
+                        .toArray(String[]::new);
+                Path local = dir.resolve("sharded-local" + run[1]);
+                var r = cli(Stream.concat(Stream.of(base), Stream.of("--out", local.toString())).toArray(String[]::new));
+                assertEquals(0, r.code(), r.err());
+                Path remote = dir.resolve("sharded-spark" + run[1]);
+                tasks.clear();
+                failures.set(0);
+                r = cli(Stream.concat(Stream.of(base), Stream.of("--out", remote.toString(), "--set",
+                        "rollout_workers=spark", "--set", "spark_master=" + MASTER)).toArray(String[]::new));
+                assertEquals(0, r.code(), r.err());
+                spark.sparkContext().listenerBus().waitUntilEmpty();
+                List<String> expected = reproducibleMetrics(local);
+                assertTrue(expected.stream().anyMatch(l -> l.contains("charts/episodic_return")), expected.toString());
+                assertEquals(expected, reproducibleMetrics(remote), run[1]);
+                int batches = 4;
+                assertEquals(Map.of(0, batches, 1, batches), tasks, run[1] + ": two tasks per batch");
+                assertEquals(batches, failures.get(), run[1] + ": each batch's shard 1 retried once");
+            }
+        } finally {
+            spark.sparkContext().setLocalProperty(SparkCollect.FAIL_FIRST_ATTEMPT, null);
+            spark.sparkContext().removeSparkListener(listener);
+        }
     }
 
     @Test

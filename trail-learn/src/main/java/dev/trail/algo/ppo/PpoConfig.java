@@ -42,7 +42,8 @@ import java.util.Map;
  * @param advantageEstimator {@code advantage_estimator}: the registry estimator credit comes from; PPO takes
  *     any that uses the critic's values ("gae")
  * @param rolloutWorkers {@code rollout_workers}: {@code local} (default) or {@code spark}: each batch collected
- *     by a Spark executor task from the collector's exact state (the same metrics as local)
+ *     by Spark executor tasks, one per shard of the env copies (one task with {@code normalize_observations});
+ *     the same metrics as local
  * @param sparkMaster {@code spark_master}: the master for {@code rollout_workers=spark}, or null for spark-submit's
  * @param numThreads {@code num_threads}: threads that run the actor and step the environment copies, each its own
  *     contiguous chunk of copies (capped at {@code num_envs}); every result is bit-identical for any count (1)
@@ -105,8 +106,9 @@ public record PpoConfig(
                 + "from; empty for none") String startStates,
         @Param(value = "probability that an episode starts from a start_states state", min = 0, max = 1)
                 double startStateFraction,
-        @Param("who collects the batches: local (the learner's thread) or spark (an executor task per batch, from"
-                + " the collector's exact state; same metrics; docs/SPARK.md)") String rolloutWorkers,
+        @Param("who collects the batches: local (the learner's thread) or spark (executor tasks, each a shard of the"
+                + " env copies, or one task with normalize_observations; same metrics; docs/SPARK.md)")
+                String rolloutWorkers,
         @Param("rollout_workers=spark: the Spark master, local[N] or spark://HOST:PORT (empty: spark-submit's)")
                 String sparkMaster,
         @Param(value = "threads that act and step the env copies (the caller's included, at most num_envs); results "
@@ -160,6 +162,11 @@ public record PpoConfig(
         dev.trail.nn.HiddenSizes.checkMemory(hiddenSizes, parseLayers(hiddenSizes), 2); // actor and critic
         bcDataset = bcDataset == null ? "" : bcDataset.trim();
         startStates = startStates == null ? "" : startStates.trim();
+        if (rolloutWorkers.equals("spark") && !startStates.isEmpty()) {
+            // the executors build plain copies of the environment, not start_states' resetting wrapper
+            throw new IllegalArgumentException("rollout_workers=spark does not run start_states=" + startStates
+                    + "; collect locally (rollout_workers=local)");
+        }
         if (bcPretrainSteps < 0) {
             throw new IllegalArgumentException("bc_pretrain_steps=" + bcPretrainSteps + " must be >= 0");
         }
