@@ -6,6 +6,8 @@ import dev.trail.data.TrajectorySink;
 import dev.trail.data.TrajectorySource;
 import dev.trail.env.ArrayEnv;
 import dev.trail.env.EnvSpec;
+import dev.trail.envs.classic.MountainCarContinuous;
+import dev.trail.envs.classic.MountainCarExpert;
 import dev.trail.envs.grid.MiniGridEnv;
 import dev.trail.envs.grid.MiniGridEnvs;
 import dev.trail.envs.grid.ShortestPathExpert;
@@ -80,7 +82,8 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = "--policy", paramLabel = "RUN[@CHECKPOINT]",
             description = "The trained policy: a run folder (its last checkpoint; medium: its middle one), RUN@NAME for"
                     + " a named checkpoint, or a checkpoint folder. For medium-replay: the run whose trajectories to take."
-                    + " `expert`: the scripted shortest-path expert of the MiniGrid ids (it sees the full grid).")
+                    + " `expert`: the scripted shortest-path expert of the MiniGrid ids (it sees the full grid), or on"
+                    + " MountainCarContinuous-v0 full force along the velocity (--recipe expert or mixed).")
     String policy;
 
     @Option(names = "--episodes", paramLabel = "N", description = "Episodes to collect (default 100 unless --steps).")
@@ -140,8 +143,12 @@ final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (SCRIPTED_EXPERT.equals(policy)) {
+        boolean scripted = SCRIPTED_EXPERT.equals(policy);
+        if (scripted && !MountainCarContinuous.ID.equals(envId)) {
             return collectScripted();
+        }
+        if (scripted && recipe == null) {
+            recipe = "expert";
         }
         if (recipe == null) {
             throw new UserError("--recipe is required (random, medium, expert, mixed, medium-replay) unless --policy "
@@ -165,6 +172,9 @@ final class CollectCommand implements Callable<Integer> {
             throw new UserError("--reference-episodes must be >= 0, got " + referenceEpisodes);
         }
         if (sparkMaster != null) {
+            if (scripted) {
+                throw new UserError("--policy expert (the scripted " + envId + " expert) collects locally, not on --spark");
+            }
             return onSpark(r);
         }
         Outputs.checkWritable(out, "--out");
@@ -182,6 +192,13 @@ final class CollectCommand implements Callable<Integer> {
         if (r != Recipe.random && policy == null) {
             throw new UserError("--recipe " + recipe + " needs --policy (a trained run)");
         }
+        if (scripted && r != Recipe.expert && r != Recipe.mixed) {
+            throw new UserError("--policy expert (the scripted " + envId + " expert) goes with --recipe expert or mixed,"
+                    + " not " + recipe + " (a noisier dataset: --recipe expert --action-noise SIGMA)");
+        }
+        if (scripted && epsilon > 0) {
+            throw new UserError("--epsilon needs discrete actions; " + envId + " is continuous (use --action-noise)");
+        }
         PrintWriter w = Outputs.summary(spec, out);
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("recipe", r.name().replace('_', '-'));
@@ -193,42 +210,47 @@ final class CollectCommand implements Callable<Integer> {
         List<Trajectory> data = new ArrayList<>();
         Path expertCheckpoint = null;
         long started = System.nanoTime();
-        switch (r) {
-            case random -> data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target, 0));
-            case expert, medium -> {
-                Path checkpoint = r == Recipe.medium ? middleCheckpoint(policy) : checkpoint(policy);
-                expertCheckpoint = lastCheckpointOfRun(policy);
-                meta.put("policy", checkpoint.toString());
-                data.addAll(collect(env, behaviour(checkpoint, actions), r.name(), bySteps, target, 0));
-            }
-            case mixed -> {
-                Path checkpoint = checkpoint(policy);
-                expertCheckpoint = checkpoint;
-                meta.put("policy", checkpoint.toString());
-                meta.put("expert_fraction", Double.toString(expertFraction));
-                long expertPart = Math.round(target * expertFraction);
-                if (expertPart > 0) {
-                    data.addAll(collect(env, behaviour(checkpoint, actions), "expert", bySteps, expertPart, 0));
+        if (scripted) {
+            data.addAll(scriptedMountainCar(env, actions, r, bySteps, target, meta));
+        } else {
+            switch (r) {
+                case random -> data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target, 0));
+                case expert, medium -> {
+                    Path checkpoint = r == Recipe.medium ? middleCheckpoint(policy) : checkpoint(policy);
+                    expertCheckpoint = lastCheckpointOfRun(policy);
+                    meta.put("policy", checkpoint.toString());
+                    data.addAll(collect(env, behaviour(checkpoint, actions), r.name(), bySteps, target, 0));
                 }
-                if (target - expertPart > 0) {
-                    data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target - expertPart, 1));
+                case mixed -> {
+                    Path checkpoint = checkpoint(policy);
+                    expertCheckpoint = checkpoint;
+                    meta.put("policy", checkpoint.toString());
+                    meta.put("expert_fraction", Double.toString(expertFraction));
+                    long expertPart = Math.round(target * expertFraction);
+                    if (expertPart > 0) {
+                        data.addAll(collect(env, behaviour(checkpoint, actions), "expert", bySteps, expertPart, 0));
+                    }
+                    if (target - expertPart > 0) {
+                        data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target - expertPart,
+                                1));
+                    }
                 }
-            }
-            case medium_replay -> {
-                Path run = Path.of(policy.contains("@") ? policy.substring(0, policy.indexOf('@')) : policy);
-                Path replay = run.resolve(REPLAY_FILE);
-                if (!Files.isRegularFile(replay)) {
-                    throw new UserError("--policy " + run + " has no " + REPLAY_FILE + ": train it with "
-                            + "`trail train ... --record-trajectories` to keep every trajectory it saw");
-                }
-                meta.put("policy", run.toString());
-                expertCheckpoint = lastCheckpointOfRun(run.toString());
-                try (TrajectorySource src = TrajectoryFiles.open(replay, null)) {
-                    long have = 0;
-                    boolean limited = episodes != null || bySteps;
-                    for (Trajectory t = src.next(); t != null && (!limited || have < target); t = src.next()) {
-                        data.add(t);
-                        have += bySteps ? t.length() : 1;
+                case medium_replay -> {
+                    Path run = Path.of(policy.contains("@") ? policy.substring(0, policy.indexOf('@')) : policy);
+                    Path replay = run.resolve(REPLAY_FILE);
+                    if (!Files.isRegularFile(replay)) {
+                        throw new UserError("--policy " + run + " has no " + REPLAY_FILE + ": train it with "
+                                + "`trail train ... --record-trajectories` to keep every trajectory it saw");
+                    }
+                    meta.put("policy", run.toString());
+                    expertCheckpoint = lastCheckpointOfRun(run.toString());
+                    try (TrajectorySource src = TrajectoryFiles.open(replay, null)) {
+                        long have = 0;
+                        boolean limited = episodes != null || bySteps;
+                        for (Trajectory t = src.next(); t != null && (!limited || have < target); t = src.next()) {
+                            data.add(t);
+                            have += bySteps ? t.length() : 1;
+                        }
                     }
                 }
             }
@@ -247,6 +269,11 @@ final class CollectCommand implements Callable<Integer> {
                         BehaviourPolicy.of(fitting(load(expertCheckpoint), expertCheckpoint), actions, 0, 0), "expert",
                         false, referenceEpisodes, 3))));
                 meta.put("expert_policy", expertCheckpoint.toString());
+            } else if (scripted) {
+                meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
+                        BehaviourPolicy.scripted(new MountainCarExpert(), actions, 0), "expert", false,
+                        referenceEpisodes, 3))));
+                meta.put("expert_policy", SCRIPTED_MOUNTAIN_CAR);
             }
         }
         double collectSeconds = (System.nanoTime() - started) / 1e9;
@@ -365,8 +392,11 @@ final class CollectCommand implements Callable<Integer> {
         return Trail.OK;
     }
 
-    /** The {@code --policy} value of the scripted MiniGrid expert. */
+    /** The {@code --policy} value of the scripted experts (MiniGrid ids, MountainCarContinuous-v0). */
     static final String SCRIPTED_EXPERT = "expert";
+
+    /** How a dataset names the scripted MountainCarContinuous expert. */
+    static final String SCRIPTED_MOUNTAIN_CAR = "scripted mountain-car expert (full force along the velocity)";
 
     /**
      * {@code --policy expert}: episodes of {@link ShortestPathExpert} on a MiniGrid id, episode
@@ -400,7 +430,8 @@ final class CollectCommand implements Callable<Integer> {
         if (!(probe instanceof MiniGridEnv grid)) {
             probe.close();
             throw new UserError("--policy expert is the scripted expert of the MiniGrid ids (" + String.join(", ",
-                    MiniGridEnvs.ids()) + "); " + envId + " has none (train one and pass its run folder)");
+                    MiniGridEnvs.ids()) + ") and of " + MountainCarContinuous.ID + "; " + envId
+                    + " has none (train one and pass its run folder)");
         }
         ShortestPathExpert expert = new ShortestPathExpert();
         long[] seeds = Seeds.split(seed, n);
@@ -428,6 +459,25 @@ final class CollectCommand implements Callable<Integer> {
         meta.forEach((k, v) -> w.println("  " + k + ": " + v));
         w.flush();
         return Trail.OK;
+    }
+
+    /** {@code --recipe expert|mixed --policy expert} on MountainCarContinuous-v0: the scripted expert, noisy if asked. */
+    private List<Trajectory> scriptedMountainCar(EnvSpec env, Space<?> actions, Recipe r, boolean bySteps, long target,
+            Map<String, String> meta) {
+        meta.put("policy", SCRIPTED_MOUNTAIN_CAR);
+        long expertPart = r == Recipe.expert ? target : Math.round(target * expertFraction);
+        if (r == Recipe.mixed) {
+            meta.put("expert_fraction", Double.toString(expertFraction));
+        }
+        List<Trajectory> data = new ArrayList<>();
+        if (expertPart > 0) {
+            data.addAll(collect(env, BehaviourPolicy.scripted(new MountainCarExpert(), actions, actionNoise), "expert",
+                    bySteps, expertPart, 0));
+        }
+        if (target - expertPart > 0) {
+            data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target - expertPart, 1));
+        }
+        return data;
     }
 
     private static Recipe parseRecipe(String name) {

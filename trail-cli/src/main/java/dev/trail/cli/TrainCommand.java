@@ -653,7 +653,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void summary(PrintWriter w, Plan plan, Progress progress, Path lastCheckpoint, Run run) throws IOException {
-        if (plan.algorithm().countsEnvironmentSteps() && !(plan.algorithm() instanceof OfflineAlgorithm)) {
+        if (plan.algorithm().reportsTrainingEpisodes()) {
             w.printf(Locale.ROOT, "done: %,d episodes, mean return of the last 100: %.2f, %.1f s%n", progress.episodes(),
                     progress.recentMean(), progress.elapsedSeconds());
         } else {

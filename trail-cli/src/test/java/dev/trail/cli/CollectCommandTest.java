@@ -164,6 +164,40 @@ class CollectCommandTest {
         assertTrue(!Files.exists(dir.resolve("x.parquet")), "no output for refused input");
     }
 
+    /** {@code --policy expert} on MountainCarContinuous-v0: the scripted expert reaches the goal; mixed; refusals. */
+    @Test
+    void scriptedMountainCarExpert() throws IOException {
+        CliRunner r = collect("MountainCarContinuous-v0", "expert", "mcc.parquet", "--episodes", "3", "--policy",
+                "expert");
+        assertEquals(0, r.code(), r.err());
+        List<Trajectory> expert = read(dir.resolve("mcc.parquet"));
+        assertEquals(3, expert.size());
+        for (Trajectory t : expert) {
+            assertTrue(t.terminated() && t.totalReward() >= 90, t.totalReward() + " in " + t.length() + " steps");
+            assertEquals("expert", t.labels().get(Labels.POLICY));
+            assertEquals(null, t.logProbs(), "a scripted action has no log-probability");
+        }
+        Map<String, String> meta = metadata(dir.resolve("mcc.parquet"));
+        assertTrue(Double.parseDouble(meta.get("reference_return_expert")) >= 90, meta.toString());
+        assertTrue(Double.parseDouble(meta.get("reference_return_random")) < 0, meta.toString());
+        assertTrue(meta.get("policy").contains("scripted"), meta.toString());
+
+        r = collect("MountainCarContinuous-v0", "mixed", "mccx.parquet", "--episodes", "4", "--expert-fraction", "0.5",
+                "--policy", "expert", "--action-noise", "0.5");
+        assertEquals(0, r.code(), r.err());
+        List<Trajectory> mixed = read(dir.resolve("mccx.parquet"));
+        assertEquals(2, mixed.stream().filter(t -> "expert".equals(t.labels().get(Labels.POLICY))).count());
+        assertEquals(2, mixed.stream().filter(t -> "random".equals(t.labels().get(Labels.POLICY))).count());
+
+        r = collect("MountainCarContinuous-v0", "medium", "x.parquet", "--policy", "expert");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("--recipe expert or mixed"), r.err());
+        r = collect("Pendulum-v1", "expert", "x.parquet", "--policy", "expert");
+        assertEquals(2, r.code(), r.err());
+        assertTrue(r.err().contains("MountainCarContinuous-v0") && r.err().contains("Pendulum-v1"), r.err());
+        assertTrue(!Files.exists(dir.resolve("x.parquet")), "no output for refused input");
+    }
+
     /** Episodes cut by the time limit carry V(final observation), so GAE can credit them straight from the file. */
     @Test
     void truncatedEpisodesFromAPolicyWithACriticCreditWithGae() throws IOException {

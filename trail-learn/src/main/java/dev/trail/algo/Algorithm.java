@@ -67,6 +67,14 @@ public interface Algorithm {
         return true;
     }
 
+    /**
+     * Whether training has episodes to summarise (the closing "mean return of the last 100" line):
+     * true for algorithms that count environment steps, false for those that learn from a dataset.
+     */
+    default boolean reportsTrainingEpisodes() {
+        return countsEnvironmentSteps();
+    }
+
     /** Whether it starts from a model given with {@code --init} (token-level RL from an SFT run; IQL fine-tuning from an offline run). */
     default boolean takesInit() {
         return false;

@@ -20,6 +20,12 @@ import java.nio.file.Path;
  */
 public interface OfflineAlgorithm extends Algorithm {
 
+    /** No training episodes: the run's evaluation ({@code eval/*} in {@code metrics.csv}) is its result. */
+    @Override
+    default boolean reportsTrainingEpisodes() {
+        return false;
+    }
+
     /**
      * Refuses a dataset this configuration cannot learn from (e.g. continuous CQL on discrete
      * actions), in one line naming the file and the field, before any work.

@@ -21,11 +21,17 @@ import dev.trail.space.Space;
 public final class BehaviourPolicy implements VectorPolicy {
 
     private final PolicyCheckpoint.Loaded loaded;
+    private final VectorPolicy scripted;
     private final Space<?> actionSpace;
     private final double epsilon;
     private final double actionNoise;
 
     private BehaviourPolicy(PolicyCheckpoint.Loaded loaded, Space<?> actionSpace, double epsilon, double actionNoise) {
+        this(loaded, null, actionSpace, epsilon, actionNoise);
+    }
+
+    private BehaviourPolicy(PolicyCheckpoint.Loaded loaded, VectorPolicy scripted, Space<?> actionSpace, double epsilon,
+            double actionNoise) {
         if (!(epsilon >= 0 && epsilon <= 1)) {
             throw new IllegalArgumentException("epsilon must be in [0, 1], got " + epsilon);
         }
@@ -41,6 +47,7 @@ public final class BehaviourPolicy implements VectorPolicy {
                     + " is discrete (use epsilon)");
         }
         this.loaded = loaded;
+        this.scripted = scripted;
         this.actionSpace = actionSpace;
         this.epsilon = epsilon;
         this.actionNoise = actionNoise;
@@ -60,9 +67,20 @@ public final class BehaviourPolicy implements VectorPolicy {
         return new BehaviourPolicy(loaded, actionSpace, epsilon, actionNoise);
     }
 
+    /**
+     * A scripted continuous-action policy (e.g. {@code MountainCarExpert}) that reports no
+     * log-probabilities, with Gaussian action noise (0: none).
+     */
+    public static BehaviourPolicy scripted(VectorPolicy policy, Space<?> actionSpace, double actionNoise) {
+        if (!(actionSpace instanceof Box)) {
+            throw new IllegalArgumentException("a scripted behaviour policy needs continuous actions, got " + actionSpace);
+        }
+        return new BehaviourPolicy(null, policy, actionSpace, 0, actionNoise);
+    }
+
     /** Whether the recorded log-probabilities are the behaviour's own. */
     public boolean reportsLogProbs() {
-        return actionNoise == 0 && (loaded == null || loaded.policy() instanceof ActorCritic
+        return scripted == null && actionNoise == 0 && (loaded == null || loaded.policy() instanceof ActorCritic
                 || loaded.policy() instanceof SquashedGaussianActor);
     }
 
@@ -73,6 +91,10 @@ public final class BehaviourPolicy implements VectorPolicy {
 
     @Override
     public Acted act(float[] observations, int n, Rng rng) {
+        if (scripted != null) {
+            Acted a = scripted.act(observations, n, rng);
+            return actionNoise > 0 ? noisy(a, n, rng) : a;
+        }
         if (loaded == null) {
             return random(n, rng);
         }

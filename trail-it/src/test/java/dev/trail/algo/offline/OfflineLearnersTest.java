@@ -107,6 +107,28 @@ class OfflineLearnersTest {
         assertTrue(last.get("eval/best_normalized_score") >= last.get("eval/normalized_score"));
     }
 
+    /** BC's plain-Java update and its libtorch one follow the same losses: equal to float rounding after 50 updates. */
+    @Test
+    void bcJavaBackendMatchesLibtorch() throws Exception {
+        for (boolean discrete : new boolean[] {true, false}) {
+            TransitionDataset data = discrete ? cartPole() : pendulum();
+            EnvSpec env = discrete ? CARTPOLE : PENDULUM;
+            Outcome java = train(new Bc(BcConfig.fromSettings(small("backend", "java", "log_every", "10")), data, env, 3,
+                    50));
+            Outcome djl = train(new Bc(BcConfig.fromSettings(small("backend", "djl", "log_every", "10")), data, env, 3,
+                    50));
+            assertEquals(djl.reports().size(), java.reports().size());
+            for (int i = 0; i < java.reports().size(); i++) {
+                double a = java.reports().get(i).get("losses/bc_loss");
+                double b = djl.reports().get(i).get("losses/bc_loss");
+                assertEquals(b, a, 1e-4 * Math.max(1, Math.abs(b)), (discrete ? "discrete" : "mse") + " report " + i);
+            }
+            assertTrue(java.last("losses/bc_loss") < 0.9 * java.first("losses/bc_loss"), java.reports().toString());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> BcConfig.fromSettings(small("backend", "java", "continuous_loss", "gaussian-nll")));
+    }
+
     @Test
     void continuousLearnersBeatRandomOnPendulum() throws Exception {
         TransitionDataset data = pendulum();

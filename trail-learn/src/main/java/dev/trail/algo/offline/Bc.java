@@ -3,9 +3,6 @@ package dev.trail.algo.offline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trail.checkpoint.Checkpoint;
 import dev.trail.dist.Categorical;
 import dev.trail.dist.DiagGaussian;
 import dev.trail.env.EnvSpec;
@@ -13,9 +10,9 @@ import dev.trail.nn.Activation;
 import dev.trail.nn.Mlp;
 import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
+import dev.trail.nn.fast.JavaMlp;
 import dev.trail.offline.TransitionDataset;
 import dev.trail.optim.Adam;
-import dev.trail.policy.Actor;
 import dev.trail.policy.MlpActor;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.policy.PolicySpec;
@@ -32,6 +29,10 @@ import java.util.Map;
  *   <li>{@code continuous_loss=gaussian-nll}: {@code −log N(a; tanh f(s), exp(2 log σ))} summed over
  *       dimensions, with a learnt state-independent {@code log σ} clamped to [−20, 2] (CORL's IQL actor).</li>
  * </ul>
+ * With {@code backend=java} (the default for both losses above but the Gaussian one) the update runs
+ * on the plain-Java MLP ({@link JavaMlp}: forward, the loss gradient on the outputs written out
+ * below, backward) with no native call; {@code backend=djl} runs the same loss through libtorch's
+ * autograd. The two agree to float rounding, not bit for bit.
  * Evaluation acts with {@code argmax f(s)} or {@code scale · tanh f(s) + bias}. Which transitions
  * are imitated is the sampler's choice ({@code sampler=top-percent} is CORL's "x% BC").
  */
@@ -48,9 +49,13 @@ public final class Bc extends OfflineLearner {
     private final PolicySpec spec;
     private final Adam optimizer;
     private final boolean nll;
+    /** The plain-Java view of {@link #net} ({@code backend=java}), or null. */
+    private final JavaMlp javaNet;
+    private final float[][] javaGrads;
+    private float[] outputGrad = new float[0];
 
     public Bc(BcConfig config, TransitionDataset data, EnvSpec env, long seed, long totalUpdates) {
-        super(ALGORITHM, data, env, seed, totalUpdates, config.common());
+        super(ALGORITHM, data, env, seed, totalUpdates, config);
         this.config = config;
         int out = categories > 0 ? categories : actDim;
         this.spec = new PolicySpec(obsDim, categories > 0, out, config.hiddenLayers(), Activation.RELU, actionLow,
@@ -64,10 +69,19 @@ public final class Bc extends OfflineLearner {
         }
         this.actor = MlpActor.attach(spec, actorParameters);
         this.optimizer = new Adam(actorParameters, 1e-8);
+        this.javaNet = config.javaBackend()
+                ? JavaMlp.attach(MlpActor.PREFIX, spec.actorSizes(), Activation.RELU, actorParameters) : null;
+        this.javaGrads = javaNet == null ? null : actorParameters.zerosLike();
+        learns(actor, PolicyCheckpoint.MLP, spec, actorParameters);
+        optimised("actor", actorParameters, optimizer);
     }
 
     @Override
     protected Map<String, Double> update(boolean reporting) {
+        if (javaNet != null) {
+            double loss = javaUpdate();
+            return reporting ? Map.of("losses/bc_loss", loss) : Map.of();
+        }
         int b = common.batchSize();
         float[][] grads;
         double lossValue = Double.NaN;
@@ -102,43 +116,52 @@ public final class Bc extends OfflineLearner {
         return m;
     }
 
-    @Override
-    protected Actor policy() {
-        return actor;
-    }
-
-    @Override
-    protected String policyType() {
-        return PolicyCheckpoint.MLP;
-    }
-
-    @Override
-    protected PolicySpec policySpec() {
-        return spec;
-    }
-
-    @Override
-    protected Parameters policyParameters() {
-        return actorParameters;
-    }
-
-    @Override
-    protected Map<String, Object> configMap() {
-        return config.toMap();
-    }
-
-    @Override
-    protected void saveState(ObjectNode meta, Map<String, Parameters> files) {
-        meta.putObject("optimizer").put("actorStep", optimizer.stepCount());
-        Parameters opt = new Parameters();
-        addMoments(opt, "actor", actorParameters, optimizer);
-        files.put("optimizer", opt);
-    }
-
-    @Override
-    protected void loadState(JsonNode meta, Checkpoint checkpoint) {
-        restoreMoments(checkpoint.tensors("optimizer"), "actor", actorParameters, optimizer,
-                meta.path("optimizer").path("actorStep").asLong());
+    /**
+     * One update on the plain-Java MLP; returns the loss. Discrete: {@code ∂/∂z mean(−log softmax(z)[a])
+     * = (softmax(z) − onehot(a)) / B}. Continuous ({@code mse}): {@code y = tanh z},
+     * {@code ∂/∂z mean((y − a)²) = 2 (y − a)(1 − y²) / (B · dim)}.
+     */
+    private double javaUpdate() {
+        int b = common.batchSize();
+        int out = categories > 0 ? categories : actDim;
+        float[] z = javaNet.forward(batchObservations, b);
+        if (outputGrad.length < b * out) {
+            outputGrad = new float[b * out];
+        }
+        double loss = 0;
+        if (categories > 0) {
+            for (int r = 0; r < b; r++) {
+                int o = r * out;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < out; j++) {
+                    max = Math.max(max, z[o + j]);
+                }
+                double sum = 0;
+                for (int j = 0; j < out; j++) {
+                    sum += Math.exp(z[o + j] - max);
+                }
+                double logSum = max + Math.log(sum);
+                int a = (int) batchActionIndex[r];
+                loss -= z[o + a] - logSum;
+                for (int j = 0; j < out; j++) {
+                    double p = Math.exp(z[o + j] - logSum);
+                    outputGrad[o + j] = (float) ((p - (j == a ? 1 : 0)) / b);
+                }
+            }
+            loss /= b;
+        } else {
+            int n = b * out;
+            for (int i = 0; i < n; i++) {
+                double y = Math.tanh(z[i]);
+                double d = y - batchActions[i];
+                loss += d * d;
+                outputGrad[i] = (float) (2 * d * (1 - y * y) / n);
+            }
+            loss /= n;
+        }
+        javaNet.backward(outputGrad, javaGrads);
+        step(optimizer, actorParameters, javaGrads, config.learningRate(), "actor");
+        return loss;
     }
 
     /** Restores a run saved by {@link #save}. */

@@ -21,6 +21,9 @@ import java.util.Map;
  * @param evalEvery {@code eval_every}: updates between evaluations (5000)
  * @param evalEpisodes {@code eval_episodes}: episodes per evaluation, 0 for none (10)
  * @param logEvery {@code log_every}: updates between loss reports (1000)
+ * @param backend {@code backend}: where the updates run: {@code java} (the plain-Java MLP of
+ *     {@code dev.trail.nn.fast}, no native call per update; discrete and {@code mse} losses),
+ *     {@code djl} (libtorch), or {@code auto} (java when the loss allows it)
  */
 public record BcConfig(
         @Param(value = "transitions per update", min = 1, max = 1 << 20) int batchSize,
@@ -35,11 +38,21 @@ public record BcConfig(
                 double samplerFraction,
         @Param(value = "updates between evaluations", min = 1, max = Integer.MAX_VALUE) int evalEvery,
         @Param(value = "episodes per evaluation, 0 for none", min = 0, max = 100_000) int evalEpisodes,
-        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery) {
+        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery,
+        @Param("where updates run: java (plain-Java MLP; discrete and mse), djl (libtorch), or auto") String backend)
+        implements OfflineLearner.Config {
 
     public BcConfig {
         if (!"mse".equals(continuousLoss) && !"gaussian-nll".equals(continuousLoss)) {
             throw new IllegalArgumentException("continuous_loss=" + continuousLoss + " is not one of mse, gaussian-nll");
+        }
+        backend = backend == null || backend.isBlank() ? "auto" : backend.trim();
+        if (!backend.equals("auto") && !backend.equals("java") && !backend.equals("djl")) {
+            throw new IllegalArgumentException("backend=" + backend + " is not one of auto, java, djl");
+        }
+        if (backend.equals("java") && "gaussian-nll".equals(continuousLoss)) {
+            throw new IllegalArgumentException("backend=java supports continuous_loss=mse and discrete actions;"
+                    + " continuous_loss=gaussian-nll needs backend=djl or auto");
         }
         hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
         dev.trail.nn.HiddenSizes.parse(hiddenSizes, "256,256");
@@ -47,20 +60,19 @@ public record BcConfig(
                 evalEvery, evalEpisodes, logEvery);
     }
 
+    /** Whether updates run on the plain-Java MLP ({@code backend=java}, or {@code auto} with a loss it supports). */
+    public boolean javaBackend() {
+        return backend.equals("java") || backend.equals("auto") && !"gaussian-nll".equals(continuousLoss);
+    }
+
     /** The hidden widths. */
     public int[] hiddenLayers() {
         return dev.trail.nn.HiddenSizes.parse(hiddenSizes, "256,256");
     }
 
-    /** The settings every offline learner shares. */
-    public OfflineLearner.Common common() {
-        return new OfflineLearner.Common(batchSize, sampler, samplerAlpha, samplerFraction, normalizeObservations,
-                evalEvery, evalEpisodes, logEvery);
-    }
-
     /** CORL's defaults. */
     public static BcConfig defaults() {
-        return new BcConfig(256, 3e-4, "mse", "256,256", true, "uniform", 0.1, 0.1, 5000, 10, 1000);
+        return new BcConfig(256, 3e-4, "mse", "256,256", true, "uniform", 0.1, 0.1, 5000, 10, 1000, "auto");
     }
 
     /** The binder for config files, {@code --set} and checkpoints. */
@@ -74,6 +86,7 @@ public record BcConfig(
     }
 
     /** The snake_case settings. */
+    @Override
     public Map<String, Object> toMap() {
         return binder().toMap(this);
     }

@@ -71,7 +71,7 @@ public final class Cql extends OfflineLearner {
     private final Adam criticOptimizer;
 
     public Cql(CqlConfig config, TransitionDataset data, EnvSpec env, long seed, long totalUpdates) {
-        super(ALGORITHM, data, env, seed, totalUpdates, config.common());
+        super(ALGORITHM, data, env, seed, totalUpdates, config);
         checkDataset(config, data);
         this.config = config;
         this.discrete = categories > 0;
@@ -104,6 +104,16 @@ public final class Cql extends OfflineLearner {
         this.alpha = config.autotune() ? 1.0 : config.alpha();
         this.criticTarget = critic.copy();
         this.criticOptimizer = new Adam(critic, 1e-8);
+        optimised("critic", critic, criticOptimizer);
+        saved("critic_target", criticTarget);
+        if (discrete) {
+            learns(qActor, PolicyCheckpoint.MLP, spec, critic);
+        } else {
+            learns(gaussianActor, PolicyCheckpoint.SQUASHED_GAUSSIAN, spec, gaussianActor.parameters());
+            optimised("actor", gaussianActor.parameters(), actorOptimizer);
+            optimised("alpha", logAlpha, alphaOptimizer);
+            saved("critic", critic);
+        }
     }
 
     /** Refuses a variant that does not match the dataset's actions, naming the file and the field. */
@@ -279,62 +289,19 @@ public final class Cql extends OfflineLearner {
     }
 
     @Override
-    protected Actor policy() {
-        return discrete ? qActor : gaussianActor;
-    }
-
-    @Override
-    protected String policyType() {
-        return discrete ? PolicyCheckpoint.MLP : PolicyCheckpoint.SQUASHED_GAUSSIAN;
-    }
-
-    @Override
-    protected PolicySpec policySpec() {
-        return spec;
-    }
-
-    @Override
-    protected Parameters policyParameters() {
-        return discrete ? critic : gaussianActor.parameters();
-    }
-
-    @Override
-    protected Map<String, Object> configMap() {
-        return config.toMap();
-    }
-
-    @Override
     protected void saveState(ObjectNode meta, Map<String, Parameters> files) {
-        ObjectNode o = meta.putObject("optimizer");
-        o.put("criticStep", criticOptimizer.stepCount());
-        Parameters opt = new Parameters();
-        addMoments(opt, "critic", critic, criticOptimizer);
-        files.put("critic_target", criticTarget);
         if (!discrete) {
-            o.put("actorStep", actorOptimizer.stepCount());
-            o.put("alphaStep", alphaOptimizer.stepCount());
-            addMoments(opt, "actor", gaussianActor.parameters(), actorOptimizer);
-            addMoments(opt, "alpha", logAlpha, alphaOptimizer);
-            opt.add("log_alpha", new int[] {1}, logAlpha.get(0).data().clone());
-            files.put("critic", critic);
+            files.get("optimizer").add("log_alpha", new int[] {1}, logAlpha.get(0).data().clone());
             meta.put("alpha", alpha);
         }
-        files.put("optimizer", opt);
     }
 
     @Override
     protected void loadState(JsonNode meta, Checkpoint cp) {
-        JsonNode o = meta.path("optimizer");
-        Parameters opt = cp.tensors("optimizer");
-        criticTarget.copyFrom(cp.tensors("critic_target"));
         if (!discrete) {
-            critic.copyFrom(cp.tensors("critic"));
-            restoreMoments(opt, "actor", gaussianActor.parameters(), actorOptimizer, o.path("actorStep").asLong());
-            restoreMoments(opt, "alpha", logAlpha, alphaOptimizer, o.path("alphaStep").asLong());
-            logAlpha.get(0).data()[0] = opt.get("log_alpha").data()[0];
+            logAlpha.get(0).data()[0] = cp.tensors("optimizer").get("log_alpha").data()[0];
             alpha = meta.path("alpha").asDouble();
         }
-        restoreMoments(opt, "critic", critic, criticOptimizer, o.path("criticStep").asLong());
     }
 
     /** Restores a run saved by {@link #save}. */

@@ -54,7 +54,8 @@ public record CqlConfig(
                 double samplerFraction,
         @Param(value = "updates between evaluations", min = 1, max = Integer.MAX_VALUE) int evalEvery,
         @Param(value = "episodes per evaluation, 0 for none", min = 0, max = 100_000) int evalEpisodes,
-        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery) {
+        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery)
+        implements OfflineLearner.Config {
 
     public CqlConfig {
         if (!"auto".equals(variant) && !"continuous".equals(variant) && !"discrete".equals(variant)) {
@@ -69,12 +70,6 @@ public record CqlConfig(
     /** The hidden widths. */
     public int[] hiddenLayers() {
         return dev.trail.nn.HiddenSizes.parse(hiddenSizes, "256,256,256");
-    }
-
-    /** The settings every offline learner shares. */
-    public OfflineLearner.Common common() {
-        return new OfflineLearner.Common(batchSize, sampler, samplerAlpha, samplerFraction, normalizeObservations,
-                evalEvery, evalEpisodes, logEvery);
     }
 
     /** CORL's continuous defaults. */
@@ -110,6 +105,7 @@ public record CqlConfig(
     }
 
     /** The snake_case settings. */
+    @Override
     public Map<String, Object> toMap() {
         return binder().toMap(this);
     }

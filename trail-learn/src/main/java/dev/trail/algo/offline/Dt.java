@@ -8,9 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.GradientCollector;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trail.checkpoint.Checkpoint;
 import dev.trail.env.ArrayEnv;
 import dev.trail.env.EnvSpec;
 import dev.trail.env.wrappers.ObservationNormalizer;
@@ -22,7 +19,6 @@ import dev.trail.nn.Tensors;
 import dev.trail.offline.TransitionDataset;
 import dev.trail.optim.Adam;
 import dev.trail.optim.GradientClipping;
-import dev.trail.policy.Actor;
 import dev.trail.policy.Evaluation;
 import dev.trail.policy.PolicySpec;
 import dev.trail.seed.Rng;
@@ -78,7 +74,7 @@ public final class Dt extends OfflineLearner {
     private final int[] trajectoryStart;
 
     public Dt(DtConfig config, TransitionDataset data, EnvSpec env, long seed, long totalUpdates) {
-        super(ALGORITHM, data, env, seed, totalUpdates, config.common());
+        super(ALGORITHM, data, env, seed, totalUpdates, config);
         checkDataset(config, data);
         this.config = config;
         this.k = config.contextLength();
@@ -100,6 +96,12 @@ public final class Dt extends OfflineLearner {
         addLinear("dt.head", actionOut, d, init);
         this.transformerAdam = new Adam(transformer.parameters(), 1e-8);
         this.dtAdam = new Adam(dtParameters, 1e-8);
+        // the policy needs the history: Dt evaluates by its own loop (evaluateEpisodes)
+        learns(null, POLICY_TYPE, new PolicySpec(obsDim, categories > 0, actionOut, new int[] {d}, Activation.RELU,
+                actionLow, actionHigh), dtParameters);
+        optimised("transformer", transformer.parameters(), transformerAdam);
+        optimised("embeddings", dtParameters, dtAdam);
+        saved("transformer", transformer.parameters());
         int n = data.size();
         this.returnsToGo = new float[n];
         this.timesteps = new int[n];
@@ -356,52 +358,6 @@ public final class Dt extends OfflineLearner {
 
     private static void shiftLeft(long[] a) {
         System.arraycopy(a, 1, a, 0, a.length - 1);
-    }
-
-    @Override
-    protected Actor policy() {
-        throw new UnsupportedOperationException("a Decision Transformer acts on a history of returns, states and"
-                + " actions; it is evaluated by its own loop (Dt.evaluateEpisodes)");
-    }
-
-    @Override
-    protected String policyType() {
-        return POLICY_TYPE;
-    }
-
-    @Override
-    protected PolicySpec policySpec() {
-        return new PolicySpec(obsDim, categories > 0, actionOut, new int[] {d}, Activation.RELU, actionLow, actionHigh);
-    }
-
-    @Override
-    protected Parameters policyParameters() {
-        return dtParameters;
-    }
-
-    @Override
-    protected Map<String, Object> configMap() {
-        return config.toMap();
-    }
-
-    @Override
-    protected void saveState(ObjectNode meta, Map<String, Parameters> files) {
-        files.put("transformer", transformer.parameters());
-        Parameters opt = new Parameters();
-        addMoments(opt, "transformer", transformer.parameters(), transformerAdam);
-        addMoments(opt, "embeddings", dtParameters, dtAdam);
-        files.put("optimizer", opt);
-        meta.putObject("optimizer").put("transformerStep", transformerAdam.stepCount()).put("embeddingsStep",
-                dtAdam.stepCount());
-    }
-
-    @Override
-    protected void loadState(JsonNode meta, Checkpoint checkpoint) {
-        transformer.parameters().copyFrom(checkpoint.tensors("transformer"));
-        Parameters opt = checkpoint.tensors("optimizer");
-        restoreMoments(opt, "transformer", transformer.parameters(), transformerAdam,
-                meta.path("optimizer").path("transformerStep").asLong());
-        restoreMoments(opt, "embeddings", dtParameters, dtAdam, meta.path("optimizer").path("embeddingsStep").asLong());
     }
 
     /** Restores a run from its checkpoint. */

@@ -52,7 +52,8 @@ public record DtConfig(
                 double samplerFraction,
         @Param(value = "updates between evaluations", min = 1, max = Integer.MAX_VALUE) int evalEvery,
         @Param(value = "episodes per evaluation, 0 for none", min = 0, max = 100_000) int evalEpisodes,
-        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery) {
+        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery)
+        implements OfflineLearner.Config {
 
     public DtConfig {
         if (width % heads != 0) {
@@ -69,12 +70,6 @@ public record DtConfig(
             }
         }
         new OfflineLearner.Common(batchSize, sampler, samplerAlpha, samplerFraction, normalizeObservations,
-                evalEvery, evalEpisodes, logEvery);
-    }
-
-    /** The settings every offline learner shares. */
-    public OfflineLearner.Common common() {
-        return new OfflineLearner.Common(batchSize, sampler, samplerAlpha, samplerFraction, normalizeObservations,
                 evalEvery, evalEpisodes, logEvery);
     }
 
@@ -100,6 +95,7 @@ public record DtConfig(
     }
 
     /** The snake_case settings. */
+    @Override
     public Map<String, Object> toMap() {
         return binder().toMap(this);
     }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trail.checkpoint.Checkpoint;
 import dev.trail.dist.Categorical;
 import dev.trail.dist.DiagGaussian;
@@ -73,7 +72,7 @@ public final class Iql extends OfflineLearner {
     private final boolean gaussian;
 
     public Iql(IqlConfig config, TransitionDataset data, EnvSpec env, long seed, long totalUpdates) {
-        super(ALGORITHM, data, env, seed, totalUpdates, config.common(), config.onlineSteps());
+        super(ALGORITHM, data, env, seed, totalUpdates, config, config.onlineSteps());
         this.config = config;
         int[] hidden = config.hiddenLayers();
         boolean discrete = categories > 0;
@@ -99,6 +98,13 @@ public final class Iql extends OfflineLearner {
         this.actorOptimizer = new Adam(actorParameters, 1e-8);
         this.criticOptimizer = new Adam(critic, 1e-8);
         this.valueOptimizer = new Adam(value, 1e-8);
+        learns(actor, PolicyCheckpoint.MLP, spec, actorParameters);
+        optimised("actor", actorParameters, actorOptimizer);
+        optimised("critic", critic, criticOptimizer);
+        optimised("value", value, valueOptimizer);
+        saved("critic", critic);
+        saved("critic_target", criticTarget);
+        saved("value", value);
     }
 
     /** {@code Q(s, a)} of one network: the chosen category's output, or the output on {@code [s, a]}. */
@@ -207,59 +213,6 @@ public final class Iql extends OfflineLearner {
     /** CORL's {@code CosineAnnealingLR(actor_optimizer, max_steps)}: {@code lr · (1 + cos(π t / T)) / 2} at update t. */
     private double actorLr() {
         return config.policyLr() * (1 + Math.cos(Math.PI * updates / totalUpdates)) / 2;
-    }
-
-    @Override
-    protected Actor policy() {
-        return actor;
-    }
-
-    @Override
-    protected String policyType() {
-        return PolicyCheckpoint.MLP;
-    }
-
-    @Override
-    protected PolicySpec policySpec() {
-        return spec;
-    }
-
-    @Override
-    protected Parameters policyParameters() {
-        return actorParameters;
-    }
-
-    @Override
-    protected Map<String, Object> configMap() {
-        return config.toMap();
-    }
-
-    @Override
-    protected void saveState(ObjectNode meta, Map<String, Parameters> files) {
-        ObjectNode o = meta.putObject("optimizer");
-        o.put("actorStep", actorOptimizer.stepCount());
-        o.put("criticStep", criticOptimizer.stepCount());
-        o.put("valueStep", valueOptimizer.stepCount());
-        Parameters opt = new Parameters();
-        addMoments(opt, "actor", actorParameters, actorOptimizer);
-        addMoments(opt, "critic", critic, criticOptimizer);
-        addMoments(opt, "value", value, valueOptimizer);
-        files.put("optimizer", opt);
-        files.put("critic", critic);
-        files.put("critic_target", criticTarget);
-        files.put("value", value);
-    }
-
-    @Override
-    protected void loadState(JsonNode meta, Checkpoint cp) {
-        JsonNode o = meta.path("optimizer");
-        Parameters opt = cp.tensors("optimizer");
-        restoreMoments(opt, "actor", actorParameters, actorOptimizer, o.path("actorStep").asLong());
-        restoreMoments(opt, "critic", critic, criticOptimizer, o.path("criticStep").asLong());
-        restoreMoments(opt, "value", value, valueOptimizer, o.path("valueStep").asLong());
-        critic.copyFrom(cp.tensors("critic"));
-        criticTarget.copyFrom(cp.tensors("critic_target"));
-        value.copyFrom(cp.tensors("value"));
     }
 
     /**

@@ -58,7 +58,8 @@ public record IqlConfig(
                 min = 0, max = 1 << 30) int onlineSteps,
         @Param(value = "online: std of the exploration noise of a deterministic actor", min = 0, max = 10)
                 double explNoise,
-        @Param(value = "online: clip of that noise", min = 0, max = 10) double noiseClip) {
+        @Param(value = "online: clip of that noise", min = 0, max = 10) double noiseClip)
+        implements OfflineLearner.Config {
 
     public IqlConfig {
         hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
@@ -70,12 +71,6 @@ public record IqlConfig(
     /** The hidden widths. */
     public int[] hiddenLayers() {
         return dev.trail.nn.HiddenSizes.parse(hiddenSizes, "256,256");
-    }
-
-    /** The settings every offline learner shares. */
-    public OfflineLearner.Common common() {
-        return new OfflineLearner.Common(batchSize, sampler, samplerAlpha, samplerFraction, normalizeObservations,
-                evalEvery, evalEpisodes, logEvery);
     }
 
     /** CORL's defaults. */
@@ -95,6 +90,7 @@ public record IqlConfig(
     }
 
     /** The snake_case settings. */
+    @Override
     public Map<String, Object> toMap() {
         return binder().toMap(this);
     }

@@ -55,7 +55,51 @@ import java.util.Map;
  */
 public abstract class OfflineLearner implements Trainer {
 
-    /** Settings every offline config has (one record per algorithm holds them as its own keys). */
+    /**
+     * What every offline config record is: the shared settings (its own snake_case keys, so that
+     * {@code --set sampler=...} reads the same for every learner; a record's components of these
+     * names implement the accessors) and its settings as a map for the checkpoint.
+     */
+    public interface Config {
+
+        /** {@code batch_size}. */
+        int batchSize();
+
+        /** {@code sampler}. */
+        String sampler();
+
+        /** {@code sampler_alpha}. */
+        double samplerAlpha();
+
+        /** {@code sampler_fraction}. */
+        double samplerFraction();
+
+        /** {@code normalize_observations}. */
+        boolean normalizeObservations();
+
+        /** {@code eval_every}. */
+        int evalEvery();
+
+        /** {@code eval_episodes}. */
+        int evalEpisodes();
+
+        /** {@code log_every}. */
+        int logEvery();
+
+        /** The snake_case settings (the checkpoint's {@code config}). */
+        Map<String, Object> toMap();
+
+        /** The shared settings as one record. */
+        default Common common() {
+            return new Common(batchSize(), sampler(), samplerAlpha(), samplerFraction(), normalizeObservations(),
+                    evalEvery(), evalEpisodes(), logEvery());
+        }
+    }
+
+    /**
+     * Settings every offline config has (one record per algorithm holds them as its own keys); the
+     * constructor checks them, so a config record's compact constructor builds one to refuse bad values.
+     */
     public record Common(int batchSize, String sampler, double samplerAlpha, double samplerFraction,
             boolean normalizeObservations, int evalEvery, int evalEpisodes, int logEvery) {
 
@@ -79,6 +123,7 @@ public abstract class OfflineLearner implements Trainer {
     protected final long seed;
     protected final long totalUpdates;
     protected final Common common;
+    private final Config config;
     protected final int obsDim;
     /** Floats per action (1 for discrete). */
     protected final int actDim;
@@ -120,6 +165,14 @@ public abstract class OfflineLearner implements Trainer {
     protected final NDManager manager;
     protected final Engine engine;
 
+    // what the algorithm registered: its policy, optimisers and networks (for evaluation and checkpoints)
+    private Actor policyActor;
+    private String policyType;
+    private PolicySpec policySpec;
+    private Parameters policyParameters;
+    private final Map<String, Optimised> optimisers = new LinkedHashMap<>();
+    private final Map<String, Parameters> savedNetworks = new LinkedHashMap<>();
+
     // the current batch
     private final int[] index;
     protected final float[] batchObservations;
@@ -133,8 +186,8 @@ public abstract class OfflineLearner implements Trainer {
     protected final long[] batchActionIndex;
 
     protected OfflineLearner(String algorithm, TransitionDataset data, EnvSpec env, long seed, long totalUpdates,
-            Common common) {
-        this(algorithm, data, env, seed, totalUpdates, common, 0);
+            Config config) {
+        this(algorithm, data, env, seed, totalUpdates, config, 0);
     }
 
     /**
@@ -143,7 +196,7 @@ public abstract class OfflineLearner implements Trainer {
      * {@link #explore}.
      */
     protected OfflineLearner(String algorithm, TransitionDataset data, EnvSpec env, long seed, long totalUpdates,
-            Common common, long onlineSteps) {
+            Config config, long onlineSteps) {
         if (onlineSteps < 0 || onlineSteps > Integer.MAX_VALUE - data.size()) {
             throw new IllegalArgumentException("online_steps=" + onlineSteps + " must be in [0, "
                     + (Integer.MAX_VALUE - data.size()) + "]");
@@ -160,7 +213,8 @@ public abstract class OfflineLearner implements Trainer {
         this.env = env;
         this.seed = seed;
         this.totalUpdates = totalUpdates;
-        this.common = common;
+        this.config = config;
+        this.common = config.common();
         this.obsDim = data.observationSize();
         this.actDim = data.actionSize();
         this.categories = data.actionCategories();
@@ -243,26 +297,72 @@ public abstract class OfflineLearner implements Trainer {
     /** One gradient update on the current batch; returns its named loss terms when {@code reporting}. */
     protected abstract Map<String, Double> update(boolean reporting);
 
-    /** The policy being learnt (plain Java acting, for evaluation). */
-    protected abstract Actor policy();
+    /**
+     * Names the policy being learnt, once, in the algorithm's constructor: its plain-Java actor
+     * (null for a policy that needs a history, which then overrides {@link #evaluateEpisodes}), its
+     * checkpoint type ({@link PolicyCheckpoint#MLP}, {@link PolicyCheckpoint#SQUASHED_GAUSSIAN}, ...),
+     * its shape, and its weights (saved as {@code parameters.bin}).
+     */
+    protected final void learns(Actor actor, String type, PolicySpec spec, Parameters parameters) {
+        this.policyActor = actor;
+        this.policyType = type;
+        this.policySpec = spec;
+        this.policyParameters = parameters;
+    }
 
-    /** Its checkpoint type ({@link PolicyCheckpoint#MLP}, {@link PolicyCheckpoint#SQUASHED_GAUSSIAN}). */
-    protected abstract String policyType();
+    /**
+     * Registers networks that an optimiser trains, in the algorithm's constructor: the checkpoint
+     * keeps the optimiser's moments under {@code name} in {@code optimizer.bin} and its step count as
+     * {@code optimizer.<name>Step}. The weights themselves are saved only if they are the policy's or
+     * registered with {@link #saved}.
+     */
+    protected final void optimised(String name, Parameters parameters, Adam adam) {
+        optimisers.put(name, new Optimised(parameters, adam));
+    }
+
+    /** Registers networks the checkpoint keeps as file {@code name} (critics, targets, value networks). */
+    protected final void saved(String name, Parameters parameters) {
+        savedNetworks.put(name, parameters);
+    }
+
+    /**
+     * Adds state beyond the registered networks and optimisers to a checkpoint (counters,
+     * temperatures); {@code files} already holds {@code optimizer} when an optimiser is registered.
+     * None by default.
+     */
+    protected void saveState(ObjectNode meta, Map<String, Parameters> files) {
+    }
+
+    /** Restores what {@link #saveState} wrote (called after the registered state is restored). */
+    protected void loadState(JsonNode meta, Checkpoint checkpoint) {
+    }
+
+    /** The policy being learnt (plain Java acting, for evaluation). */
+    protected final Actor policy() {
+        if (policyActor == null) {
+            throw new UnsupportedOperationException(algorithm + "'s policy acts on a history, not on one observation;"
+                    + " it is evaluated by its own loop");
+        }
+        return policyActor;
+    }
+
+    /** Its checkpoint type. */
+    protected final String policyType() {
+        return policyType;
+    }
 
     /** Its shape. */
-    protected abstract PolicySpec policySpec();
+    protected final PolicySpec policySpec() {
+        return policySpec;
+    }
 
-    /** Its weights (saved as {@code parameters.bin}). */
-    protected abstract Parameters policyParameters();
+    /** Its weights. */
+    protected final Parameters policyParameters() {
+        return policyParameters;
+    }
 
-    /** The config's snake_case settings. */
-    protected abstract Map<String, Object> configMap();
-
-    /** Adds the algorithm's own state (networks, optimisers, counters) to a checkpoint. */
-    protected abstract void saveState(ObjectNode meta, Map<String, Parameters> files);
-
-    /** Restores what {@link #saveState} wrote. */
-    protected abstract void loadState(JsonNode meta, Checkpoint checkpoint);
+    private record Optimised(Parameters parameters, Adam adam) {
+    }
 
     // ---- the loop ----
 
@@ -545,7 +645,7 @@ public abstract class OfflineLearner implements Trainer {
         ObjectNode meta = PolicyCheckpoint.describe(algorithm, env, policyType(), policySpec(), policyParameters(),
                 observationStatistics, Double.MAX_VALUE);
         ObjectNode c = meta.putObject("config");
-        configMap().forEach(c::putPOJO);
+        config.toMap().forEach(c::putPOJO);
         meta.put("seed", seed);
         meta.put("totalSteps", totalUpdates);
         meta.put("globalStep", updates);
@@ -570,6 +670,16 @@ public abstract class OfflineLearner implements Trainer {
         CollectorState.putLongs(rng.putArray("noise"), noiseRng.state());
         Map<String, Parameters> files = new LinkedHashMap<>();
         files.put(PolicyCheckpoint.PARAMETERS, policyParameters());
+        if (!optimisers.isEmpty()) {
+            ObjectNode o = meta.putObject("optimizer");
+            Parameters moments = new Parameters();
+            optimisers.forEach((name, op) -> {
+                o.put(name + "Step", op.adam().stepCount());
+                addMoments(moments, name, op.parameters(), op.adam());
+            });
+            files.put("optimizer", moments);
+        }
+        files.putAll(savedNetworks);
         saveState(meta, files);
         if (collector != null) {
             ObjectNode on = meta.putObject("online");
@@ -637,6 +747,7 @@ public abstract class OfflineLearner implements Trainer {
             JsonNode rng = meta.path("rng");
             base.sampleRng = Rng.fromState(CollectorState.longs(rng.path("batches")));
             base.noiseRng = Rng.fromState(CollectorState.longs(rng.path("noise")));
+            base.loadRegistered(meta, cp);
             learner.loadState(meta, cp);
             if (base.collector != null) {
                 base.restoreOnline(meta, cp, dir);
@@ -645,6 +756,20 @@ public abstract class OfflineLearner implements Trainer {
         } catch (IOException | RuntimeException e) {
             learner.close();
             throw e;
+        }
+    }
+
+    private void loadRegistered(JsonNode meta, Checkpoint cp) throws IOException {
+        for (Map.Entry<String, Parameters> e : savedNetworks.entrySet()) {
+            e.getValue().copyFrom(cp.tensors(e.getKey()));
+        }
+        if (!optimisers.isEmpty()) {
+            Parameters moments = cp.tensors("optimizer");
+            JsonNode o = meta.path("optimizer");
+            for (Map.Entry<String, Optimised> e : optimisers.entrySet()) {
+                restoreMoments(moments, e.getKey(), e.getValue().parameters(), e.getValue().adam(),
+                        o.path(e.getKey() + "Step").asLong());
+            }
         }
     }
 

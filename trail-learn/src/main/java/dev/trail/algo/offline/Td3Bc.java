@@ -15,7 +15,6 @@ import dev.trail.nn.Parameters;
 import dev.trail.nn.Tensors;
 import dev.trail.offline.TransitionDataset;
 import dev.trail.optim.Adam;
-import dev.trail.policy.Actor;
 import dev.trail.policy.MlpActor;
 import dev.trail.policy.PolicyCheckpoint;
 import dev.trail.policy.PolicySpec;
@@ -58,7 +57,7 @@ public final class Td3Bc extends OfflineLearner {
     private double qValues = Double.NaN;
 
     public Td3Bc(Td3BcConfig config, TransitionDataset data, EnvSpec env, long seed, long totalUpdates) {
-        super(ALGORITHM, data, env, seed, totalUpdates, config.common());
+        super(ALGORITHM, data, env, seed, totalUpdates, config);
         OfflineAlgorithms.requireContinuous(ALGORITHM, data);
         this.config = config;
         int[] hidden = config.hiddenLayers();
@@ -76,6 +75,12 @@ public final class Td3Bc extends OfflineLearner {
         this.criticTarget = critic.copy();
         this.actorOptimizer = new Adam(actorParameters, 1e-8);
         this.criticOptimizer = new Adam(critic, 1e-8);
+        learns(actor, PolicyCheckpoint.MLP, spec, actorParameters);
+        optimised("actor", actorParameters, actorOptimizer);
+        optimised("critic", critic, criticOptimizer);
+        saved("actor_target", actorTarget);
+        saved("critic", critic);
+        saved("critic_target", criticTarget);
     }
 
     static int[] qSizes(int in, int[] hidden) {
@@ -165,54 +170,12 @@ public final class Td3Bc extends OfflineLearner {
     }
 
     @Override
-    protected Actor policy() {
-        return actor;
-    }
-
-    @Override
-    protected String policyType() {
-        return PolicyCheckpoint.MLP;
-    }
-
-    @Override
-    protected PolicySpec policySpec() {
-        return spec;
-    }
-
-    @Override
-    protected Parameters policyParameters() {
-        return actorParameters;
-    }
-
-    @Override
-    protected Map<String, Object> configMap() {
-        return config.toMap();
-    }
-
-    @Override
     protected void saveState(ObjectNode meta, Map<String, Parameters> files) {
-        ObjectNode o = meta.putObject("optimizer");
-        o.put("actorStep", actorOptimizer.stepCount());
-        o.put("criticStep", criticOptimizer.stepCount());
         meta.put("actorLoss", Double.isFinite(actorLoss) ? actorLoss : 0);
-        Parameters opt = new Parameters();
-        addMoments(opt, "actor", actorParameters, actorOptimizer);
-        addMoments(opt, "critic", critic, criticOptimizer);
-        files.put("optimizer", opt);
-        files.put("actor_target", actorTarget);
-        files.put("critic", critic);
-        files.put("critic_target", criticTarget);
     }
 
     @Override
     protected void loadState(JsonNode meta, Checkpoint cp) {
-        JsonNode o = meta.path("optimizer");
-        Parameters opt = cp.tensors("optimizer");
-        restoreMoments(opt, "actor", actorParameters, actorOptimizer, o.path("actorStep").asLong());
-        restoreMoments(opt, "critic", critic, criticOptimizer, o.path("criticStep").asLong());
-        actorTarget.copyFrom(cp.tensors("actor_target"));
-        critic.copyFrom(cp.tensors("critic"));
-        criticTarget.copyFrom(cp.tensors("critic_target"));
         actorLoss = updates >= config.policyFrequency() ? meta.path("actorLoss").asDouble() : Double.NaN;
     }
 

@@ -46,7 +46,8 @@ public record Td3BcConfig(
                 double samplerFraction,
         @Param(value = "updates between evaluations", min = 1, max = Integer.MAX_VALUE) int evalEvery,
         @Param(value = "episodes per evaluation, 0 for none", min = 0, max = 100_000) int evalEpisodes,
-        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery) {
+        @Param(value = "updates between loss reports", min = 1, max = Integer.MAX_VALUE) int logEvery)
+        implements OfflineLearner.Config {
 
     public Td3BcConfig {
         hiddenSizes = hiddenSizes == null ? "256,256" : hiddenSizes.replace(" ", "");
@@ -58,12 +59,6 @@ public record Td3BcConfig(
     /** The hidden widths. */
     public int[] hiddenLayers() {
         return dev.trail.nn.HiddenSizes.parse(hiddenSizes, "256,256");
-    }
-
-    /** The settings every offline learner shares. */
-    public OfflineLearner.Common common() {
-        return new OfflineLearner.Common(batchSize, sampler, samplerAlpha, samplerFraction, normalizeObservations,
-                evalEvery, evalEpisodes, logEvery);
     }
 
     /** CORL's defaults. */
@@ -83,6 +78,7 @@ public record Td3BcConfig(
     }
 
     /** The snake_case settings. */
+    @Override
     public Map<String, Object> toMap() {
         return binder().toMap(this);
     }
