@@ -3,7 +3,8 @@
 
 Usage: grid-offline-table.py OUT [THRESHOLD]
 
-Reads OUT/runs/<task>/<method>-s<seed>/<run>/metrics.csv and OUT/runs/<task>/<method>-s<seed>.eval.txt.
+Reads OUT/runs/<task>/<method>-s<seed>/<run>/metrics.csv and OUT/runs/<task>/<method>-s<seed>.eval.txt
+(and .evaldet.txt, the same with --deterministic, when there is one).
   eval success      episodes with a positive return among the 30 of `trail rollout --policy RUN --episodes 30 --seed 777`
   train success     share of the last 100 training episodes (fewer if the run had fewer) with a positive return
   steps to thr      first environment step at which the mean return of the last 20 training episodes
@@ -63,12 +64,15 @@ def main():
         last = eps[-100:]
         train = sum(v > 0 for _, v in last) / len(last) if last else None
         rows.setdefault((task, method), []).append(
-            (int(seed), eval_success(d + ".eval.txt"), train, steps_to(eps, thr), len(eps)))
-    order = ["ppo", "dqn"] + [f"{m}{k}" for k in (2, 10, 100) for m in ("bcpre", "bcconc", "bcdecay")]
+            (int(seed), eval_success(d + ".eval.txt"), train, steps_to(eps, thr), len(eps),
+             eval_success(d + ".evaldet.txt")))
+    order = ["ppo", "dqn"] + [f"{m}{k}" for k in (2, 10, 100) for m in ("bcpre", "bcconc")]
     key = lambda tm: (tm[0], order.index(tm[1]) if tm[1] in order else 99, tm[1])
-    print(f"| task | method | seeds | eval success, 30 sampled episodes, per seed | mean | "
-          f"train success (last 100 episodes), per seed | steps to rolling-20 return >= {thr:.2f}, per seed |")
-    print("|---|---|---|---|---|---|---|")
+    greedy = any(r[5] for rs in rows.values() for r in rs)
+    print(f"| task | method | seeds | eval success, 30 episodes (PPO sampled, DQN greedy), per seed | mean | "
+          + ("eval success, --deterministic, per seed | " if greedy else "")
+          + f"train success (last 100 episodes), per seed | steps to rolling-20 return >= {thr:.2f}, per seed |")
+    print("|---|---|---|---|---|---|---|" + ("---|" if greedy else ""))
     for (task, method) in sorted(rows, key=key):
         rs = sorted(rows[(task, method)])
         ev = [r[1] for r in rs]
@@ -78,7 +82,8 @@ def main():
         tr = " / ".join(f"{r[2]:.2f}" if r[2] is not None else "-" for r in rs)
         st = " / ".join(str(r[3]) if r[3] is not None else "not reached" for r in rs)
         short = task.replace("MiniGrid-", "").replace("-v0", "")
-        print(f"| {short} | {method} | {len(rs)} | {evs} | {mean} | {tr} | {st} |")
+        det = (" / ".join(f"{r[5][0]}/{r[5][1]}" if r[5] else "-" for r in rs) + " | ") if greedy else ""
+        print(f"| {short} | {method} | {len(rs)} | {evs} | {mean} | {det}{tr} | {st} |")
 
 
 if __name__ == "__main__":
