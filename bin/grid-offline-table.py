@@ -7,6 +7,8 @@ Reads OUT/runs/<task>/<method>-s<seed>/<run>/metrics.csv and OUT/runs/<task>/<me
 (and .evaldet.txt, the same with --deterministic, when there is one).
   eval success      episodes with a positive return among the 30 of `trail rollout --policy RUN --episodes 30 --seed 777`
   train success     share of the last 100 training episodes (fewer if the run had fewer) with a positive return
+  stopped (NaN)     the run stopped on a NaN gradient and was not (or not successfully) resumed
+  †                 the run stopped on a NaN gradient and was resumed from its last checkpoint to the end
   steps to thr      first environment step at which the mean return of the last 20 training episodes
                     (20 needed) reaches THRESHOLD (default 0.5)
 """
@@ -60,12 +62,19 @@ def main():
         metrics = glob.glob(os.path.join(d, "*", "metrics.csv"))
         if not metrics:
             continue
+        summary = os.path.join(os.path.dirname(metrics[0]), "summary.json")
+        done = os.path.exists(summary) and '"status" : "finished"' in open(summary).read()
+        log = d + ".train.log"
+        diverged = os.path.exists(log) and "diverged" in open(log).read()
+        if not done:  # stopped (a NaN gradient, or still running): no numbers
+            rows.setdefault((task, method), []).append((int(seed), None, None, None, 0, None, "stopped"))
+            continue
         eps = episodes(metrics[0])
         last = eps[-100:]
         train = sum(v > 0 for _, v in last) / len(last) if last else None
         rows.setdefault((task, method), []).append(
             (int(seed), eval_success(d + ".eval.txt"), train, steps_to(eps, thr), len(eps),
-             eval_success(d + ".evaldet.txt")))
+             eval_success(d + ".evaldet.txt"), "resumed" if diverged else ""))
     order = ["ppo", "dqn"] + [f"{m}{k}" for k in (2, 10, 100) for m in ("bcpre", "bcconc")]
     key = lambda tm: (tm[0], order.index(tm[1]) if tm[1] in order else 99, tm[1])
     greedy = any(r[5] for rs in rows.values() for r in rs)
@@ -74,15 +83,16 @@ def main():
           + f"train success (last 100 episodes), per seed | steps to rolling-20 return >= {thr:.2f}, per seed |")
     print("|---|---|---|---|---|---|---|" + ("---|" if greedy else ""))
     for (task, method) in sorted(rows, key=key):
-        rs = sorted(rows[(task, method)])
+        rs = sorted(rows[(task, method)], key=lambda r: r[0])
+        mark = lambda r, text: ("stopped (NaN)" if r[6] == "stopped" else text + ("†" if r[6] == "resumed" else ""))
         ev = [r[1] for r in rs]
-        evs = " / ".join(f"{e[0]}/{e[1]}" if e else "-" for e in ev)
+        evs = " / ".join(mark(r, f"{r[1][0]}/{r[1][1]}" if r[1] else "-") for r in rs)
         got = [e for e in ev if e]
         mean = f"{100 * sum(e[0] for e in got) / sum(e[1] for e in got):.0f} %" if got else "-"
-        tr = " / ".join(f"{r[2]:.2f}" if r[2] is not None else "-" for r in rs)
-        st = " / ".join(str(r[3]) if r[3] is not None else "not reached" for r in rs)
+        tr = " / ".join(mark(r, f"{r[2]:.2f}" if r[2] is not None else "-") for r in rs)
+        st = " / ".join(mark(r, str(r[3]) if r[3] is not None else "not reached") for r in rs)
         short = task.replace("MiniGrid-", "").replace("-v0", "")
-        det = (" / ".join(f"{r[5][0]}/{r[5][1]}" if r[5] else "-" for r in rs) + " | ") if greedy else ""
+        det = (" / ".join(mark(r, f"{r[5][0]}/{r[5][1]}" if r[5] else "-") for r in rs) + " | ") if greedy else ""
         print(f"| {short} | {method} | {len(rs)} | {evs} | {mean} | {det}{tr} | {st} |")
 
 
