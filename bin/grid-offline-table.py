@@ -7,6 +7,7 @@ Reads OUT/runs/<task>/<method>-s<seed>/<run>/metrics.csv and OUT/runs/<task>/<me
 (and .evaldet.txt, the same with --deterministic, when there is one).
   eval success      episodes with a positive return among the 30 of `trail rollout --policy RUN --episodes 30 --seed 777`
   train success     share of the last 100 training episodes (fewer if the run had fewer) with a positive return
+  not finished      the run has no finished summary (still running, or stopped for another reason)
   stopped (NaN)     the run stopped on a NaN gradient and was not (or not successfully) resumed
   †                 the run stopped on a NaN gradient and was resumed from its last checkpoint to the end
   steps to thr      first environment step at which the mean return of the last 20 training episodes
@@ -67,7 +68,8 @@ def main():
         log = d + ".train.log"
         diverged = os.path.exists(log) and "diverged" in open(log).read()
         if not done:  # stopped (a NaN gradient, or still running): no numbers
-            rows.setdefault((task, method), []).append((int(seed), None, None, None, 0, None, "stopped"))
+            rows.setdefault((task, method), []).append(
+                (int(seed), None, None, None, 0, None, "stopped" if diverged else "unfinished"))
             continue
         eps = episodes(metrics[0])
         last = eps[-100:]
@@ -84,7 +86,8 @@ def main():
     print("|---|---|---|---|---|---|---|" + ("---|" if greedy else ""))
     for (task, method) in sorted(rows, key=key):
         rs = sorted(rows[(task, method)], key=lambda r: r[0])
-        mark = lambda r, text: ("stopped (NaN)" if r[6] == "stopped" else text + ("†" if r[6] == "resumed" else ""))
+        mark = lambda r, text: ("stopped (NaN)" if r[6] == "stopped" else "not finished" if r[6] == "unfinished"
+                                else text + ("†" if r[6] == "resumed" else ""))
         ev = [r[1] for r in rs]
         evs = " / ".join(mark(r, f"{r[1][0]}/{r[1][1]}" if r[1] else "-") for r in rs)
         got = [e for e in ev if e]
