@@ -130,22 +130,14 @@ public final class Bc extends OfflineLearner {
         }
         double loss = 0;
         if (categories > 0) {
+            double[] logP = new double[out];
             for (int r = 0; r < b; r++) {
                 int o = r * out;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < out; j++) {
-                    max = Math.max(max, z[o + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < out; j++) {
-                    sum += Math.exp(z[o + j] - max);
-                }
-                double logSum = max + Math.log(sum);
+                dev.trail.dist.Categorical.logSoftmax(z, o, out, logP);
                 int a = (int) batchActionIndex[r];
-                loss -= z[o + a] - logSum;
+                loss -= logP[a];
                 for (int j = 0; j < out; j++) {
-                    double p = Math.exp(z[o + j] - logSum);
-                    outputGrad[o + j] = (float) ((p - (j == a ? 1 : 0)) / b);
+                    outputGrad[o + j] = (float) ((Math.exp(logP[j]) - (j == a ? 1 : 0)) / b);
                 }
             }
             loss /= b;
