@@ -255,27 +255,7 @@ final class CollectCommand implements Callable<Integer> {
                 }
             }
         }
-        if (epsilon > 0) {
-            meta.put("epsilon", Double.toString(epsilon));
-        }
-        if (actionNoise > 0) {
-            meta.put("action_noise", Double.toString(actionNoise));
-        }
-        if (referenceEpisodes > 0) {
-            meta.put("reference_return_random", Double.toString(meanReturn(collect(env,
-                    BehaviourPolicy.random(actions), "random", false, referenceEpisodes, 2))));
-            if (expertCheckpoint != null) {
-                meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
-                        BehaviourPolicy.of(fitting(load(expertCheckpoint), expertCheckpoint), actions, 0, 0), "expert",
-                        false, referenceEpisodes, 3))));
-                meta.put("expert_policy", expertCheckpoint.toString());
-            } else if (scripted) {
-                meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
-                        BehaviourPolicy.scripted(new MountainCarExpert(), actions, 0), "expert", false,
-                        referenceEpisodes, 3))));
-                meta.put("expert_policy", SCRIPTED_MOUNTAIN_CAR);
-            }
-        }
+        behaviourMetadata(env, actions, expertCheckpoint, scripted, meta);
         double collectSeconds = (System.nanoTime() - started) / 1e9;
         write(data, format, meta);
         double seconds = (System.nanoTime() - started) / 1e9;
@@ -359,23 +339,8 @@ final class CollectCommand implements Callable<Integer> {
             }
             case medium_replay -> throw new IllegalStateException("refused above");
         }
-        if (epsilon > 0) {
-            meta.put("epsilon", Double.toString(epsilon));
-        }
-        if (actionNoise > 0) {
-            meta.put("action_noise", Double.toString(actionNoise));
-        }
         // the reference returns are a few episodes: collected on the driver, as the local command does
-        if (referenceEpisodes > 0) {
-            meta.put("reference_return_random", Double.toString(meanReturn(collect(env,
-                    BehaviourPolicy.random(actions), "random", false, referenceEpisodes, 2))));
-            if (expertCheckpoint != null) {
-                meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
-                        BehaviourPolicy.of(fitting(load(expertCheckpoint), expertCheckpoint), actions, 0, 0), "expert",
-                        false, referenceEpisodes, 3))));
-                meta.put("expert_policy", expertCheckpoint.toString());
-            }
-        }
+        behaviourMetadata(env, actions, expertCheckpoint, false, meta);
         String master = "submit".equals(sparkMaster) ? null : sparkMaster;
         SparkBackend.Written written;
         try {
@@ -478,6 +443,37 @@ final class CollectCommand implements Callable<Integer> {
             data.addAll(collect(env, BehaviourPolicy.random(actions), "random", bySteps, target - expertPart, 1));
         }
         return data;
+    }
+
+    /**
+     * The behaviour settings ({@code epsilon}, {@code action_noise}) and, with
+     * {@code --reference-episodes}, the random and expert reference returns (the expert: the
+     * checkpoint's policy, or the scripted MountainCar expert when {@code scripted}).
+     */
+    private void behaviourMetadata(EnvSpec env, Space<?> actions, Path expertCheckpoint, boolean scripted,
+            Map<String, String> meta) {
+        if (epsilon > 0) {
+            meta.put("epsilon", Double.toString(epsilon));
+        }
+        if (actionNoise > 0) {
+            meta.put("action_noise", Double.toString(actionNoise));
+        }
+        if (referenceEpisodes <= 0) {
+            return;
+        }
+        meta.put("reference_return_random", Double.toString(meanReturn(collect(env,
+                BehaviourPolicy.random(actions), "random", false, referenceEpisodes, 2))));
+        if (expertCheckpoint != null) {
+            meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
+                    BehaviourPolicy.of(fitting(load(expertCheckpoint), expertCheckpoint), actions, 0, 0), "expert",
+                    false, referenceEpisodes, 3))));
+            meta.put("expert_policy", expertCheckpoint.toString());
+        } else if (scripted) {
+            meta.put("reference_return_expert", Double.toString(meanReturn(collect(env,
+                    BehaviourPolicy.scripted(new MountainCarExpert(), actions, 0), "expert", false,
+                    referenceEpisodes, 3))));
+            meta.put("expert_policy", SCRIPTED_MOUNTAIN_CAR);
+        }
     }
 
     private static Recipe parseRecipe(String name) {
